@@ -1,0 +1,78 @@
+package te
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
+)
+
+// NormalizeName is the registry name of the Telugu normalization filter.
+const NormalizeName = "normalize_te"
+
+// NormalizeFilter makes the spellings of one Telugu word that a reader
+// cannot tell apart into one term:
+//   - NFC (ె + ౖ → ై is the block's only canonical composition);
+//   - ZWJ and ZWNJ removed (హైదరాబాద్‌లో and హైదరాబాద్లో meet);
+//   - candrabindu (U+0C00, U+0C01) → anusvara ం;
+//   - nukta U+0C3C removed (జ఼ and జ meet);
+//   - the look-alike sequences that NFC leaves alone: ఒ + ౕ → ఓ,
+//     ఒ + ౌ → ఔ, ె + ౕ → ే;
+//   - Telugu digits ౦–౯ → 0–9;
+//   - Latin letters lower-cased.
+//
+// It does not rewrite వ + ు as మ (Bleve's normalize_in does) and does not
+// fold long vowels: vowel length tells many Telugu words apart, and the
+// stemmer's suffix rules are written for the long forms.
+type NormalizeFilter struct{}
+
+// NewNormalizeFilter returns a Telugu normalization filter.
+func NewNormalizeFilter() *NormalizeFilter { return &NormalizeFilter{} }
+
+// Filter implements analysis.TokenFilter.
+func (f *NormalizeFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range input {
+		tok.Term = []byte(Normalize(string(tok.Term)))
+	}
+	return input
+}
+
+var lookAlikes = strings.NewReplacer(
+	"\u0c12\u0c55", "\u0c13", // ఒౕ → ఓ
+	"\u0c12\u0c4c", "\u0c14", // ఒౌ → ఔ
+	"\u0c46\u0c55", "\u0c47", // ెౕ → ే
+	"\u0c46\u0c56", "\u0c48", // ె + ౖ → ై where a removed joiner stood between them
+)
+
+// Normalize returns the matching form of one Telugu word or text.
+func Normalize(s string) string {
+	s = norm.NFC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\u200c' || r == '\u200d' || r == '\u0c3c':
+			continue
+		case r == '\u0c00' || r == '\u0c01':
+			r = '\u0c02'
+		case r >= '\u0c66' && r <= '\u0c6f':
+			r = '0' + (r - '\u0c66')
+		case r < 0x0c00 || r > 0x0c7f:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return lookAlikes.Replace(b.String())
+}
+
+func normalizeConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
+	return NewNormalizeFilter(), nil
+}
+
+func init() {
+	if err := registry.RegisterTokenFilter(NormalizeName, normalizeConstructor); err != nil {
+		panic(err)
+	}
+}

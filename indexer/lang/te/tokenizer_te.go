@@ -1,0 +1,129 @@
+package te
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// TokenizerName is the registry name of the Telugu tokenizer.
+const TokenizerName = "tokenizer_te"
+
+// Tokenizer splits text into words using Go's current Unicode tables, not
+// Bleve's Unicode 8 word-break data, so Telugu code points added since (nukta
+// U+0C3C, U+0C04, U+0C5D, U+0C77) stay inside words. A word is a run of
+// letters, marks, digits and ZWJ/ZWNJ. A run is also split where it changes
+// between Telugu script and anything else, so that 2022లో gives 2022 and లో,
+// and EUతో gives EU and తో.
+type Tokenizer struct{}
+
+// NewTokenizer returns a Telugu tokenizer.
+func NewTokenizer() *Tokenizer { return &Tokenizer{} }
+
+// class of a rune for splitting: 0 outside words, then one class per script
+// group. Marks and joiners continue whatever precedes them.
+const (
+	clsNone = iota
+	clsTelugu
+	clsOther
+	clsJoin // a mark, ZWJ or ZWNJ: belongs to the preceding word
+)
+
+func classOf(r rune) int {
+	switch {
+	case r == '\u200c' || r == '\u200d':
+		return clsJoin
+	case r >= 0x0C66 && r <= 0x0C6F: // Telugu digits group with ASCII ones
+		return clsOther
+	case r >= 0x0C00 && r <= 0x0C7F:
+		if unicode.IsMark(r) {
+			return clsJoin
+		}
+		return clsTelugu
+	case unicode.IsMark(r):
+		return clsJoin
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return clsOther
+	}
+	return clsNone
+}
+
+// Tokenize implements analysis.Tokenizer.
+func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var rv analysis.TokenStream
+	start, cur := -1, clsNone
+	pos := 1
+	emit := func(end int) {
+		// Joiners at the end of a word (a stray ZWNJ) are not part of it.
+		for end > start {
+			r, size := utf8.DecodeLastRune(input[start:end])
+			if r != '\u200c' && r != '\u200d' {
+				break
+			}
+			end -= size
+		}
+		if end > start {
+			rv = append(rv, &analysis.Token{
+				Term:     input[start:end],
+				Start:    start,
+				End:      end,
+				Position: pos,
+				Type:     tokenType(input[start:end]),
+			})
+			pos++
+		}
+		start, cur = -1, clsNone
+	}
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		c := classOf(r)
+		if r == utf8.RuneError && size <= 1 {
+			c = clsNone
+		}
+		switch {
+		case c == clsNone:
+			if start >= 0 {
+				emit(i)
+			}
+		case c == clsJoin:
+			// A joiner or mark continues a word; alone it starts none.
+			if start < 0 && unicode.IsMark(r) {
+				start, cur = i, clsOther
+				if r >= 0x0C00 && r <= 0x0C7F {
+					cur = clsTelugu
+				}
+			}
+		case start < 0:
+			start, cur = i, c
+		case c != cur:
+			emit(i)
+			start, cur = i, c
+		}
+		i += size
+	}
+	if start >= 0 {
+		emit(len(input))
+	}
+	return rv
+}
+
+func tokenType(term []byte) analysis.TokenType {
+	for _, r := range string(term) {
+		if !unicode.IsDigit(r) {
+			return analysis.AlphaNumeric
+		}
+	}
+	return analysis.Numeric
+}
+
+func tokenizerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {
+	return NewTokenizer(), nil
+}
+
+func init() {
+	if err := registry.RegisterTokenizer(TokenizerName, tokenizerConstructor); err != nil {
+		panic(err)
+	}
+}

@@ -1,0 +1,124 @@
+// Package indexer turns corpus documents into a Bleve index: it detects each
+// document's language, normalizes stored text, chooses the analysis for each
+// language, defines the index mapping and builds index generations under a
+// data directory.
+package indexer
+
+import (
+	"unicode"
+
+	"golang.org/x/text/language"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+
+	// The Telugu analyzer registers itself with Bleve when imported; every
+	// program that opens an index needs it, because Bleve checks the mapping
+	// on open, and every program that opens one goes through this package.
+	telugu "pressearch/indexer/lang/te"
+)
+
+// Analysis is how text in a group of languages is indexed: the suffix of its
+// fields (title_<Key>, body_<Key>) and the Bleve analyzer they use.
+type Analysis struct {
+	Key      string
+	Analyzer string
+}
+
+// The analyses the index knows, one pair of text fields each. A query is
+// matched against every one of them, each with its own analyzer.
+var analyses = []Analysis{
+	{Key: "te", Analyzer: telugu.AnalyzerName},
+	{Key: "en", Analyzer: en.AnalyzerName},
+	{Key: "cjk", Analyzer: cjk.AnalyzerName},
+	{Key: "std", Analyzer: standard.Name},
+}
+
+// Analyses returns every analysis the index has fields for.
+func Analyses() []Analysis { return append([]Analysis(nil), analyses...) }
+
+// AnalysisFor returns the analysis for a BCP 47 language tag.
+func AnalysisFor(lang string) Analysis {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return analyses[len(analyses)-1]
+	}
+	base, _ := tag.Base()
+	switch base.String() {
+	case "te":
+		return analyses[0]
+	case "en":
+		return analyses[1]
+	case "ja", "zh", "ko":
+		return analyses[2]
+	}
+	return analyses[len(analyses)-1]
+}
+
+// TitleField is the name of the title field for an analysis key.
+func TitleField(key string) string { return "title_" + key }
+
+// BodyField is the name of the body field for an analysis key.
+func BodyField(key string) string { return "body_" + key }
+
+// scripts maps a script to the language most documents in it are written in.
+var scripts = []struct {
+	table *unicode.RangeTable
+	tag   language.Tag
+}{
+	{unicode.Telugu, language.Telugu},
+	{unicode.Devanagari, language.Hindi},
+	{unicode.Tamil, language.Tamil},
+	{unicode.Sinhala, language.Sinhala},
+	{unicode.Kannada, language.Kannada},
+	{unicode.Malayalam, language.Malayalam},
+	{unicode.Bengali, language.Bengali},
+	{unicode.Gujarati, language.Gujarati},
+	{unicode.Gurmukhi, language.Punjabi},
+	{unicode.Oriya, language.Make("or")},
+	{unicode.Arabic, language.Arabic},
+	{unicode.Hiragana, language.Japanese},
+	{unicode.Katakana, language.Japanese},
+	{unicode.Hangul, language.Korean},
+	{unicode.Han, language.Chinese},
+	{unicode.Cyrillic, language.Russian},
+	{unicode.Greek, language.Greek},
+	{unicode.Latin, language.English},
+}
+
+// DetectLanguage guesses a document's language from the scripts of its
+// letters: the script with the most letters wins, except that any kana makes
+// Han text Japanese. It returns "und" when the text has no letters.
+func DetectLanguage(text string) language.Tag {
+	counts := make([]int, len(scripts))
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		for i, s := range scripts {
+			if unicode.Is(s.table, r) {
+				counts[i]++
+				break
+			}
+		}
+	}
+	best := -1
+	for i, n := range counts {
+		if n > 0 && (best < 0 || n > counts[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return language.Und
+	}
+	tag := scripts[best].tag
+	if tag == language.Chinese || tag == language.Korean {
+		for i, s := range scripts {
+			if (s.table == unicode.Hiragana || s.table == unicode.Katakana) && counts[i] > 0 {
+				return language.Japanese
+			}
+		}
+	}
+	return tag
+}

@@ -1,0 +1,88 @@
+package indexer
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+)
+
+// statsKey is where a generation keeps its field statistics.
+var statsKey = []byte("pressearch:field-stats")
+
+// fieldStats counts, per text field, the tokens indexed and the documents
+// that have the field.
+type fieldStats struct {
+	Docs   uint64            `json:"docs"`
+	Tokens map[string]uint64 `json:"tokens"`
+	With   map[string]uint64 `json:"with"`
+}
+
+func newFieldStats() *fieldStats {
+	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}}
+}
+
+// add counts the analyzed tokens of one document's text fields.
+func (s *fieldStats) add(f map[string]interface{}) error {
+	s.Docs++
+	for _, a := range analyses {
+		for _, name := range []string{TitleField(a.Key), BodyField(a.Key)} {
+			text, ok := f[name].(string)
+			if !ok {
+				continue
+			}
+			an, err := analyzers.AnalyzerNamed(a.Analyzer)
+			if err != nil {
+				return err
+			}
+			s.Tokens[name] += uint64(len(an.Analyze([]byte(text))))
+			s.With[name]++
+		}
+	}
+	return nil
+}
+
+// BM25Stats returns the statistics Bleve's BM25 scorer needs for idx, read
+// from what the build recorded, or nil for an index without them.
+//
+// Bleve estimates a field's average length as the number of distinct terms
+// in the field divided by the number of documents, which is far below the
+// real average once documents repeat words, and so punishes every long
+// document. Bleve divides the "field cardinality" it is given by the document
+// count, so giving it tokens × documents ÷ documents-with-the-field makes
+// that quotient the true average length of the field where it occurs.
+func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
+	raw, err := idx.GetInternal(statsKey)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var s fieldStats
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("field statistics: %w", err)
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	out := &bsearch.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
+	for _, name := range allFields() {
+		out.FieldCardinality[name] = int(n) // one token a document
+	}
+	for name, tokens := range s.Tokens {
+		if with := s.With[name]; with > 0 {
+			out.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
+		}
+	}
+	return out, nil
+}
+
+// allFields lists every field of the mapping.
+func allFields() []string {
+	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf}
+	for _, a := range analyses {
+		f = append(f, TitleField(a.Key), BodyField(a.Key))
+	}
+	return f
+}

@@ -1,0 +1,99 @@
+package search
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// boostQuery multiplies the score of each document matched by inner that
+// filter also matches by factor: a document prior, which an additive Bleve
+// boost cannot express because term scores have no fixed scale.
+type boostQuery struct {
+	inner, filter query.Query
+	factor        float64
+}
+
+// Searcher implements query.Query.
+func (q *boostQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	in, err := q.inner.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	fo := options
+	fo.Explain, fo.IncludeTermVectors, fo.Score = false, false, "none"
+	f, err := q.filter.Searcher(ctx, i, m, fo)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	return &boostSearcher{inner: in, filter: f, factor: q.factor}, nil
+}
+
+type boostSearcher struct {
+	inner, filter bsearch.Searcher
+	factor        float64
+	cur           *bsearch.DocumentMatch // the filter's current match
+	done          bool                   // the filter has no more matches
+}
+
+func (s *boostSearcher) apply(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
+	if dm == nil || s.done {
+		return dm, nil
+	}
+	if s.cur == nil || s.cur.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
+		if s.cur != nil {
+			ctx.DocumentMatchPool.Put(s.cur)
+		}
+		var err error
+		s.cur, err = s.filter.Advance(ctx, dm.IndexInternalID)
+		if err != nil {
+			return nil, err
+		}
+		if s.cur == nil {
+			s.done = true
+			return dm, nil
+		}
+	}
+	if s.cur.IndexInternalID.Equals(dm.IndexInternalID) {
+		dm.Score *= s.factor
+	}
+	return dm, nil
+}
+
+func (s *boostSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	dm, err := s.inner.Next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.apply(ctx, dm)
+}
+
+func (s *boostSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	dm, err := s.inner.Advance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.apply(ctx, dm)
+}
+
+func (s *boostSearcher) Close() error {
+	err := s.inner.Close()
+	if ferr := s.filter.Close(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func (s *boostSearcher) Weight() float64        { return s.inner.Weight() }
+func (s *boostSearcher) SetQueryNorm(n float64) { s.inner.SetQueryNorm(n) }
+func (s *boostSearcher) Count() uint64          { return s.inner.Count() }
+func (s *boostSearcher) Min() int               { return s.inner.Min() }
+func (s *boostSearcher) Size() int              { return s.inner.Size() + s.filter.Size() }
+func (s *boostSearcher) DocumentMatchPoolSize() int {
+	return s.inner.DocumentMatchPoolSize() + s.filter.DocumentMatchPoolSize()
+}

@@ -1,0 +1,508 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// Paging limits.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	MaxWindow   = 10000 // from + size
+)
+
+// Request is one search.
+type Request struct {
+	Query    string
+	Lang     string
+	Source   string
+	Kind     string
+	FromDate string // YYYY-MM-DD, inclusive
+	ToDate   string // YYYY-MM-DD, inclusive
+	Sort     string // "relevance" (default) or "date"
+	From     int
+	Size     int // 0 means DefaultSize
+}
+
+// Ref names another document.
+type Ref struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Lang  string `json:"lang"`
+}
+
+// Hit is one matching document.
+type Hit struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Lang     string   `json:"lang"`
+	Date     string   `json:"date,omitempty"`
+	Source   string   `json:"source,omitempty"`
+	Kind     string   `json:"kind"`
+	Score    float64  `json:"score"`
+	Snippets []string `json:"snippets"`
+	Related  []Ref    `json:"related,omitempty"`
+}
+
+// FacetValue is one value of a facet and how many matching documents have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Result is the answer to a Request.
+type Result struct {
+	Query  string                  `json:"query"`
+	Total  uint64                  `json:"total"`
+	TookMS float64                 `json:"took_ms"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+}
+
+// Document is one whole document with its links resolved.
+type Document struct {
+	ID            string `json:"id"`
+	Lang          string `json:"lang"`
+	Title         string `json:"title"`
+	Body          string `json:"body"`
+	Date          string `json:"date,omitempty"`
+	Source        string `json:"source,omitempty"`
+	URL           string `json:"url,omitempty"`
+	Kind          string `json:"kind"`
+	TranslationOf string `json:"translation_of,omitempty"`
+	Related       []Ref  `json:"related"`
+	Translations  []Ref  `json:"translations"`
+}
+
+// Engine answers searches over the index it currently holds. The index can
+// be swapped while searches run: a search in flight finishes on the index it
+// started on.
+type Engine struct {
+	alias bleve.IndexAlias
+
+	mu    sync.Mutex
+	cur   bleve.Index
+	gen   string
+	stats *bsearch.BM25Stats
+}
+
+// NewEngine returns an engine with no index; it answers unavailable until
+// Swap gives it one.
+func NewEngine() *Engine {
+	return &Engine{alias: bleve.NewIndexAlias()}
+}
+
+// Swap makes idx (generation gen) the index searches use and returns the one
+// it replaces, which no search uses any more once Swap returns.
+func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	old := e.cur
+	var out []bleve.Index
+	if old != nil {
+		out = append(out, old)
+	}
+	stats, err := indexer.BM25Stats(idx)
+	if err != nil {
+		stats = nil // Bleve's own estimate is still usable
+	}
+	e.alias.Swap([]bleve.Index{idx}, out)
+	e.cur, e.gen, e.stats = idx, gen, stats
+	return old
+}
+
+// Generation returns the name of the generation being searched, or "".
+func (e *Engine) Generation() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.gen
+}
+
+// scoring returns ctx carrying the current index's BM25 statistics.
+func (e *Engine) scoring(ctx context.Context) context.Context {
+	e.mu.Lock()
+	stats := e.stats
+	e.mu.Unlock()
+	if stats == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, bsearch.BM25StatsKey, stats)
+}
+
+// Ready reports whether the engine has an index.
+func (e *Engine) Ready() bool { return e.Generation() != "" }
+
+// Close closes the current index.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur == nil {
+		return nil
+	}
+	err := e.cur.Close()
+	e.alias.Swap(nil, []bleve.Index{e.cur})
+	e.cur, e.gen = nil, ""
+	return err
+}
+
+var errNoIndex = &Error{Code: CodeUnavailable, Message: "no index is open yet"}
+
+// storedFields are the fields a hit needs.
+func storedFields() []string {
+	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
+		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf}
+	for _, a := range indexer.Analyses() {
+		f = append(f, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
+	}
+	return f
+}
+
+// facetFields are the facets every search counts.
+var facetFields = []string{indexer.FieldLang, indexer.FieldSource, indexer.FieldKind, indexer.FieldYear}
+
+// Search runs one search.
+func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	if !e.Ready() {
+		return nil, errNoIndex
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	q, err := parseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	q, err = r.withFilters(q)
+	if err != nil {
+		return nil, err
+	}
+	q = withPriors(q)
+	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
+	req.Fields = storedFields()
+	req.IncludeLocations = true
+	for _, f := range facetFields {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	}
+	if r.Sort == "date" {
+		req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
+	} else {
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	res, err := e.alias.SearchInContext(e.scoring(ctx), req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	out := &Result{
+		Query:  r.Query,
+		Total:  res.Total,
+		Hits:   make([]Hit, 0, len(res.Hits)),
+		Facets: map[string][]FacetValue{},
+	}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, hitFrom(h))
+	}
+	if err := e.resolveRelated(ctx, out.Hits, res.Hits); err != nil {
+		return nil, err
+	}
+	for _, f := range facetFields {
+		out.Facets[f] = facetValues(res.Facets[f])
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// statementPrior scales the score of statements. A statement is a part of
+// the story an article tells; when both match, the article leads and the
+// statement is a click away from it.
+const statementPrior = 0.5
+
+func withPriors(q query.Query) query.Query {
+	kind := bleve.NewTermQuery(corpus.KindStatement)
+	kind.SetField(indexer.FieldKind)
+	return &boostQuery{inner: q, filter: kind, factor: statementPrior}
+}
+
+func (r *Request) validate() error {
+	switch {
+	case r.Size < 0 || r.Size > MaxSize:
+		return invalidf("size must be between 1 and %d", MaxSize)
+	case r.From < 0:
+		return invalidf("from must not be negative")
+	case r.From+r.Size > MaxWindow:
+		return invalidf("from + size must be at most %d; narrow the query instead of paging this deep", MaxWindow)
+	}
+	switch r.Sort {
+	case "", "relevance", "date":
+	default:
+		return invalidf("sort must be relevance or date, not %q", r.Sort)
+	}
+	for _, d := range []string{r.FromDate, r.ToDate} {
+		if d == "" {
+			continue
+		}
+		if _, err := time.Parse(corpus.DateLayout, d); err != nil {
+			return invalidf("bad date %q: want YYYY-MM-DD", d)
+		}
+	}
+	return nil
+}
+
+// withFilters adds the request's filters to q.
+func (r *Request) withFilters(q query.Query) (query.Query, error) {
+	must := []query.Query{q}
+	for field, v := range map[string]string{indexer.FieldLang: r.Lang, indexer.FieldSource: r.Source, indexer.FieldKind: r.Kind} {
+		if v != "" {
+			t := bleve.NewTermQuery(v)
+			t.SetField(field)
+			must = append(must, t)
+		}
+	}
+	if r.FromDate != "" || r.ToDate != "" {
+		var from, to time.Time
+		if r.FromDate != "" {
+			from, _ = time.Parse(corpus.DateLayout, r.FromDate)
+		}
+		if r.ToDate != "" {
+			to, _ = time.Parse(corpus.DateLayout, r.ToDate)
+			to = to.AddDate(0, 0, 1)
+		}
+		if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+			return nil, invalidf("from_date %s is after to_date %s", r.FromDate, r.ToDate)
+		}
+		incl, excl := true, false
+		d := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
+		d.SetField(indexer.FieldDate)
+		must = append(must, d)
+	}
+	if len(must) == 1 {
+		return q, nil
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+func searchError(ctx context.Context, err error) error {
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &Error{Code: CodeUnavailable, Message: "the search took too long", Err: err}
+	}
+	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
+}
+
+// hitFrom turns a Bleve hit into ours, with snippets cut from the stored
+// body in the document's language.
+func hitFrom(h *bsearch.DocumentMatch) Hit {
+	hit := Hit{
+		ID:     h.ID,
+		Score:  h.Score,
+		Lang:   str(h.Fields[indexer.FieldLang]),
+		Date:   dateOf(h.Fields[indexer.FieldDate]),
+		Source: str(h.Fields[indexer.FieldSource]),
+		Kind:   str(h.Fields[indexer.FieldKind]),
+	}
+	key := indexer.AnalysisFor(hit.Lang).Key
+	hit.Title = str(h.Fields[indexer.TitleField(key)])
+	body := indexer.BodyField(key)
+	var spans []span
+	for _, locs := range h.Locations[body] {
+		for _, l := range locs {
+			spans = append(spans, span{int(l.Start), int(l.End)})
+		}
+	}
+	hit.Snippets = snippets(str(h.Fields[body]), spans, snippetWidth, maxSnippets)
+	for _, id := range strs(h.Fields[indexer.FieldRelated]) {
+		hit.Related = append(hit.Related, Ref{ID: id})
+	}
+	return hit
+}
+
+// resolveRelated fills in the titles and languages of the hits' related
+// documents with one lookup.
+func (e *Engine) resolveRelated(ctx context.Context, hits []Hit, raw bsearch.DocumentMatchCollection) error {
+	var ids []string
+	for _, h := range hits {
+		for _, r := range h.Related {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs, err := e.refs(ctx, bleve.NewDocIDQuery(ids))
+	if err != nil {
+		return err
+	}
+	byID := map[string]Ref{}
+	for _, r := range refs {
+		byID[r.ID] = r
+	}
+	for i := range hits {
+		for j, r := range hits[i].Related {
+			if full, ok := byID[r.ID]; ok {
+				hits[i].Related[j] = full
+			}
+		}
+	}
+	return nil
+}
+
+// maxRefs bounds how many linked documents one lookup returns.
+const maxRefs = 100
+
+// refs returns the documents matching q as references, in id order.
+func (e *Engine) refs(ctx context.Context, q query.Query) ([]Ref, error) {
+	req := bleve.NewSearchRequestOptions(q, maxRefs, 0, false)
+	req.Fields = []string{indexer.FieldLang}
+	for _, a := range indexer.Analyses() {
+		req.Fields = append(req.Fields, indexer.TitleField(a.Key))
+	}
+	req.SortBy([]string{"_id"})
+	res, err := e.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	out := make([]Ref, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		lang := str(h.Fields[indexer.FieldLang])
+		out = append(out, Ref{ID: h.ID, Lang: lang,
+			Title: str(h.Fields[indexer.TitleField(indexer.AnalysisFor(lang).Key)])})
+	}
+	return out, nil
+}
+
+// Document returns one document with its related documents and translations.
+func (e *Engine) Document(ctx context.Context, id string) (*Document, error) {
+	if !e.Ready() {
+		return nil, errNoIndex
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
+	req.Fields = storedFields()
+	res, err := e.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no document with id %q", id)}
+	}
+	f := res.Hits[0].Fields
+	d := &Document{
+		ID:            id,
+		Lang:          str(f[indexer.FieldLang]),
+		Date:          dateOf(f[indexer.FieldDate]),
+		Source:        str(f[indexer.FieldSource]),
+		URL:           str(f[indexer.FieldURL]),
+		Kind:          str(f[indexer.FieldKind]),
+		TranslationOf: str(f[indexer.FieldTranslationOf]),
+		Related:       []Ref{},
+		Translations:  []Ref{},
+	}
+	key := indexer.AnalysisFor(d.Lang).Key
+	d.Title = str(f[indexer.TitleField(key)])
+	d.Body = str(f[indexer.BodyField(key)])
+
+	// Related both ways: what this document names, and what names it.
+	named := strs(f[indexer.FieldRelated])
+	naming := bleve.NewTermQuery(id)
+	naming.SetField(indexer.FieldRelated)
+	relQ := query.Query(naming)
+	if len(named) > 0 {
+		relQ = bleve.NewDisjunctionQuery(naming, bleve.NewDocIDQuery(named))
+	}
+	if d.Related, err = e.refs(ctx, relQ); err != nil {
+		return nil, err
+	}
+	// Translations: the original and everything that translates it.
+	original := id
+	if d.TranslationOf != "" {
+		original = d.TranslationOf
+	}
+	of := bleve.NewTermQuery(original)
+	of.SetField(indexer.FieldTranslationOf)
+	trs, err := e.refs(ctx, bleve.NewDisjunctionQuery(of, bleve.NewDocIDQuery([]string{original})))
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trs {
+		if t.ID != id {
+			d.Translations = append(d.Translations, t)
+		}
+	}
+	return d, nil
+}
+
+// Analyze returns the tokens the index stores for text in language lang.
+func (e *Engine) Analyze(lang, text string) ([]indexer.Token, error) {
+	if len(text) > maxQueryBytes*64 {
+		return nil, invalidf("text is too long: at most %d bytes", maxQueryBytes*64)
+	}
+	return indexer.Analyze(lang, text)
+}
+
+func facetValues(f *bsearch.FacetResult) []FacetValue {
+	out := []FacetValue{}
+	if f == nil || f.Terms == nil {
+		return out
+	}
+	for _, t := range f.Terms.Terms() {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+func str(v interface{}) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case []interface{}:
+		if len(t) > 0 {
+			return str(t[0])
+		}
+	}
+	return ""
+}
+
+func strs(v interface{}) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []interface{}:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// dateOf turns a stored date (RFC 3339) back into YYYY-MM-DD.
+func dateOf(v interface{}) string {
+	s := str(v)
+	if len(s) >= len(corpus.DateLayout) && strings.Count(s[:10], "-") == 2 {
+		return s[:10]
+	}
+	return s
+}
