@@ -44,7 +44,10 @@ func AnalysisFor(lang string) Analysis {
 	if err != nil {
 		return analyses[len(analyses)-1]
 	}
-	base, _ := tag.Base()
+	base, conf := tag.Base()
+	if conf < language.High {
+		return analyses[len(analyses)-1] // "und" and the like: no guessing
+	}
 	switch base.String() {
 	case "te":
 		return analyses[0]

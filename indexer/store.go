@@ -117,11 +117,13 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Prog
 		return Summary{}, err
 	}
 	defer unlock()
-	if err := s.removePartials(); err != nil {
-		return Summary{}, err
-	}
+	// Number the build before clearing away dead ones, so that a number is
+	// never used twice.
 	next, err := s.nextName()
 	if err != nil {
+		return Summary{}, err
+	}
+	if err := s.removePartials(); err != nil {
 		return Summary{}, err
 	}
 	partial := s.Path(next + partialSuffix)

@@ -35,6 +35,13 @@ type Request struct {
 	Sort     string // "relevance" (default) or "date"
 	From     int
 	Size     int // 0 means DefaultSize
+
+	// Plain reads Query as plain words, with no operators or fields: for
+	// text that was not typed as a query, such as a question or a title.
+	Plain bool
+	// NoSnippets skips snippets, related documents and facets, for callers
+	// that need only ranked ids (evaluation, benchmarks).
+	NoSnippets bool
 }
 
 // Ref names another document.
@@ -185,7 +192,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	q, err := parseQuery(r.Query)
+	q, err := parseQuery(r.Query, r.Plain)
 	if err != nil {
 		return nil, err
 	}
@@ -195,10 +202,12 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	q = withPriors(q)
 	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
-	req.Fields = storedFields()
-	req.IncludeLocations = true
-	for _, f := range facetFields {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+	if !r.NoSnippets {
+		req.Fields = storedFields()
+		req.IncludeLocations = true
+		for _, f := range facetFields {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+		}
 	}
 	if r.Sort == "date" {
 		req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
@@ -218,7 +227,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitFrom(h))
 	}
-	if err := e.resolveRelated(ctx, out.Hits, res.Hits); err != nil {
+	if err := e.resolveRelated(ctx, out.Hits); err != nil {
 		return nil, err
 	}
 	for _, f := range facetFields {
@@ -333,7 +342,7 @@ func hitFrom(h *bsearch.DocumentMatch) Hit {
 
 // resolveRelated fills in the titles and languages of the hits' related
 // documents with one lookup.
-func (e *Engine) resolveRelated(ctx context.Context, hits []Hit, raw bsearch.DocumentMatchCollection) error {
+func (e *Engine) resolveRelated(ctx context.Context, hits []Hit) error {
 	var ids []string
 	for _, h := range hits {
 		for _, r := range h.Related {

@@ -21,13 +21,20 @@ const maxQueryBytes = 1024
 // that language's analyzer, and a document matching more of them ranks
 // higher; +word requires a word, -word excludes it; lang:, source:, kind:
 // and title: restrict to a field.
-func parseQuery(text string) (query.Query, error) {
+func parseQuery(text string, plain bool) (query.Query, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
-	clauses, err := lex(text)
-	if err != nil {
-		return nil, err
+	var clauses []clause
+	if plain {
+		for _, w := range strings.Fields(text) {
+			clauses = append(clauses, clause{text: w})
+		}
+	} else {
+		var err error
+		if clauses, err = lex(text); err != nil {
+			return nil, err
+		}
 	}
 	b := bleve.NewBooleanQuery()
 	hasShould, hasMust := false, false
@@ -52,7 +59,9 @@ func parseQuery(text string) (query.Query, error) {
 			}
 		}
 	}
-	if !hasShould && !hasMust {
+	if hasShould {
+		b.SetMinShould(1) // words still have to match where a filter is given
+	} else if !hasMust {
 		b.AddMust(bleve.NewMatchAllQuery())
 	}
 	return b, nil

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"pressearch/search"
+)
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("eval", stderr)
+	data := fs.String("data", defaultDataDir(), "data directory holding the index generations")
+	queriesPath := fs.String("queries", "", "queries, one 'qid<TAB>query text' a line")
+	qrelsPath := fs.String("qrels", "", "relevance judgements in TREC format: qid 0 docid grade")
+	runPath := fs.String("run", "", "also write a TREC run file here")
+	k := fs.Int("k", 100, "how many hits to retrieve per query")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) > 0:
+		return usagef("unexpected argument %q", pos[0])
+	case *queriesPath == "" || *qrelsPath == "":
+		return usagef("--queries and --qrels are required")
+	case *k < 1 || *k > search.MaxWindow:
+		return usagef("--k must be between 1 and %d", search.MaxWindow)
+	}
+	queries, err := readQueries(*queriesPath)
+	if err != nil {
+		return err
+	}
+	qrels, err := readQrels(*qrelsPath)
+	if err != nil {
+		return err
+	}
+	engine, err := openEngine(*data)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+
+	var run io.Writer
+	if *runPath != "" {
+		f, err := os.Create(*runPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		bw := bufio.NewWriter(f)
+		defer bw.Flush()
+		run = bw
+	}
+	var m metrics
+	for _, q := range queries {
+		rel, judged := qrels[q.id]
+		if !judged {
+			continue
+		}
+		ids, scores, err := retrieve(ctx, engine, q.text, *k)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.id, err)
+		}
+		m.add(ids, rel)
+		if run != nil {
+			for i, id := range ids {
+				fmt.Fprintf(run, "%s Q0 %s %d %.6f pressearch\n", q.id, id, i+1, scores[i])
+			}
+		}
+	}
+	m.print(stdout)
+	return nil
+}
+
+// retrieve runs one query as plain words and returns up to k hit ids.
+func retrieve(ctx context.Context, e *search.Engine, text string, k int) ([]string, []float64, error) {
+	var ids []string
+	var scores []float64
+	for from := 0; from < k; from += search.MaxSize {
+		size := min(search.MaxSize, k-from)
+		res, err := e.Search(ctx, search.Request{Query: text, Plain: true, From: from, Size: size, NoSnippets: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+			scores = append(scores, h.Score)
+		}
+		if len(res.Hits) < size {
+			break
+		}
+	}
+	return ids, scores, nil
+}
+
+type query struct{ id, text string }
+
+func readQueries(path string) ([]query, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []query
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		id, text, ok := strings.Cut(t, "\t")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want qid<TAB>query text", path, line)
+		}
+		out = append(out, query{id, text})
+	}
+	return out, sc.Err()
+}
+
+// readQrels reads TREC qrels: qid, an ignored column, docid, grade.
+func readQrels(path string) (map[string]map[string]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]map[string]int{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) != 4 {
+			return nil, fmt.Errorf("%s:%d: want 'qid 0 docid grade'", path, line)
+		}
+		grade, err := strconv.Atoi(fields[3])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: bad grade %q", path, line, fields[3])
+		}
+		if out[fields[0]] == nil {
+			out[fields[0]] = map[string]int{}
+		}
+		out[fields[0]][fields[2]] = grade
+	}
+	return out, sc.Err()
+}
+
+// metrics accumulates per-query scores.
+type metrics struct {
+	n                                int
+	ndcg10, mrr10, mrr100, recall100 float64
+}
+
+func (m *metrics) add(ids []string, rel map[string]int) {
+	m.n++
+	first := 0
+	for i, id := range ids {
+		if rel[id] > 0 {
+			first = i + 1
+			break
+		}
+	}
+	if first > 0 && first <= 10 {
+		m.mrr10 += 1 / float64(first)
+	}
+	if first > 0 && first <= 100 {
+		m.mrr100 += 1 / float64(first)
+	}
+	relevant, found := 0, 0
+	for _, g := range rel {
+		if g > 0 {
+			relevant++
+		}
+	}
+	for i, id := range ids {
+		if i < 100 && rel[id] > 0 {
+			found++
+		}
+	}
+	if relevant > 0 {
+		m.recall100 += float64(found) / float64(relevant)
+	}
+	m.ndcg10 += ndcg(ids, rel, 10)
+}
+
+// ndcg is normalized discounted cumulative gain at k with gains 2^grade-1.
+func ndcg(ids []string, rel map[string]int, k int) float64 {
+	dcg := 0.0
+	for i, id := range ids {
+		if i >= k {
+			break
+		}
+		if g := rel[id]; g > 0 {
+			dcg += (math.Pow(2, float64(g)) - 1) / math.Log2(float64(i+2))
+		}
+	}
+	var grades []int
+	for _, g := range rel {
+		if g > 0 {
+			grades = append(grades, g)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(grades)))
+	ideal := 0.0
+	for i, g := range grades {
+		if i >= k {
+			break
+		}
+		ideal += (math.Pow(2, float64(g)) - 1) / math.Log2(float64(i+2))
+	}
+	if ideal == 0 {
+		return 0
+	}
+	return dcg / ideal
+}
+
+func (m *metrics) print(w io.Writer) {
+	avg := func(x float64) float64 {
+		if m.n == 0 {
+			return 0
+		}
+		return x / float64(m.n)
+	}
+	fmt.Fprintf(w, "nDCG@10\t%.4f\nMRR@10\t%.4f\nMRR@100\t%.4f\nRecall@100\t%.4f\nqueries\t%d\n",
+		avg(m.ndcg10), avg(m.mrr10), avg(m.mrr100), avg(m.recall100), m.n)
+}

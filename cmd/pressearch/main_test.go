@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the pressearch binary built once for the tests that need a real
+// process.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pressearch-bin")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "pressearch")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("building pressearch: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runCmd runs a command in-process and returns its status and output.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// server is a running `pressearch serve`.
+type server struct {
+	cmd  *exec.Cmd
+	url  string
+	logs chan string
+	done chan error
+}
+
+var servingURL = regexp.MustCompile(`msg=serving url=(http://\S+)`)
+
+// startServer runs the real binary's serve on 127.0.0.1:0 and waits until
+// it says where it listens.
+func startServer(t *testing.T, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, logs: make(chan string, 1000), done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			if m := servingURL.FindStringSubmatch(line); m != nil {
+				found <- m[1]
+			}
+			select {
+			case s.logs <- line:
+			default:
+			}
+		}
+		s.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+	})
+	select {
+	case s.url = <-found:
+	case err := <-s.done:
+		t.Fatalf("serve exited before listening: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start listening within 60s")
+	}
+	return s
+}
+
+func (s *server) getJSON(t *testing.T, path string, v any) int {
+	t.Helper()
+	resp, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if v != nil {
+		if err := json.Unmarshal(body, v); err != nil {
+			t.Fatalf("GET %s: %v in %s", path, err, body)
+		}
+	}
+	return resp.StatusCode
+}
+
+func (s *server) getBody(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+type apiResult struct {
+	Total uint64 `json:"total"`
+	Hits  []struct {
+		ID       string   `json:"id"`
+		Snippets []string `json:"snippets"`
+	} `json:"hits"`
+}
+
+func hitIDs(r apiResult) string {
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	s := startServer(t, "--data", data)
+
+	// The seed article first, the word marked.
+	var res apiResult
+	if code := s.getJSON(t, "/api/v1/search?q="+url.QueryEscape("జపాన్"), &res); code != 200 {
+		t.Fatalf("search status %d", code)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "eu-japan-partnership-te" ||
+		!strings.Contains(strings.Join(res.Hits[0].Snippets, ""), "<mark>జపాన్</mark>") {
+		t.Fatalf("search జపాన్: %+v", res)
+	}
+	// The results page in English shows the translation.
+	if code, body := s.getBody(t, "/search?q=Japan"); code != 200 || !strings.Contains(body, "/doc/eu-japan-partnership-en") {
+		t.Errorf("/search?q=Japan: %d, translation missing", code)
+	}
+	// The command line gives the same hits as the API.
+	code, out, errOut := runCmd(t, "search", "--data", data, "--json", "జపాన్")
+	if code != 0 {
+		t.Fatalf("search --json: exit %d: %s", code, errOut)
+	}
+	var cli apiResult
+	if err := json.Unmarshal([]byte(out), &cli); err != nil {
+		t.Fatalf("search --json output: %v", err)
+	}
+	if hitIDs(cli) != hitIDs(res) {
+		t.Errorf("CLI hits %s, API hits %s", hitIDs(cli), hitIDs(res))
+	}
+
+	// A bad corpus: exit 1, naming file and line; the live index serves on.
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"id":"a","title":"t","body":"b"}`+"\n"+`{"id":"b","title":"t"}`+"\n"), 0o644)
+	code, _, errOut = runCmd(t, "index", "--data", data, "--corpus", bad)
+	if code != 1 || !strings.Contains(errOut, bad+":2: missing field: body") {
+		t.Errorf("index with a bad corpus: exit %d, stderr %q", code, errOut)
+	}
+	var again apiResult
+	s.getJSON(t, "/api/v1/search?q="+url.QueryEscape("జపాన్"), &again)
+	if hitIDs(again) != hitIDs(res) {
+		t.Errorf("after a failed index the answers changed: %s, want %s", hitIDs(again), hitIDs(res))
+	}
+
+	// A good new corpus: serve switches to it without a restart.
+	good := filepath.Join(t.TempDir(), "new.jsonl")
+	os.WriteFile(good, []byte(`{"id":"new-1","lang":"te","title":"కొత్త వార్త","body":"జపాన్ ప్రభుత్వం కొత్త ప్రకటన"}`+"\n"), 0o644)
+	if code, out, errOut := runCmd(t, "index", "--data", data, "--corpus", good); code != 0 {
+		t.Fatalf("index: exit %d: %s %s", code, out, errOut)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var now apiResult
+		s.getJSON(t, "/api/v1/search?q="+url.QueryEscape("జపాన్"), &now)
+		if hitIDs(now) == "new-1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve still answers %s 10s after the new generation", hitIDs(now))
+		}
+		time.Sleep(100 * time.Millisecond) // polling a condition, bounded by the deadline
+	}
+
+	// SIGTERM: a clean shutdown with status 0.
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("serve did not stop within 15s of SIGTERM")
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{"no command", nil, 2, nil, []string{"usage: pressearch"}},
+		{"unknown command", []string{"frobnicate"}, 2, nil, []string{`unknown command "frobnicate"`}},
+		{"unknown flag", []string{"index", "--frob"}, 2, nil, []string{"frob"}},
+		{"search before any index", []string{"search", "--data", data, "x"}, 1, nil, []string{"run 'pressearch index' first"}},
+		{"index", []string{"index", "--data", data}, 0, []string{"indexed 8 documents (en 1, ja 1, te 6) into gen-000001"}, nil},
+		{"index --json", []string{"index", "--data", data, "--json"}, 0, []string{`"generation":"gen-000002"`, `"documents":8`}, nil},
+		{"search without a query", []string{"search", "--data", data}, 2, nil, []string{"QUERY is required"}},
+		{"search with a bad query", []string{"search", "--data", data, `"open`}, 2, nil, []string{"closing quote"}},
+		{"search", []string{"search", "--data", data, "--size", "1", "రష్యాతో"}, 0, []string{"1. "}, nil},
+		{"search with flags after the query", []string{"search", "Japan", "--data", data, "--lang", "en"}, 0, []string{"eu-japan-partnership-en"}, nil},
+		{"search for an exclusion after --", []string{"search", "--data", data, "--", "Japan", "-Tokyo"}, 0, []string{"0 results"}, nil},
+		{"analyze", []string{"analyze", "--lang", "te", "2022లో EUతో"}, 0, []string{"2022\t1\t0\t4", "eu\t3\t11\t13"}, nil},
+		{"analyze --json", []string{"analyze", "--json", "టోక్యో"}, 0, []string{`"term":"టోక్యో"`}, nil},
+		{"rollback", []string{"index", "--data", data, "--rollback"}, 0, []string{"gen-000001 is current"}, nil},
+		{"eval without files", []string{"eval", "--data", data}, 2, nil, []string{"--queries and --qrels are required"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCmd(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stdout %q stderr %q", code, tt.code, out, errOut)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q: %q", s, out)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q: %q", s, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestEval(t *testing.T) {
+	data := t.TempDir()
+	dir := t.TempDir()
+	corpusFile := filepath.Join(dir, "c.jsonl")
+	os.WriteFile(corpusFile, []byte(strings.Join([]string{
+		`{"id":"d1","lang":"en","title":"d1","body":"tokyo summit on security"}`,
+		`{"id":"d2","lang":"en","title":"d2","body":"fisheries report from colombo"}`,
+		`{"id":"d3","lang":"en","title":"d3","body":"colombo port city and tokyo investors"}`,
+	}, "\n")), 0o644)
+	queries := filepath.Join(dir, "q.tsv")
+	os.WriteFile(queries, []byte("q1\tsecurity summit\nq2\tfisheries colombo\nq3\tport investors\nq4\tunjudged\n"), 0o644)
+	qrels := filepath.Join(dir, "qrels.txt")
+	os.WriteFile(qrels, []byte("q1 0 d1 1\nq2 0 d2 1\nq3 0 d3 1\n"), 0o644)
+	if code, _, errOut := runCmd(t, "index", "--data", data, "--corpus", corpusFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	runFile := filepath.Join(dir, "run.txt")
+	code, out, errOut := runCmd(t, "eval", "--data", data, "--queries", queries, "--qrels", qrels, "--run", runFile)
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"nDCG@10\t1.0000", "MRR@10\t1.0000", "MRR@100\t1.0000", "Recall@100\t1.0000", "queries\t3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	run, _ := os.ReadFile(runFile)
+	if !strings.HasPrefix(string(run), "q1 Q0 d1 1 ") {
+		t.Errorf("run file starts %q", run)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	var m metrics
+	m.add([]string{"x", "a", "y"}, map[string]int{"a": 1})
+	m.add([]string{"x", "y"}, map[string]int{"b": 1})
+	if m.mrr10 != 0.5 || m.recall100 != 1 || m.n != 2 {
+		t.Errorf("metrics %+v: want MRR sum 0.5, recall sum 1 over 2 queries", m)
+	}
+	if got := ndcg([]string{"x", "a"}, map[string]int{"a": 1}, 10); got < 0.6308 || got > 0.6310 {
+		t.Errorf("nDCG of a hit at rank 2: %v, want 1/log2(3) = 0.6309", got)
+	}
+}

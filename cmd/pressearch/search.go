@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"pressearch/indexer"
+	"pressearch/search"
+)
+
+func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("search", stderr)
+	data := fs.String("data", defaultDataDir(), "data directory holding the index generations")
+	asJSON := fs.Bool("json", false, "print the result as the API's JSON")
+	lang := fs.String("lang", "", "only documents in this language")
+	size := fs.Int("size", search.DefaultSize, "how many hits to show")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("QUERY is required")
+	}
+	engine, err := openEngine(*data)
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	res, err := engine.Search(ctx, search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size})
+	if err != nil {
+		if search.ErrorCode(err) == search.CodeInvalid {
+			return usagef("%s", search.ErrorMessage(err))
+		}
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	fmt.Fprintf(stdout, "%d results (%.1f ms)\n", res.Total, res.TookMS)
+	for i, h := range res.Hits {
+		fmt.Fprintf(stdout, "\n%d. %s\n   %s · %s · %s · %s · score %.4f\n", i+1, h.Title, h.ID, h.Lang, h.Kind, h.Date, h.Score)
+		for _, s := range h.Snippets {
+			fmt.Fprintf(stdout, "   %s\n", plain(s))
+		}
+	}
+	return nil
+}
+
+// openEngine opens the current generation under data for a one-off command.
+func openEngine(data string) (*search.Engine, error) {
+	store, err := indexer.OpenStore(data)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := store.Current()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; run 'pressearch index' first", data, err)
+	}
+	idx, err := store.Open(gen)
+	if err != nil {
+		return nil, err
+	}
+	engine := search.NewEngine()
+	engine.Swap(idx, gen)
+	return engine, nil
+}
+
+// writeJSON writes v as the API does: UTF-8 and <mark> left readable.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+var markTags = regexp.MustCompile(`</?mark>`)
+
+// plain turns an HTML snippet into terminal text, matches in brackets.
+func plain(s string) string {
+	s = markTags.ReplaceAllStringFunc(s, func(t string) string {
+		if t == "<mark>" {
+			return "["
+		}
+		return "]"
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&amp;", "&", "\n", " ").Replace(s)
+}

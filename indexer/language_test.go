@@ -1,0 +1,51 @@
+package indexer
+
+import "testing"
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct {
+		text, want string
+	}{
+		{"జపాన్ మరియు యూరోపియన్ యూనియన్", "te"},
+		{"भारत और जापान", "hi"},
+		{"இலங்கை ஜனாதிபதி", "ta"},
+		{"ශ්‍රී ලංකා ජනාධිපති", "si"},
+		{"ಕನ್ನಡ ಸುದ್ದಿ", "kn"},
+		{"മലയാളം വാർത്ത", "ml"},
+		{"বাংলা সংবাদ", "bn"},
+		{"ગુજરાતી સમાચાર", "gu"},
+		{"ਪੰਜਾਬੀ ਖ਼ਬਰਾਂ", "pa"},
+		{"ଓଡ଼ିଆ ସମ୍ବାଦ", "or"},
+		{"الأخبار العربية", "ar"},
+		{"日本と欧州連合は安全保障で協力する", "ja"},
+		{"中国外交部声明", "zh"},
+		{"한국 정부 발표", "ko"},
+		{"Новости России", "ru"},
+		{"Ελληνικά νέα", "el"},
+		{"Japan and the EU", "en"},
+		// Mixed text: the script with the most letters wins.
+		{"EU మరియు జపాన్ భద్రతా భాగస్వామ్యం", "te"},
+		{"The minister said జపాన్", "en"},
+		// Very short text.
+		{"జ", "te"},
+		{"2024 — 11", "und"},
+		{"", "und"},
+	}
+	for _, tt := range tests {
+		if got := DetectLanguage(tt.text).String(); got != tt.want {
+			t.Errorf("DetectLanguage(%q) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestAnalysisFor(t *testing.T) {
+	tests := []struct{ lang, key string }{
+		{"te", "te"}, {"te-IN", "te"}, {"en", "en"}, {"en-GB", "en"},
+		{"ja", "cjk"}, {"zh", "cjk"}, {"ko", "cjk"}, {"si", "std"}, {"und", "std"}, {"!!", "std"},
+	}
+	for _, tt := range tests {
+		if got := AnalysisFor(tt.lang).Key; got != tt.key {
+			t.Errorf("AnalysisFor(%q) = %s, want %s", tt.lang, got, tt.key)
+		}
+	}
+}

@@ -1,0 +1,165 @@
+package indexer
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"pressearch/corpus"
+)
+
+func TestMappingValidates(t *testing.T) {
+	if err := NewMapping().Validate(); err != nil {
+		t.Fatalf("mapping does not validate: %v", err)
+	}
+}
+
+func testDocs(n int, word string) []corpus.Document {
+	docs := make([]corpus.Document, n)
+	for i := range docs {
+		docs[i] = corpus.Document{ID: "doc-" + string(rune('a'+i)), Title: "title " + word,
+			Body: "body " + word, Kind: corpus.KindPressRelease, Date: "2025-01-31"}
+	}
+	return docs
+}
+
+func docCount(t *testing.T, s *Store, gen string) uint64 {
+	t.Helper()
+	idx, err := s.Open(gen)
+	if err != nil {
+		t.Fatalf("open %s: %v", gen, err)
+	}
+	defer idx.Close()
+	n, err := idx.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestStoreBuildSwitchesAndPrunes(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Current(); err != ErrNoGeneration {
+		t.Fatalf("empty store: got %v, want ErrNoGeneration", err)
+	}
+	var gens []string
+	for i := 1; i <= 3; i++ {
+		sum, err := s.Build(context.Background(), testDocs(i, "alpha"), nil)
+		if err != nil {
+			t.Fatalf("build %d: %v", i, err)
+		}
+		if sum.Documents != i || sum.Languages["en"] != i {
+			t.Errorf("build %d summary: %+v", i, sum)
+		}
+		cur, err := s.Current()
+		if err != nil || cur != sum.Generation {
+			t.Fatalf("current after build %d: %q, %v; want %s", i, cur, err, sum.Generation)
+		}
+		if n := docCount(t, s, cur); n != uint64(i) {
+			t.Errorf("generation %s has %d documents, want %d", cur, n, i)
+		}
+		gens = append(gens, cur)
+	}
+	all, err := s.Generations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0] != gens[1] || all[1] != gens[2] {
+		t.Errorf("generations after three builds: %v, want the last two of %v", all, gens)
+	}
+	prev, err := s.Rollback()
+	if err != nil || prev != gens[1] {
+		t.Fatalf("rollback: %q, %v; want %s", prev, err, gens[1])
+	}
+	if cur, _ := s.Current(); cur != gens[1] {
+		t.Errorf("current after rollback: %s, want %s", cur, gens[1])
+	}
+	if _, err := s.Rollback(); err == nil {
+		t.Error("a second rollback with no older generation succeeded")
+	}
+}
+
+func TestStoreFailedBuildLeavesCurrent(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Build(context.Background(), testDocs(2, "alpha"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Build(ctx, testDocs(5, "beta"), nil); err == nil {
+		t.Fatal("a cancelled build succeeded")
+	}
+	if cur, _ := s.Current(); cur != sum.Generation {
+		t.Errorf("current after a failed build: %s, want %s", cur, sum.Generation)
+	}
+	if n := docCount(t, s, sum.Generation); n != 2 {
+		t.Errorf("live generation has %d documents, want 2", n)
+	}
+	entries, _ := os.ReadDir(s.Dir())
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) == partialSuffix {
+			t.Errorf("failed build left %s behind", e.Name())
+		}
+	}
+}
+
+func TestStoreRemovesPartialBuildOfADeadRun(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := filepath.Join(s.Dir(), "gen-000009"+partialSuffix)
+	if err := os.MkdirAll(filepath.Join(dead, "store"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := s.Build(context.Background(), testDocs(1, "alpha"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("partial build of a dead run still there: %v", err)
+	}
+	if sum.Generation != "gen-000010" {
+		t.Errorf("generation %s, want gen-000010 (numbers never reused)", sum.Generation)
+	}
+}
+
+func TestBM25StatsGiveTrueAverageLength(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := []corpus.Document{
+		{ID: "short", Lang: "en", Title: "t", Body: "alpha beta", Kind: "article"},
+		{ID: "long", Lang: "en", Title: "t", Body: "alpha alpha alpha alpha beta beta gamma gamma delta delta", Kind: "article"},
+	}
+	sum, err := s.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := s.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	stats, err := BM25Stats(idx)
+	if err != nil || stats == nil {
+		t.Fatalf("stats: %v, %v", stats, err)
+	}
+	// 12 tokens over 2 documents: an average of 6, where Bleve's own
+	// estimate (4 distinct terms / 2 documents) would say 2.
+	if got := float64(stats.FieldCardinality[BodyField("en")]) / stats.DocCount; got != 6 {
+		t.Errorf("average body length %v, want 6", got)
+	}
+	var _ bleve.Index = idx
+}

@@ -1,0 +1,291 @@
+package search
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// newTestEngine builds docs into a temporary store and returns an engine
+// over it.
+func newTestEngine(t testing.TB, docs []corpus.Document) *Engine {
+	t.Helper()
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := store.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine()
+	e.Swap(idx, sum.Generation)
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func defaultEngine(t testing.TB) *Engine {
+	t.Helper()
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestEngine(t, docs)
+}
+
+func ids(hits []Hit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+func TestSearchDefaultCorpus(t *testing.T) {
+	e := defaultEngine(t)
+	tests := []struct {
+		name      string
+		req       Request
+		first     string // the id that must rank first
+		mark      string // a snippet of the first hit must contain this
+		contains  []string
+		excludes  []string
+		wantTotal int // 0: any
+	}{
+		{name: "Telugu word finds the seed article first", req: Request{Query: "జపాన్"},
+			first: "eu-japan-partnership-te", mark: "<mark>జపాన్</mark>"},
+		{name: "English word finds the English translation", req: Request{Query: "Japan"},
+			first: "eu-japan-partnership-en", mark: "<mark>Japan</mark>"},
+		{name: "Japanese word finds the Japanese translation", req: Request{Query: "防衛"},
+			first: "eu-japan-partnership-ja", mark: "<mark>"},
+		{name: "a statement's words find it", req: Request{Query: "సోషల్ మీడియా"},
+			contains: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}},
+		{name: "lang filter", req: Request{Query: "EU", Lang: "en"},
+			contains: []string{"eu-japan-partnership-en"}, excludes: []string{"eu-japan-partnership-te", "eu-japan-partnership-ja"}},
+		{name: "kind filter", req: Request{Query: "బోరెల్", Kind: "statement"},
+			excludes: []string{"eu-japan-partnership-te"}},
+		{name: "field filter in the query", req: Request{Query: "బోరెల్ kind:article"},
+			contains: []string{"eu-japan-partnership-te"}, wantTotal: 1},
+		{name: "exclusion", req: Request{Query: "జపాన్ -సోషల్"},
+			// The article quotes the post on social media, so it goes too.
+			excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"},
+			contains: []string{"eu-japan-mod-statement-te"}},
+		{name: "phrase", req: Request{Query: `"security and defence partnership"`},
+			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
+		{name: "date range that excludes everything", req: Request{Query: "Japan", FromDate: "2025-01-01"}, wantTotal: -1},
+		{name: "date range that includes the day", req: Request{Query: "Japan", FromDate: "2024-11-01", ToDate: "2024-11-01"},
+			contains: []string{"eu-japan-partnership-en"}},
+		{name: "no match", req: Request{Query: "zzzqqq"}, wantTotal: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := e.Search(context.Background(), tt.req)
+			if err != nil {
+				t.Fatalf("Search: %v", err)
+			}
+			got := ids(res.Hits)
+			if tt.wantTotal == -1 && res.Total != 0 || tt.wantTotal > 0 && res.Total != uint64(tt.wantTotal) {
+				t.Errorf("total %d (%v), want %d", res.Total, got, tt.wantTotal)
+			}
+			if tt.first != "" {
+				if len(got) == 0 || got[0] != tt.first {
+					t.Fatalf("hits %v, want %s first", got, tt.first)
+				}
+			}
+			if tt.mark != "" && !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), tt.mark) {
+				t.Errorf("snippets %q lack %s", res.Hits[0].Snippets, tt.mark)
+			}
+			has := map[string]bool{}
+			for _, id := range got {
+				has[id] = true
+			}
+			for _, id := range tt.contains {
+				if !has[id] {
+					t.Errorf("hits %v lack %s", got, id)
+				}
+			}
+			for _, id := range tt.excludes {
+				if has[id] {
+					t.Errorf("hits %v include %s", got, id)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchStatementShowsItsArticle(t *testing.T) {
+	e := defaultEngine(t)
+	res, err := e.Search(context.Background(), Request{Query: "సోషల్", Kind: "statement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 {
+		t.Fatal("no statement found")
+	}
+	h := res.Hits[0]
+	if len(h.Related) != 1 || h.Related[0].ID != "eu-japan-partnership-te" || h.Related[0].Lang != "te" ||
+		!strings.HasPrefix(h.Related[0].Title, "ప్రాంతీయ బెదిరింపులకు") {
+		t.Errorf("statement %s related %+v, want the seed article with its title", h.ID, h.Related)
+	}
+}
+
+func TestSearchFacets(t *testing.T) {
+	e := defaultEngine(t)
+	res, err := e.Search(context.Background(), Request{Query: "EU"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(facet, value string) int {
+		for _, v := range res.Facets[facet] {
+			if v.Value == value {
+				return v.Count
+			}
+		}
+		return 0
+	}
+	// Count what the facets should say from the hits themselves.
+	all, err := e.Search(context.Background(), Request{Query: "EU", Size: MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]int{"lang": {}, "kind": {}, "year": {}}
+	for _, h := range all.Hits {
+		want["lang"][h.Lang]++
+		want["kind"][h.Kind]++
+		want["year"][h.Date[:4]]++
+	}
+	for facet, values := range want {
+		for v, n := range values {
+			if got := count(facet, v); got != n {
+				t.Errorf("facet %s=%s: %d, want %d", facet, v, got, n)
+			}
+		}
+	}
+	if count("lang", "te") == 0 || count("lang", "en") != 1 || count("lang", "ja") != 1 {
+		t.Errorf("lang facet %+v: want te, one en and one ja", res.Facets["lang"])
+	}
+}
+
+func TestSearchInvalidRequests(t *testing.T) {
+	e := defaultEngine(t)
+	tests := []struct {
+		name string
+		req  Request
+		msg  string
+	}{
+		{"size too big", Request{Query: "x", Size: MaxSize + 1}, "size"},
+		{"negative from", Request{Query: "x", From: -1}, "from"},
+		{"window too deep", Request{Query: "x", From: MaxWindow, Size: 10}, "10000"},
+		{"bad sort", Request{Query: "x", Sort: "random"}, "sort"},
+		{"bad date", Request{Query: "x", FromDate: "2024-02-30"}, "date"},
+		{"dates reversed", Request{Query: "x", FromDate: "2025-01-01", ToDate: "2024-01-01"}, "after"},
+		{"unterminated phrase", Request{Query: `"abc`}, "position 1"},
+		{"unknown field", Request{Query: `colour:blue`}, "unknown field"},
+		{"too long", Request{Query: strings.Repeat("a", maxQueryBytes+1)}, "bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.Search(context.Background(), tt.req)
+			if ErrorCode(err) != CodeInvalid || !strings.Contains(ErrorMessage(err), tt.msg) {
+				t.Errorf("got %v (code %s), want invalid_query mentioning %q", err, ErrorCode(err), tt.msg)
+			}
+		})
+	}
+}
+
+func TestSearchPagingIsStable(t *testing.T) {
+	var docs []corpus.Document
+	for i := 0; i < 25; i++ {
+		// Identical documents: every score ties, and the order must still
+		// be the same on every page.
+		docs = append(docs, corpus.Document{ID: "tie-" + string(rune('a'+i)), Lang: "en", Title: "same",
+			Body: "identical text", Kind: "press-release"})
+	}
+	e := newTestEngine(t, docs)
+	var seen []string
+	for from := 0; from < 25; from += 10 {
+		res, err := e.Search(context.Background(), Request{Query: "identical", From: from, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, ids(res.Hits)...)
+	}
+	if len(seen) != 25 {
+		t.Fatalf("paged through %d hits, want 25", len(seen))
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i-1] >= seen[i] {
+			t.Fatalf("tied hits not in id order across pages: %v", seen)
+		}
+	}
+}
+
+func TestDocument(t *testing.T) {
+	e := defaultEngine(t)
+	d, err := e.Document(context.Background(), "eu-japan-partnership-te")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Related) != 5 {
+		t.Errorf("article has %d related, want its 5 statements", len(d.Related))
+	}
+	langs := map[string]bool{}
+	for _, tr := range d.Translations {
+		langs[tr.Lang] = true
+	}
+	if len(d.Translations) != 2 || !langs["en"] || !langs["ja"] {
+		t.Errorf("translations %+v, want en and ja", d.Translations)
+	}
+	en, err := e.Document(context.Background(), "eu-japan-partnership-en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(en.Translations) != 2 || en.TranslationOf != "eu-japan-partnership-te" {
+		t.Errorf("English translation: translations %+v, translation_of %q", en.Translations, en.TranslationOf)
+	}
+	st, err := e.Document(context.Background(), "eu-japan-eu-statement-te")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Related) != 1 || st.Related[0].ID != "eu-japan-partnership-te" {
+		t.Errorf("statement related %+v, want the article", st.Related)
+	}
+	if _, err := e.Document(context.Background(), "no-such-doc"); ErrorCode(err) != CodeNotFound {
+		t.Errorf("unknown id: got %v, want not_found", err)
+	}
+}
+
+func TestStoredTextIsNFC(t *testing.T) {
+	// ె + ౖ written apart is canonically ై; a page must show the NFC form.
+	e := newTestEngine(t, []corpus.Document{{ID: "nfc", Lang: "te", Title: "కై\u0c46\u0c56",
+		Body: "కె\u0c56లాసం", Kind: "article"}})
+	d, err := e.Document(context.Background(), "nfc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Body != "కైలాసం" {
+		t.Errorf("stored body %q, want NFC %q", d.Body, "కైలాసం")
+	}
+}
+
+func TestNotReady(t *testing.T) {
+	e := NewEngine()
+	if e.Ready() {
+		t.Error("an engine without an index says it is ready")
+	}
+	if _, err := e.Search(context.Background(), Request{Query: "x"}); ErrorCode(err) != CodeUnavailable {
+		t.Errorf("search without an index: got %v, want unavailable", err)
+	}
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(m.Run())
+}

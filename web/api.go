@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"pressearch/search"
+)
+
+// searchParams are the query parameters of a search, for the API and the
+// results page.
+type searchParams struct {
+	Q        string `form:"q"`
+	Lang     string `form:"lang"`
+	Source   string `form:"source"`
+	Kind     string `form:"kind"`
+	FromDate string `form:"from_date"`
+	ToDate   string `form:"to_date"`
+	Sort     string `form:"sort"`
+	From     int    `form:"from"`
+	Size     int    `form:"size"`
+	Page     int    `form:"page"`
+}
+
+func (p searchParams) request() search.Request {
+	return search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
+		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From, Size: p.Size}
+}
+
+// bind reads the query parameters, answering 400 for ones that do not parse.
+func (s *Server) bind(c *gin.Context, p any) bool {
+	if err := c.ShouldBindQuery(p); err != nil {
+		s.failStatus(c, http.StatusBadRequest, search.CodeInvalid, "bad parameter: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func (s *Server) apiSearch(c *gin.Context) {
+	var p searchParams
+	if !s.bind(c, &p) {
+		return
+	}
+	res, err := s.engine.Search(c.Request.Context(), p.request())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.PureJSON(http.StatusOK, res)
+}
+
+func (s *Server) apiDoc(c *gin.Context) {
+	d, err := s.engine.Document(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.PureJSON(http.StatusOK, d)
+}
+
+type analyzeParams struct {
+	Lang string `form:"lang"`
+	Text string `form:"text"`
+}
+
+func (s *Server) apiAnalyze(c *gin.Context) {
+	var p analyzeParams
+	if !s.bind(c, &p) {
+		return
+	}
+	if p.Lang == "" {
+		p.Lang = "te"
+	}
+	if p.Text == "" {
+		s.failStatus(c, http.StatusBadRequest, search.CodeInvalid, "text is required")
+		return
+	}
+	toks, err := s.engine.Analyze(p.Lang, p.Text)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.PureJSON(http.StatusOK, gin.H{"lang": p.Lang, "tokens": toks})
+}

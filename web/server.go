@@ -1,0 +1,160 @@
+// Package web is the HTTP face of pressearch: a Gin router with the JSON API
+// and the server-rendered HTML pages, templates and CSS embedded.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pressearch/indexer"
+	"pressearch/search"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Engine is what the server needs from the search engine.
+type Engine interface {
+	Search(ctx context.Context, r search.Request) (*search.Result, error)
+	Document(ctx context.Context, id string) (*search.Document, error)
+	Analyze(lang, text string) ([]indexer.Token, error)
+	Ready() bool
+}
+
+// Server serves the API and the pages over an engine.
+type Server struct {
+	engine Engine
+	log    *slog.Logger
+	router *gin.Engine
+}
+
+// New returns a server over engine that logs to log.
+func New(engine Engine, log *slog.Logger) (*Server, error) {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{engine: engine, log: log, router: gin.New()}
+	r := s.router
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
+	r.HandleMethodNotAllowed = true
+	tmpl, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	r.HTMLRender = tmpl
+	r.Use(s.logRequests, s.recover, securityHeaders)
+
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	r.StaticFS("/static", http.FS(static))
+
+	r.GET("/", s.home)
+	r.GET("/search", s.searchPage)
+	r.GET("/doc/:id", s.docPage)
+
+	api := r.Group("/api/v1")
+	api.GET("/search", s.apiSearch)
+	api.GET("/docs/:id", s.apiDoc)
+	api.GET("/analyze", s.apiAnalyze)
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
+
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, &search.Error{Code: search.CodeNotFound, Message: "no such page: " + c.Request.URL.Path})
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.failStatus(c, http.StatusMethodNotAllowed, "method_not_allowed", c.Request.Method+" is not allowed here")
+	})
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) readyz(c *gin.Context) {
+	if !s.engine.Ready() {
+		s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable, "no index is open yet")
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// statusOf maps an error code to an HTTP status, in this one place.
+func statusOf(code string) int {
+	switch code {
+	case search.CodeInvalid:
+		return http.StatusBadRequest
+	case search.CodeNotFound:
+		return http.StatusNotFound
+	case search.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers with the error in the form the route speaks: JSON under
+// /api/ and for the probes, an HTML page elsewhere.
+func (s *Server) fail(c *gin.Context, err error) {
+	code := search.ErrorCode(err)
+	if code == search.CodeInternal {
+		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+	}
+	s.failStatus(c, statusOf(code), code, search.ErrorMessage(err))
+}
+
+func (s *Server) failStatus(c *gin.Context, status int, code, message string) {
+	if wantsJSON(c) {
+		c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": code, "message": message}})
+		return
+	}
+	c.HTML(status, "error", errorPage{page: newPage(c, ""), Status: status, Message: message})
+	c.Abort()
+}
+
+func wantsJSON(c *gin.Context) bool {
+	p := c.Request.URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
+}
+
+// recover turns a panic into a 500 with the error JSON, and logs it.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if e, ok := v.(error); ok && errors.Is(e, http.ErrAbortHandler) {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", v)
+			s.failStatus(c, http.StatusInternalServerError, search.CodeInternal, "internal error")
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.InfoContext(c.Request.Context(), "request",
+		"method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "ms", float64(time.Since(start).Microseconds())/1000)
+}
+
+// securityHeaders forbid inline script, framing and MIME sniffing.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	c.Next()
+}

@@ -1,0 +1,203 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+	"pressearch/search"
+)
+
+func newTestServer(t *testing.T) *Server {
+	t.Helper()
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := store.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.NewEngine()
+	e.Swap(idx, sum.Generation)
+	t.Cleanup(func() { e.Close() })
+	s, err := New(e, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestRoutes(t *testing.T) {
+	s := newTestServer(t)
+	q := url.QueryEscape
+	tests := []struct {
+		name     string
+		target   string
+		status   int
+		json     bool
+		contains []string
+	}{
+		{"home", "/", 200, false, []string{`<form class="searchbox" role="search"`, `<label for="q"`}},
+		{"results in Telugu", "/search?q=" + q("జపాన్"), 200, false,
+			[]string{`<mark>జపాన్</mark>`, `href="/doc/eu-japan-partnership-te"`, `lang="te"`, `aria-label="Filters"`}},
+		{"results in English", "/search?q=Japan", 200, false,
+			[]string{`href="/doc/eu-japan-partnership-en"`, `<mark>Japan</mark>`}},
+		{"no results", "/search?q=zzzqqq", 200, false, []string{"No results", "Nothing matched"}},
+		{"bad query page", "/search?q=" + q(`"open`), 400, false, []string{"That search could not be run", "closing quote"}},
+		{"document page", "/doc/eu-japan-partnership-te", 200, false,
+			[]string{"Related statements (5)", "Also in", `href="/doc/eu-japan-partnership-en"`, `hreflang="ja"`}},
+		{"statement page", "/doc/eu-japan-borrell-x-post-te", 200, false, []string{"Part of", `href="/doc/eu-japan-partnership-te"`}},
+		{"unknown document page", "/doc/nope", 404, false, []string{"Not found"}},
+		{"unknown page", "/nope", 404, false, []string{"Not found"}},
+		{"stylesheet", "/static/style.css", 200, false, []string{"Noto Sans Telugu"}},
+		{"api search", "/api/v1/search?q=" + q("జపాన్"), 200, true, []string{`"hits":`, `<mark>జపాన్</mark>`}},
+		{"api search bad query", "/api/v1/search?q=" + q(`"open`), 400, true, []string{`"code":"invalid_query"`}},
+		{"api search bad size", "/api/v1/search?q=x&size=1000", 400, true, []string{`"code":"invalid_query"`, "size"}},
+		{"api search size not a number", "/api/v1/search?q=x&size=ten", 400, true, []string{`"code":"invalid_query"`}},
+		{"api search too deep", "/api/v1/search?q=x&from=9995&size=10", 400, true, []string{"10000"}},
+		{"api doc", "/api/v1/docs/eu-japan-partnership-te", 200, true, []string{`"related":[{"id":`, `"translations":[{"id":`}},
+		{"api doc unknown", "/api/v1/docs/nope", 404, true, []string{`"code":"not_found"`}},
+		{"api analyze", "/api/v1/analyze?lang=te&text=" + q("రష్యాతో 2022లో"), 200, true, []string{`"tokens":[`, `"term":"2022"`}},
+		{"api analyze without text", "/api/v1/analyze?lang=te", 400, true, []string{`"code":"invalid_query"`}},
+		{"api unknown route", "/api/v1/nope", 404, true, []string{`"code":"not_found"`}},
+		{"healthz", "/healthz", 200, true, []string{`"status":"ok"`}},
+		{"readyz", "/readyz", 200, true, []string{`"status":"ready"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := get(t, s, tt.target)
+			if rec.Code != tt.status {
+				t.Errorf("status %d, want %d; body %s", rec.Code, tt.status, rec.Body)
+			}
+			ct := rec.Header().Get("Content-Type")
+			if tt.json && ct != "application/json; charset=utf-8" {
+				t.Errorf("Content-Type %q, want JSON", ct)
+			}
+			if tt.json && !json.Valid(rec.Body.Bytes()) {
+				t.Errorf("body is not JSON: %s", rec.Body)
+			}
+			if !tt.json && strings.HasPrefix(tt.target, "/static") == false && !strings.HasPrefix(ct, "text/html") {
+				t.Errorf("Content-Type %q, want HTML", ct)
+			}
+			for _, c := range tt.contains {
+				if !strings.Contains(rec.Body.String(), c) {
+					t.Errorf("body lacks %q:\n%.2000s", c, rec.Body)
+				}
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("Content-Security-Policy %q", csp)
+			}
+		})
+	}
+}
+
+func TestAPISearchShape(t *testing.T) {
+	s := newTestServer(t)
+	rec := get(t, s, "/api/v1/search?q="+url.QueryEscape("జపాన్"))
+	var res struct {
+		Query  string  `json:"query"`
+		Total  int     `json:"total"`
+		TookMS float64 `json:"took_ms"`
+		Hits   []struct {
+			ID, Title, Lang, Date, Source, Kind string
+			Score                               float64
+			Snippets                            []string
+		} `json:"hits"`
+		Facets map[string][]struct {
+			Value string
+			Count int
+		} `json:"facets"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Query != "జపాన్" || res.Total == 0 || len(res.Hits) == 0 {
+		t.Fatalf("response %+v", res)
+	}
+	h := res.Hits[0]
+	if h.ID != "eu-japan-partnership-te" || h.Lang != "te" || h.Date != "2024-11-01" || h.Kind != "article" ||
+		h.Source == "" || h.Score <= 0 || h.Title == "" {
+		t.Errorf("first hit %+v", h)
+	}
+	if !strings.Contains(strings.Join(h.Snippets, ""), "<mark>జపాన్</mark>") {
+		t.Errorf("snippets %q lack <mark>జపాన్</mark>", h.Snippets)
+	}
+	for _, f := range []string{"lang", "source", "kind"} {
+		if len(res.Facets[f]) == 0 {
+			t.Errorf("facet %s missing", f)
+		}
+	}
+}
+
+func TestResultsPagePagingAndFacetLinks(t *testing.T) {
+	s := newTestServer(t)
+	rec := get(t, s, "/search?q=EU&lang=te")
+	body := rec.Body.String()
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if !strings.Contains(body, `aria-current="true">te</a>`) {
+		t.Errorf("the selected language facet is not marked current")
+	}
+	if strings.Contains(body, `href="/doc/eu-japan-partnership-en"`) {
+		t.Errorf("the lang=te filter let an English document through")
+	}
+	if rec := get(t, s, "/search?q=EU&page=1001"); rec.Code != 400 {
+		t.Errorf("page beyond the window: status %d, want 400", rec.Code)
+	}
+	if rec := get(t, s, "/search?q=EU&page=x"); rec.Code != 400 {
+		t.Errorf("page not a number: status %d, want 400", rec.Code)
+	}
+}
+
+type notReady struct{ Engine }
+
+func (notReady) Ready() bool { return false }
+
+func TestReadyzWithoutIndex(t *testing.T) {
+	s, err := New(notReady{search.NewEngine()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(t, s, "/readyz"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz without an index: %d, want 503", rec.Code)
+	}
+	if rec := get(t, s, "/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("healthz without an index: %d, want 200", rec.Code)
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	s := newTestServer(t)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/search?q=x", nil)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), "method_not_allowed") {
+		t.Errorf("POST search: %d %s", rec.Code, rec.Body)
+	}
+}
