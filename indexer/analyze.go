@@ -29,6 +29,20 @@ func Analyze(lang, text string) ([]Token, error) {
 	return toks, nil
 }
 
+// Terms returns the terms the named analyzer makes of text.
+func Terms(analyzer, text string) ([]string, error) {
+	a, err := analyzers.AnalyzerNamed(analyzer)
+	if err != nil {
+		return nil, err
+	}
+	stream := a.Analyze([]byte(text))
+	out := make([]string, len(stream))
+	for i, t := range stream {
+		out[i] = string(t.Term)
+	}
+	return out, nil
+}
+
 // analyzers caches the analyzers Analyze builds; Bleve's cache is safe for
 // concurrent use.
 var analyzers = registry.NewCache()

@@ -44,15 +44,17 @@ func (s Summary) String() string {
 // Progress is told how many of the documents are indexed so far.
 type Progress func(done, total int)
 
-// build writes docs into a new index at path.
-func build(ctx context.Context, path string, docs []corpus.Document, progress Progress) (Summary, error) {
+// BuildIndex writes docs into a new index at path, analyzed as cfg says. The
+// index is closed when it returns; Store.Build is the way to make
+// generations that serve.
+func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
 	start := time.Now()
-	idx, err := bleve.New(path, NewMapping())
+	idx, err := bleve.New(path, cfg.Mapping())
 	if err != nil {
 		return Summary{}, fmt.Errorf("create index: %w", err)
 	}
 	sum := Summary{Languages: map[string]int{}}
-	stats := newFieldStats()
+	stats := newFieldStats(cfg)
 	batch := idx.NewBatch()
 	flush := func() error {
 		if batch.Size() == 0 {

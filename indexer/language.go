@@ -24,12 +24,16 @@ import (
 type Analysis struct {
 	Key      string
 	Analyzer string
+	// Prefix, where set, is the analyzer of a second body field that keeps
+	// only the start of each stem: a low-weight net for words of one root
+	// whose derivation the stemmer does not undo.
+	Prefix string
 }
 
 // The analyses the index knows, one pair of text fields each. A query is
 // matched against every one of them, each with its own analyzer.
 var analyses = []Analysis{
-	{Key: "te", Analyzer: telugu.AnalyzerName},
+	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName},
 	{Key: "en", Analyzer: en.AnalyzerName},
 	{Key: "cjk", Analyzer: cjk.AnalyzerName},
 	{Key: "std", Analyzer: standard.Name},
@@ -64,6 +68,9 @@ func TitleField(key string) string { return "title_" + key }
 
 // BodyField is the name of the body field for an analysis key.
 func BodyField(key string) string { return "body_" + key }
+
+// PrefixField is the name of the prefix companion of a body field.
+func PrefixField(key string) string { return "body_" + key + "_prefix" }
 
 // scripts maps a script to the language most documents in it are written in.
 var scripts = []struct {

@@ -25,10 +25,40 @@ const (
 	FieldTranslationOf = "translation_of"
 )
 
-// NewMapping returns the index mapping: nothing dynamic, keyword fields for
-// filters and facets, a date, and a stored title and body per analysis, with
-// term vectors for highlighting.
-func NewMapping() mapping.IndexMapping {
+// Config changes how an index analyzes text. The zero Config is the one
+// pressearch serves with; evaluation uses others to compare analyzers on the
+// same documents.
+type Config struct {
+	// TeluguAnalyzer names the Bleve analyzer of the Telugu fields; "" means
+	// the Telugu analyzer "te".
+	TeluguAnalyzer string
+	// NoPrefix leaves out the prefix fields (they go with "te" only).
+	NoPrefix bool
+}
+
+// prefix returns the analyzer of a's prefix field under c, or "".
+func (c Config) prefix(a Analysis) string {
+	if c.NoPrefix || c.TeluguAnalyzer != "" && c.TeluguAnalyzer != a.Analyzer {
+		return ""
+	}
+	return a.Prefix
+}
+
+// analyzer returns the analyzer the fields of a use under c.
+func (c Config) analyzer(a Analysis) string {
+	if a.Key == "te" && c.TeluguAnalyzer != "" {
+		return c.TeluguAnalyzer
+	}
+	return a.Analyzer
+}
+
+// NewMapping returns the index mapping pressearch serves with.
+func NewMapping() mapping.IndexMapping { return Config{}.Mapping() }
+
+// Mapping returns the index mapping under c: nothing dynamic, keyword fields
+// for filters and facets, a date, and a stored title and body per analysis,
+// with term vectors for highlighting.
+func (c Config) Mapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = index.BM25Scoring
 	im.IndexDynamic = false
@@ -59,11 +89,21 @@ func NewMapping() mapping.IndexMapping {
 	for _, a := range analyses {
 		for _, name := range []string{TitleField(a.Key), BodyField(a.Key)} {
 			f := bleve.NewTextFieldMapping()
-			f.Analyzer = a.Analyzer
+			f.Analyzer = c.analyzer(a)
 			f.IncludeInAll = false
 			f.IncludeTermVectors = true
 			f.DocValues = false
 			doc.AddFieldMappingsAt(name, f)
+		}
+		if p := c.prefix(a); p != "" {
+			f := bleve.NewTextFieldMapping()
+			f.Name = PrefixField(a.Key)
+			f.Analyzer = p
+			f.Store = false
+			f.IncludeInAll = false
+			f.IncludeTermVectors = true
+			f.DocValues = false
+			doc.AddFieldMappingsAt(BodyField(a.Key), f)
 		}
 	}
 	im.DefaultMapping = doc

@@ -15,13 +15,14 @@ var statsKey = []byte("pressearch:field-stats")
 // fieldStats counts, per text field, the tokens indexed and the documents
 // that have the field.
 type fieldStats struct {
+	cfg    Config
 	Docs   uint64            `json:"docs"`
 	Tokens map[string]uint64 `json:"tokens"`
 	With   map[string]uint64 `json:"with"`
 }
 
-func newFieldStats() *fieldStats {
-	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}}
+func newFieldStats(cfg Config) *fieldStats {
+	return &fieldStats{cfg: cfg, Tokens: map[string]uint64{}, With: map[string]uint64{}}
 }
 
 // add counts the analyzed tokens of one document's text fields.
@@ -33,12 +34,18 @@ func (s *fieldStats) add(f map[string]interface{}) error {
 			if !ok {
 				continue
 			}
-			an, err := analyzers.AnalyzerNamed(a.Analyzer)
+			an, err := analyzers.AnalyzerNamed(s.cfg.analyzer(a))
 			if err != nil {
 				return err
 			}
-			s.Tokens[name] += uint64(len(an.Analyze([]byte(text))))
+			n := uint64(len(an.Analyze([]byte(text))))
+			s.Tokens[name] += n
 			s.With[name]++
+			if name == BodyField(a.Key) && s.cfg.prefix(a) != "" {
+				// The prefix filter keeps every token.
+				s.Tokens[PrefixField(a.Key)] += n
+				s.With[PrefixField(a.Key)]++
+			}
 		}
 	}
 	return nil
@@ -82,7 +89,7 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 func allFields() []string {
 	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf}
 	for _, a := range analyses {
-		f = append(f, TitleField(a.Key), BodyField(a.Key))
+		f = append(f, TitleField(a.Key), BodyField(a.Key), PrefixField(a.Key))
 	}
 	return f
 }

@@ -96,13 +96,18 @@ func genNumber(name string) int {
 
 // Open opens a generation read-only and checks that it answers.
 func (s *Store) Open(gen string) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(s.Path(gen), map[string]interface{}{"read_only": true})
+	return OpenIndex(s.Path(gen))
+}
+
+// OpenIndex opens the index at path read-only and checks that it answers.
+func OpenIndex(path string) (bleve.Index, error) {
+	idx, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", gen, err)
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), err)
 	}
 	if _, err := idx.DocCount(); err != nil {
 		idx.Close()
-		return nil, fmt.Errorf("check %s: %w", gen, err)
+		return nil, fmt.Errorf("check %s: %w", filepath.Base(path), err)
 	}
 	return idx, nil
 }
@@ -127,7 +132,7 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Prog
 		return Summary{}, err
 	}
 	partial := s.Path(next + partialSuffix)
-	sum, err := build(ctx, partial, docs, progress)
+	sum, err := BuildIndex(ctx, partial, docs, Config{}, progress)
 	if err != nil {
 		os.RemoveAll(partial)
 		return Summary{}, err

@@ -149,6 +149,17 @@ func (e *Engine) scoring(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bsearch.BM25StatsKey, stats)
 }
 
+// hasTerm reports whether field of the current index has term.
+func (e *Engine) hasTerm(field, term string) bool {
+	d, err := e.alias.FieldDictRange(field, []byte(term), []byte(term))
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	entry, err := d.Next()
+	return err == nil && entry != nil && entry.Term == term
+}
+
 // Ready reports whether the engine has an index.
 func (e *Engine) Ready() bool { return e.Generation() != "" }
 
@@ -192,7 +203,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	q, err := parseQuery(r.Query, r.Plain)
+	q, err := parseQuery(r.Query, r.Plain, e.hasTerm)
 	if err != nil {
 		return nil, err
 	}
@@ -328,9 +339,12 @@ func hitFrom(h *bsearch.DocumentMatch) Hit {
 	hit.Title = str(h.Fields[indexer.TitleField(key)])
 	body := indexer.BodyField(key)
 	var spans []span
-	for _, locs := range h.Locations[body] {
-		for _, l := range locs {
-			spans = append(spans, span{int(l.Start), int(l.End)})
+	// The prefix field indexes the same text: its matches mark words there.
+	for _, field := range []string{body, indexer.PrefixField(key)} {
+		for _, locs := range h.Locations[field] {
+			for _, l := range locs {
+				spans = append(spans, span{int(l.Start), int(l.End)})
+			}
 		}
 	}
 	hit.Snippets = snippets(str(h.Fields[body]), spans, snippetWidth, maxSnippets)

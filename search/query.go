@@ -13,6 +13,9 @@ import (
 // titleBoost weighs a match in a title above one in a body.
 const titleBoost = 1.5
 
+// vocabulary tells whether a field of the index has a term.
+type vocabulary func(field, term string) bool
+
 // maxQueryBytes bounds the query text.
 const maxQueryBytes = 1024
 
@@ -21,7 +24,7 @@ const maxQueryBytes = 1024
 // that language's analyzer, and a document matching more of them ranks
 // higher; +word requires a word, -word excludes it; lang:, source:, kind:
 // and title: restrict to a field.
-func parseQuery(text string, plain bool) (query.Query, error) {
+func parseQuery(text string, plain bool, vocab vocabulary) (query.Query, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
@@ -39,7 +42,7 @@ func parseQuery(text string, plain bool) (query.Query, error) {
 	b := bleve.NewBooleanQuery()
 	hasShould, hasMust := false, false
 	for _, c := range clauses {
-		q, err := c.query()
+		q, err := c.query(vocab)
 		if err != nil {
 			return nil, err
 		}
@@ -138,12 +141,12 @@ func lex(text string) ([]clause, error) {
 	return out, nil
 }
 
-func (c clause) query() (query.Query, error) {
+func (c clause) query(vocab vocabulary) (query.Query, error) {
 	switch c.field {
 	case "":
-		return textQuery(c.text, c.phrase, true), nil
+		return textQuery(c.text, c.phrase, true, vocab), nil
 	case "title":
-		return textQuery(c.text, c.phrase, false), nil
+		return textQuery(c.text, c.phrase, false, vocab), nil
 	}
 	t := bleve.NewTermQuery(c.text)
 	t.SetField(filterFields[c.field])
@@ -151,8 +154,9 @@ func (c clause) query() (query.Query, error) {
 }
 
 // textQuery matches text in every language's title and, when body is set,
-// body, analyzing it with each language's analyzer.
-func textQuery(text string, phrase, body bool) query.Query {
+// body. Each field's query is analyzed with the analyzer the index mapping
+// gives that field, so queries and documents always meet in one form.
+func textQuery(text string, phrase, body bool, vocab vocabulary) query.Query {
 	var qs []query.Query
 	for _, a := range indexer.Analyses() {
 		fields := []string{indexer.TitleField(a.Key)}
@@ -164,7 +168,6 @@ func textQuery(text string, phrase, body bool) query.Query {
 			if phrase {
 				m := bleve.NewMatchPhraseQuery(text)
 				m.SetField(f)
-				m.Analyzer = a.Analyzer
 				if f == indexer.TitleField(a.Key) {
 					m.SetBoost(titleBoost)
 				}
@@ -172,7 +175,6 @@ func textQuery(text string, phrase, body bool) query.Query {
 			} else {
 				m := bleve.NewMatchQuery(text)
 				m.SetField(f)
-				m.Analyzer = a.Analyzer
 				if f == indexer.TitleField(a.Key) {
 					m.SetBoost(titleBoost)
 				}
@@ -180,6 +182,32 @@ func textQuery(text string, phrase, body bool) query.Query {
 			}
 			qs = append(qs, q)
 		}
+		// A word the index has never seen in its stemmed form falls back
+		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
+		if body && !phrase && a.Prefix != "" && vocab != nil && unknown(vocab, indexer.BodyField(a.Key), a.Analyzer, text) {
+			m := bleve.NewMatchQuery(text)
+			m.SetField(indexer.PrefixField(a.Key))
+			// Bleve finds a field's analyzer by property path, and the
+			// prefix field shares its property with the body: name it.
+			m.Analyzer = a.Prefix
+			qs = append(qs, m)
+		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// unknown reports whether none of the terms text analyzes to is in field:
+// a word the index has never seen in that form, for which matching its root
+// is the better guess than matching nothing.
+func unknown(vocab vocabulary, field, analyzer, text string) bool {
+	terms, err := indexer.Terms(analyzer, text)
+	if err != nil {
+		return false
+	}
+	for _, t := range terms {
+		if vocab(field, t) {
+			return false
+		}
+	}
+	return len(terms) > 0
 }

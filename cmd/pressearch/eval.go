@@ -7,10 +7,15 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
+	"pressearch/corpus"
+	"pressearch/indexer"
+	// The Lucene-equivalent Telugu analyzer, for comparisons.
+	_ "pressearch/indexer/lang/te/lucene"
 	"pressearch/search"
 )
 
@@ -19,8 +24,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	data := fs.String("data", defaultDataDir(), "data directory holding the index generations")
 	queriesPath := fs.String("queries", "", "queries, one 'qid<TAB>query text' a line")
 	qrelsPath := fs.String("qrels", "", "relevance judgements in TREC format: qid 0 docid grade")
-	runPath := fs.String("run", "", "also write a TREC run file here")
+	runPath := fs.String("run", "", "also write a TREC run file here (of the last index evaluated)")
 	k := fs.Int("k", 100, "how many hits to retrieve per query")
+	var corpora paths
+	fs.Var(&corpora, "corpus", "evaluate over a temporary index of this corpus instead of --data (repeatable)")
+	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated Telugu analyses to compare in one run: te (pressearch), te-stem (without the prefix field), te_lucene (Lucene-equivalent), standard (Bleve's)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -41,32 +49,88 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	engine, err := openEngine(*data)
+	fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
+	if len(corpora) == 0 {
+		engine, err := openEngine(*data)
+		if err != nil {
+			return err
+		}
+		defer engine.Close()
+		m, err := evaluate(ctx, engine, queries, qrels, *k, *runPath)
+		if err != nil {
+			return err
+		}
+		m.print(stdout, engine.Generation())
+		return nil
+	}
+	docs, err := loadCorpus(corpora)
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
-
-	var run io.Writer
-	if *runPath != "" {
-		f, err := os.Create(*runPath)
+	for _, name := range strings.Split(*analyzers, ",") {
+		cfg := indexer.Config{TeluguAnalyzer: name}
+		switch name {
+		case "te":
+			cfg = indexer.Config{}
+		case "te-stem": // the Telugu analyzer without the prefix field
+			cfg = indexer.Config{NoPrefix: true}
+		}
+		engine, err := tempEngine(ctx, docs, cfg)
+		if err != nil {
+			return fmt.Errorf("analyzer %s: %w", name, err)
+		}
+		m, err := evaluate(ctx, engine, queries, qrels, *k, *runPath)
+		engine.Close()
 		if err != nil {
 			return err
+		}
+		m.print(stdout, name)
+	}
+	return nil
+}
+
+// tempEngine indexes docs into a temporary directory under cfg and opens it.
+func tempEngine(ctx context.Context, docs []corpus.Document, cfg indexer.Config) (*search.Engine, error) {
+	dir, err := os.MkdirTemp("", "pressearch-eval")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir) // the open index keeps its files until closed
+	path := filepath.Join(dir, "index")
+	if _, err := indexer.BuildIndex(ctx, path, docs, cfg, nil); err != nil {
+		return nil, err
+	}
+	idx, err := indexer.OpenIndex(path)
+	if err != nil {
+		return nil, err
+	}
+	engine := search.NewEngine()
+	engine.Swap(idx, filepath.Base(path))
+	return engine, nil
+}
+
+// evaluate runs every judged query and scores the rankings.
+func evaluate(ctx context.Context, engine *search.Engine, queries []query, qrels map[string]map[string]int, k int, runPath string) (*metrics, error) {
+	var run io.Writer
+	if runPath != "" {
+		f, err := os.Create(runPath)
+		if err != nil {
+			return nil, err
 		}
 		defer f.Close()
 		bw := bufio.NewWriter(f)
 		defer bw.Flush()
 		run = bw
 	}
-	var m metrics
+	m := &metrics{}
 	for _, q := range queries {
 		rel, judged := qrels[q.id]
 		if !judged {
 			continue
 		}
-		ids, scores, err := retrieve(ctx, engine, q.text, *k)
+		ids, scores, err := retrieve(ctx, engine, q.text, k)
 		if err != nil {
-			return fmt.Errorf("query %s: %w", q.id, err)
+			return nil, fmt.Errorf("query %s: %w", q.id, err)
 		}
 		m.add(ids, rel)
 		if run != nil {
@@ -75,8 +139,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
-	m.print(stdout)
-	return nil
+	return m, nil
 }
 
 // retrieve runs one query as plain words and returns up to k hit ids.
@@ -223,13 +286,13 @@ func ndcg(ids []string, rel map[string]int, k int) float64 {
 	return dcg / ideal
 }
 
-func (m *metrics) print(w io.Writer) {
+func (m *metrics) print(w io.Writer, label string) {
 	avg := func(x float64) float64 {
 		if m.n == 0 {
 			return 0
 		}
 		return x / float64(m.n)
 	}
-	fmt.Fprintf(w, "nDCG@10\t%.4f\nMRR@10\t%.4f\nMRR@100\t%.4f\nRecall@100\t%.4f\nqueries\t%d\n",
-		avg(m.ndcg10), avg(m.mrr10), avg(m.mrr100), avg(m.recall100), m.n)
+	fmt.Fprintf(w, "%-12s\t%.4f\t%.4f\t%.4f\t%.4f\t%d\n",
+		label, avg(m.ndcg10), avg(m.mrr10), avg(m.mrr100), avg(m.recall100), m.n)
 }

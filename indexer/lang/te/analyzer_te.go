@@ -12,20 +12,24 @@ import (
 // AnalyzerName is the registry name of the Telugu analyzer.
 const AnalyzerName = "te"
 
-// AnalyzerConstructor builds the Telugu analyzer: tokenize, then normalize.
+// AnalyzerConstructor builds the Telugu analyzer: tokenize, normalize
+// (without folding long vowels), drop stop words, stem. The order matters:
+// the stop words and the stemmer's suffixes are written in the normalized
+// forms with long vowels, which is what they see.
 func AnalyzerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 	tokenizer, err := cache.TokenizerNamed(TokenizerName)
 	if err != nil {
 		return nil, err
 	}
-	normalize, err := cache.TokenFilterNamed(NormalizeName)
-	if err != nil {
-		return nil, err
+	var filters []analysis.TokenFilter
+	for _, name := range []string{NormalizeName, StopName, StemmerName} {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		filters = append(filters, f)
 	}
-	return &analysis.DefaultAnalyzer{
-		Tokenizer:    tokenizer,
-		TokenFilters: []analysis.TokenFilter{normalize},
-	}, nil
+	return &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: filters}, nil
 }
 
 func init() {

@@ -17,7 +17,10 @@ const NormalizeName = "normalize_te"
 //   - NFC (ె + ౖ → ై is the block's only canonical composition);
 //   - ZWJ and ZWNJ removed (హైదరాబాద్‌లో and హైదరాబాద్లో meet);
 //   - candrabindu (U+0C00, U+0C01) → anusvara ం;
-//   - nukta U+0C3C removed (జ఼ and జ meet);
+//   - nukta U+0C3C and visarga ః removed (జ఼ and జ meet; దుఃఖం and దుఖం,
+//     both common spellings, meet);
+//   - ఱ (archaic RRA) → ర, as modern spelling writes it;
+//   - ళ్ల → ళ్ళ, the two spellings of the geminate (వాళ్లు, వాళ్ళు);
 //   - the look-alike sequences that NFC leaves alone: ఒ + ౕ → ఓ,
 //     ఒ + ౌ → ఔ, ె + ౕ → ే;
 //   - Telugu digits ౦–౯ → 0–9;
@@ -44,6 +47,7 @@ var lookAlikes = strings.NewReplacer(
 	"\u0c12\u0c4c", "\u0c14", // ఒౌ → ఔ
 	"\u0c46\u0c55", "\u0c47", // ెౕ → ే
 	"\u0c46\u0c56", "\u0c48", // ె + ౖ → ై where a removed joiner stood between them
+	"\u0c33\u0c4d\u0c32", "\u0c33\u0c4d\u0c33", // ళ్ల → ళ్ళ
 )
 
 // Normalize returns the matching form of one Telugu word or text.
@@ -53,8 +57,10 @@ func Normalize(s string) string {
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
-		case r == '\u200c' || r == '\u200d' || r == '\u0c3c':
+		case r == '\u200c' || r == '\u200d' || r == '\u0c3c' || r == '\u0c03':
 			continue
+		case r == '\u0c31':
+			r = '\u0c30'
 		case r == '\u0c00' || r == '\u0c01':
 			r = '\u0c02'
 		case r >= '\u0c66' && r <= '\u0c6f':
