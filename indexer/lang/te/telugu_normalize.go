@@ -3,6 +3,7 @@ package te
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -34,12 +35,65 @@ type NormalizeFilter struct{}
 // NewNormalizeFilter returns a Telugu normalization filter.
 func NewNormalizeFilter() *NormalizeFilter { return &NormalizeFilter{} }
 
-// Filter implements analysis.TokenFilter.
+// Filter implements analysis.TokenFilter. A token that normalizes to
+// nothing (a lone nukta) is dropped.
 func (f *NormalizeFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	out := input[:0]
 	for _, tok := range input {
-		tok.Term = []byte(Normalize(string(tok.Term)))
+		tok.Term = normalizeTerm(tok.Term)
+		if len(tok.Term) > 0 {
+			out = append(out, tok)
+		}
 	}
-	return input
+	return out
+}
+
+// normalizeTerm normalizes one term, in place where nothing but ASCII case
+// changes and without copying where nothing changes.
+func normalizeTerm(term []byte) []byte {
+	ascii := true
+	for _, c := range term {
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		for i, c := range term {
+			if 'A' <= c && c <= 'Z' {
+				term[i] = c + 'a' - 'A'
+			}
+		}
+		return term
+	}
+	if isPlain(term) {
+		return term
+	}
+	return []byte(Normalize(string(term)))
+}
+
+// isPlain reports whether a Telugu term is already normal, so Normalize
+// would return it unchanged: only consonants (not ఱ), independent vowels,
+// vowel signs, virama and anusvara, without ఒ + ౌ or ళ్ల. Everything else
+// that Normalize changes (joiners, nukta, visarga, candrabindu, the length
+// marks ౕ ౖ, digits, other scripts) is outside that set, and the block's
+// only canonical composition needs ౖ, so such a term is NFC too.
+func isPlain(term []byte) bool {
+	prev := rune(0)
+	for i := 0; i < len(term); {
+		r, size := utf8.DecodeRune(term[i:])
+		switch {
+		case r == 0x0C02, r >= 0x0C05 && r <= 0x0C39 && r != 0x0C31, r >= 0x0C3E && r <= 0x0C4D:
+		default:
+			return false
+		}
+		if r == 0x0C4C && prev == 0x0C12 || r == 0x0C32 && prev == 0x0C4D && i >= 6 && string(term[i-6:i-3]) == "ళ" {
+			return false
+		}
+		prev = r
+		i += size
+	}
+	return true
 }
 
 var lookAlikes = strings.NewReplacer(

@@ -1,8 +1,7 @@
 package te
 
 import (
-	"os"
-	"strconv"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,17 +13,23 @@ import (
 // StemmerName is the registry name of the Telugu stemmer.
 const StemmerName = "stemmer_te"
 
-// StemmerFilter strips Telugu inflection so that the forms of a noun meet:
+// StemmerFilter strips Telugu inflection so that the forms of a word meet:
 // సహకారం, సహకారాన్ని, సహకారానికి, సహకారంతో and సహకారంలో all become సహకార;
-// దేశాలు, దేశాల, దేశాల్లో and దేశాలతో become దేశ.
+// దేశం, దేశాలు, దేశాల, దేశాల్లో and దేశాలతో become దేశ; రష్యా, రష్యాకు and
+// రష్యాలతో become రష్య.
 //
-// A Telugu noun is STEM + [number or oblique] + [case or postposition] +
-// [clitic], so the stemmer strips from the end in that order, each stage at
-// most once (the case stage twice, for names that end like a case marker),
-// and then removes one final vowel sign. The rules see unfolded long vowels:
-// the normalizer leaves them alone so that -లో, -తో, -చే and -ే match.
-// A stem keeps at least two letters, so short words stay as they are.
-// Tokens that are not in Telugu script pass through.
+// A Telugu word is STEM + [number or oblique] + [case, postposition or verb
+// ending] + [clitic], so the stemmer strips from the end in that order, each
+// stage once but the case stage, which runs twice for names that end like a
+// case marker (నకాటానిని). Then it writes the end of the stem one way: the -ā of an
+// oblique or a name as -ం (దేశా- and దేశం meet, రష్యా and రష్యాలతో meet),
+// -u as -i (మంత్రులు and మంత్రి meet), and a final e/ē/o/ō dropped (టోక్యో,
+// టోక్యోలో). Final -ం, -i and -ī stay, so మంత్రి and మంత్రం, కోట and కోటి,
+// దారి and దారం stay apart.
+//
+// The rules see unfolded long vowels: the normalizer leaves them alone so
+// that -లో, -తో, -చే and -ే match. A stem keeps at least two letters, so
+// short words stay as they are. Tokens not in Telugu script pass through.
 type StemmerFilter struct{}
 
 // NewStemmerFilter returns a Telugu stemmer.
@@ -45,10 +50,10 @@ func (f *StemmerFilter) Filter(input analysis.TokenStream) analysis.TokenStream 
 // stem keeps.
 const minLetters = 2
 
-// A rule removes suffix where what is left passes cond.
+// A rule replaces suffix with repl where the stem before it passes cond.
 type rule struct {
-	suffix string
-	cond   func(stem string) bool
+	suffix, repl string
+	cond         func(stem string) bool
 }
 
 // Conditions on what precedes a suffix.
@@ -57,104 +62,139 @@ var (
 	notGeminate = func(stem string) bool {
 		return !strings.HasSuffix(stem, "ల్") && !strings.HasSuffix(stem, "ళ్")
 	}
-	notVirama = func(stem string) bool { return !strings.HasSuffix(stem, "్") }
-	afterU    = func(stem string) bool { return strings.HasSuffix(stem, "ు") }
-	afterI    = func(stem string) bool { return strings.HasSuffix(stem, "ి") }
-	notCC     = func(stem string) bool { return !strings.HasSuffix(stem, "చ్") }
+	afterU  = func(stem string) bool { return strings.HasSuffix(stem, "ు") }
+	afterDD = func(stem string) bool { return strings.HasSuffix(stem, "డ్") }
+	afterAA = func(stem string) bool { return strings.HasSuffix(stem, "ా") }
+	notCC   = func(stem string) bool { return !strings.HasSuffix(stem, "చ్") }
+	notKK   = func(stem string) bool { return !strings.HasSuffix(stem, "క్") }
+	// afterConsonant: the stem ends in a consonant with its inherent a, as
+	// the stem of an -ం noun does before -ము or -పు (దేశము, not తలుపు).
+	afterConsonant = func(stem string) bool {
+		r, _ := utf8.DecodeLastRuneInString(stem)
+		return r >= 'క' && r <= 'హ'
+	}
 )
 
 // Stages, outermost first. Within a stage the longest suffix that applies
 // wins.
 var (
 	// Clitics: emphatic -ే and inclusive -ూ after a vowel (రష్యానే, దేశాలనూ).
-	clitics = rules(always, "నే", "నూ")
+	clitics = newStage(rules(always, "", "నే", "నూ"))
 
 	// Case markers and postpositions, with their emphatic forms (కే = కు +
-	// ే), and -మైన, the adjective of an -ం noun (ప్రమాదకరమైన).
-	cases = append(rules(always,
-		"ను", "ని", "న్ని", "కు", "కి", "నికి", "నకు", "కే", "కూ", "కీ", "నికే",
-		"తో", "తోటి", "తోనే", "తోనూ", "లో", "లోని", "లోకి", "లోనే", "లోనూ", "ల్లో", "ల్లోని", "ల్లోనూ",
+	// ే); verb endings: past, present, progressive, the auxiliaries -కొను
+	// (అందుకుంది, మార్చుకున్నారు, మార్చుకోవడం) and -పడు (the passive), the
+	// obligative, and the gerund in -వడం (మార్చుకోవడం). Other gerunds
+	// (చేయడం, చేయడానికి) inflect as -ం nouns and need no rule.
+	cases = newStage(rules(always, "",
+		"ను", "ని", "న్ని", "నికి", "కే", "కూ", "కీ", "నికే",
+		"తో", "తోటి", "తోనే", "తోనూ", "లో", "లోని", "లోకి", "లోనే", "లోనూ",
 		"పై", "పైన", "పైనే", "మీద", "చేత", "వల్ల", "వలన", "నుంచి", "నుండి", "నుంచీ",
-		"కోసం", "కొరకు", "గురించి", "వరకు", "వరకూ", "దాకా", "గా", "లా", "కంటే", "కన్నా", "ద్వారా",
-		"మైన", "మైనది", "మైనవి",
-		// Verb endings: past, present, progressive, the auxiliaries -కొను
-		// (అందుకుంది, మార్చుకున్నారు, మార్చుకోవడం) and -పడు (passive), the
-		// gerund and infinitive, the obligative.
+		"కోసం", "కొరకు", "గురించి", "వరకు", "వరకూ", "దాకా", "గా", "కంటే", "కన్నా", "ద్వారా",
 		"ారు", "ాడు", "ాయి", "ింది", "ిన",
 		"తున్నారు", "తున్నాడు", "తున్నాయి", "తున్నది", "తున్న", "తోంది", "తుంది", "తారు", "తాడు", "తాయి",
 		"ున్నారు", "ున్నాడు", "ున్నాయి", "ున్నది", "ున్న", "ుంది", "ుంటుంది", "ుంటారు", "ుంటాయి",
-		"డం", "టం", "డానికి", "టానికి", "డాన్ని", "వడం", "వడానికి",
 		"బడింది", "బడిన", "బడుతుంది", "బడుతోంది", "బడుతున్న", "బడుతున్నాయి", "బడుతున్నారు",
 		"బడ్డాయి", "బడ్డారు", "బడ్డాడు", "బడ్డ", "బడతాయి", "బడే",
-		"ాలి", "ాల్సిన", "ాల్సి"),
-		rule{"చే", notCC}) // not the geminate of a verb (వచ్చే)
-
-	// The present of -ించు verbs, -ిస్తుంది for -ించింది.
-	presents = rules(afterI, "స్తున్నారు", "స్తున్నాయి", "స్తున్నాడు", "స్తున్న", "స్తోంది",
-		"స్తుంది", "స్తారు", "స్తాడు", "స్తాయి", "స్తూ")
-
-	caseStage = append(cases, presents...)
+		"ాలి", "ాల్సిన", "ాల్సి", "వడం", "వడానికి", "వడంతో", "వడంలో"),
+		[]rule{{"చే", "", notCC}}, // not the geminate of a verb (వచ్చే)
+		// -ల్లో, the plural -ల with -లో, after the -ā of a plural stem
+		// or of an -a noun (దేశాల్లో, కొత్తల్లో), not a name in -ల్ with -లో
+		// (బోరెల్లో).
+		rules(func(s string) bool { return afterAA(s) || afterConsonant(s) }, "", "ల్లో", "ల్లోని", "ల్లోనూ"),
+		// -కు and -కి, but not the geminate of a native word (చిక్కు).
+		rules(notKK, "", "కు", "కి"),
+		// The classical dative of -ము nouns (దేశమునకు).
+		rules(always, "ం", "మునకు"),
+		// -మైన makes adjectives of -ం nouns (ప్రమాదకరమైన, ప్రమాదకరం).
+		rules(always, "ం", "మైన", "మైనది", "మైనవి"),
+		// The present of -ించు verbs, made from -ం nouns: ఉపయోగిస్తుంది,
+		// ఉపయోగించింది and ఉపయోగం meet.
+		rules(always, "ం", "ిస్తున్నారు", "ిస్తున్నాయి", "ిస్తున్నాడు", "ిస్తున్న", "ిస్తోంది",
+			"ిస్తుంది", "ిస్తారు", "ిస్తాడు", "ిస్తాయి", "ిస్తూ", "ించడం", "ించడానికి", "ించడంతో"))
 
 	// Number and the plural oblique: -లు, -ల (not the geminate of ఇల్లు),
 	// -ళ్ళు, -ళ్ళ.
-	numbers = append(rules(notGeminate, "లు", "ల"), rules(always, "ళ్ళు", "ళ్ళ")...)
+	numbers = newStage(rules(notGeminate, "", "లు", "ల"), rules(always, "", "ళ్ళు", "ళ్ళ"))
 
-	// Endings of the nominative and the oblique stem: -ం / -ము / -మ్ (దేశం,
-	// దేశము, ప్లాట్ఫారమ్), -పు (దేశపు, not తూర్పు), -డు / -డి of -ుడు nouns.
-	endings = append(append(rules(always, "ం"), rules(notVirama, "ము", "మ్", "పు")...),
-		rule{"డు", afterU}, rule{"డి", afterU}, rule{"డు", func(s string) bool { return strings.HasSuffix(s, "డ్") }},
-		// -ించు verbs made from -ం nouns: ఉపయోగించింది and ఉపయోగిస్తుంది
-		// meet ఉపయోగం.
-		rule{"ంచ", afterI})
+	// Endings of the nominative and the oblique stem: -ము, -మ్ and -పు of
+	// -ం nouns (దేశము, ప్లాట్ఫారమ్, దేశపు), -డు / -డి of -ుడు nouns and
+	// రోడ్డు, and -ించ of verbs made from -ం nouns.
+	endings = newStage(rules(afterConsonant, "ం", "ము", "మ్", "పు"),
+		[]rule{{"డు", "", afterU}, {"డి", "", afterU}, {"డు", "", afterDD}},
+		rules(always, "ం", "ించ"))
 )
 
-func rules(cond func(string) bool, suffixes ...string) []rule {
+// A stage is a set of rules, looked up by the last rune of their suffix and
+// tried longest first.
+type stage map[rune][]rule
+
+func newStage(lists ...[]rule) stage {
+	st := stage{}
+	for _, l := range lists {
+		for _, r := range l {
+			last, _ := utf8.DecodeLastRuneInString(r.suffix)
+			st[last] = append(st[last], r)
+		}
+	}
+	for _, rs := range st {
+		sort.SliceStable(rs, func(i, j int) bool { return len(rs[i].suffix) > len(rs[j].suffix) })
+	}
+	return st
+}
+
+func rules(cond func(string) bool, repl string, suffixes ...string) []rule {
 	out := make([]rule, len(suffixes))
 	for i, s := range suffixes {
-		out[i] = rule{s, cond}
+		out[i] = rule{s, repl, cond}
 	}
 	return out
 }
 
-// vowelSigns are the dependent vowel signs the last step may remove.
-const vowelSigns = "ాిీుూెేొోౌ"
-
 // Stem returns the stem of one normalized Telugu word.
 func Stem(w string) string {
 	w = strip(w, clitics)
-	w = strip(strip(w, caseStage), caseStage)
+	// Twice: a name may end like a case marker and take one (నకాటాని,
+	// నకాటానిని; సుజుకి, సుజుకికి).
+	w = strip(strip(w, cases), cases)
 	w = strip(w, numbers)
 	w = strip(w, endings)
-	if r, size := utf8.DecodeLastRuneInString(w); strings.ContainsRune(vowelSigns, r) && letters(w[:len(w)-size]) >= minLetters {
-		w = w[:len(w)-size]
+	return finalVowel(w)
+}
+
+// finalVowel writes the end of a stem one way: -ā and -ం dropped (దేశం,
+// దేశా-, భద్రత, భద్రతా-, రష్యా), ు → ి, and ె ే ొ ో dropped.
+func finalVowel(w string) string {
+	if letters(w) < minLetters {
+		return w
 	}
-	if k, _ := strconv.Atoi(os.Getenv("TRUNC")); k > 0 {
-		n := 0
-		for i, r := range w {
-			if unicode.IsLetter(r) {
-				n++
-				if n > k {
-					return w[:i]
-				}
-			}
-		}
+	r, size := utf8.DecodeLastRuneInString(w)
+	switch r {
+	case 'ా', 'ం', 'ె', 'ే', 'ొ', 'ో':
+		return w[:len(w)-size]
+	case 'ు':
+		return w[:len(w)-size] + "ి"
 	}
 	return w
 }
 
-// strip removes the longest suffix among rs that leaves a long enough stem.
-func strip(w string, rs []rule) string {
-	best := ""
-	for _, r := range rs {
-		if len(r.suffix) <= len(best) || !strings.HasSuffix(w, r.suffix) {
+// strip applies the rule of st with the longest suffix that leaves a long
+// enough stem.
+func strip(w string, st stage) string {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	for _, r := range st[last] {
+		if !strings.HasSuffix(w, r.suffix) {
 			continue
 		}
 		stem := w[:len(w)-len(r.suffix)]
 		if letters(stem) >= minLetters && r.cond(stem) {
-			best = r.suffix
+			if r.repl == "" {
+				return stem
+			}
+			return stem + r.repl
 		}
 	}
-	return w[:len(w)-len(best)]
+	return w
 }
 
 // letters counts consonants and independent vowels: the units a reader
@@ -162,7 +202,11 @@ func strip(w string, rs []rule) string {
 func letters(s string) int {
 	n := 0
 	for _, r := range s {
-		if unicode.IsLetter(r) {
+		switch {
+		case r >= 0x0C05 && r <= 0x0C39: // Telugu vowels and consonants
+			n++
+		case r >= 0x0C3C && r <= 0x0C7F: // Telugu signs
+		case unicode.IsLetter(r):
 			n++
 		}
 	}
