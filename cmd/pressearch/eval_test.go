@@ -1,0 +1,73 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// sharedData returns a directory under ../shared/data, skipping where it is
+// absent except under CI.
+func sharedData(t *testing.T, name string) string {
+	t.Helper()
+	dir := os.Getenv("PRESSEARCH_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared")
+	}
+	dir = filepath.Join(dir, "data", name)
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s missing under CI: %v", dir, err)
+		}
+		t.Skipf("%s missing", dir)
+	}
+	return dir
+}
+
+// evalTable runs pressearch eval and returns each row's columns by label.
+func evalTable(t *testing.T, args ...string) map[string][]float64 {
+	t.Helper()
+	code, out, errOut := runCmd(t, append([]string{"eval"}, args...)...)
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errOut)
+	}
+	rows := map[string][]float64{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Fields(line)
+		var vals []float64
+		for _, s := range f[1:] {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatalf("eval output %q: %v", line, err)
+			}
+			vals = append(vals, v)
+		}
+		rows[f[0]] = vals
+	}
+	return rows
+}
+
+// On the real Telugu questions, the Telugu analyzer must beat the
+// Lucene-equivalent chain, which must beat Bleve's standard analyzer, in the
+// same run. The floor guards against regressions; the README has the
+// numbers.
+func TestTeluguRetrieval(t *testing.T) {
+	dir := sharedData(t, "te-qa-dev")
+	rows := evalTable(t, "--corpus", filepath.Join(dir, "corpus.jsonl"),
+		"--queries", filepath.Join(dir, "queries.tsv"), "--qrels", filepath.Join(dir, "qrels.txt"),
+		"--te-analyzers", "te,te_lucene,standard")
+	const mrr100 = 2 // nDCG@10, MRR@10, MRR@100, Recall@100, queries
+	te, lucene, std := rows["te"][mrr100], rows["te_lucene"][mrr100], rows["standard"][mrr100]
+	t.Logf("MRR@100: te %.4f, te_lucene %.4f, standard %.4f", te, lucene, std)
+	if rows["te"][4] != 212 {
+		t.Errorf("%v queries, want 212", rows["te"][4])
+	}
+	if !(te > lucene && lucene > std) {
+		t.Errorf("MRR@100 te %.4f, te_lucene %.4f, standard %.4f: want te ahead of te_lucene ahead of standard", te, lucene, std)
+	}
+	if te < 0.935 {
+		t.Errorf("te MRR@100 %.4f fell below 0.935", te)
+	}
+}
