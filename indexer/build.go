@@ -55,6 +55,7 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 	}
 	sum := Summary{Languages: map[string]int{}}
 	stats := newFieldStats(cfg)
+	suggest := newSuggestCollector()
 	batch := idx.NewBatch()
 	flush := func() error {
 		if batch.Size() == 0 {
@@ -79,6 +80,7 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 			idx.Close()
 			return Summary{}, err
 		}
+		suggest.add(docs[i].Title, docs[i].Body)
 		if err := batch.Index(docs[i].ID, f); err != nil {
 			idx.Close()
 			return Summary{}, fmt.Errorf("document %s: %w", docs[i].ID, err)
@@ -99,6 +101,9 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 	raw, err := json.Marshal(stats)
 	if err == nil {
 		err = idx.SetInternal(statsKey, raw)
+	}
+	if err == nil {
+		err = suggest.save(idx)
 	}
 	if err != nil {
 		idx.Close()

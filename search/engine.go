@@ -100,10 +100,11 @@ type Document struct {
 type Engine struct {
 	alias bleve.IndexAlias
 
-	mu    sync.Mutex
-	cur   bleve.Index
-	gen   string
-	stats *bsearch.BM25Stats
+	mu      sync.Mutex
+	cur     bleve.Index
+	gen     string
+	stats   *bsearch.BM25Stats
+	suggest *suggester
 }
 
 // NewEngine returns an engine with no index; it answers unavailable until
@@ -126,8 +127,12 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	if err != nil {
 		stats = nil // Bleve's own estimate is still usable
 	}
+	sugg, err := indexer.LoadSuggestions(idx)
+	if err != nil {
+		sugg = &indexer.Suggestions{} // search works without completions
+	}
 	e.alias.Swap([]bleve.Index{idx}, out)
-	e.cur, e.gen, e.stats = idx, gen, stats
+	e.cur, e.gen, e.stats, e.suggest = idx, gen, stats, newSuggester(sugg)
 	return old
 }
 
@@ -172,7 +177,7 @@ func (e *Engine) Close() error {
 	}
 	err := e.cur.Close()
 	e.alias.Swap(nil, []bleve.Index{e.cur})
-	e.cur, e.gen = nil, ""
+	e.cur, e.gen, e.suggest = nil, "", nil
 	return err
 }
 

@@ -84,6 +84,23 @@ func TestSearchDefaultCorpus(t *testing.T) {
 		{name: "date range that includes the day", req: Request{Query: "Japan", FromDate: "2024-11-01", ToDate: "2024-11-01"},
 			contains: []string{"eu-japan-partnership-en"}},
 		{name: "no match", req: Request{Query: "zzzqqq"}, wantTotal: -1},
+		{name: "OR across languages", req: Request{Query: "Nakatani OR 岩屋"},
+			contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-ja"}, wantTotal: 2},
+		{name: "AND needs both", req: Request{Query: "Borrell AND Nakatani"},
+			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
+		{name: "AND with nothing in common", req: Request{Query: "Nakatani AND 岩屋"}, wantTotal: -1},
+		{name: "NOT", req: Request{Query: "బోరెల్ NOT సోషల్"},
+			excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}, contains: []string{"eu-japan-borrell-remarks-te"}},
+		{name: "parentheses", req: Request{Query: "(Nakatani OR Iwaya) AND kind:article"},
+			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
+		{name: "prefix", req: Request{Query: "జపా*"}, first: "eu-japan-partnership-te"},
+		{name: "prefix in English", req: Request{Query: "nakat*"}, contains: []string{"eu-japan-partnership-en"}},
+		{name: "fuzzy", req: Request{Query: "Borell~"}, contains: []string{"eu-japan-partnership-en"}},
+		{name: "date in the query", req: Request{Query: "Japan date:>=2024-11-01"}, contains: []string{"eu-japan-partnership-en"}},
+		{name: "date in the query that excludes", req: Request{Query: "Japan date:<2024-11-01"}, wantTotal: -1},
+		{name: "date range in the query", req: Request{Query: "Japan date:2024-10-01..2024-11-30"}, contains: []string{"eu-japan-partnership-en"}},
+		{name: "filters alone browse", req: Request{Query: "kind:statement"}, wantTotal: 5},
+		{name: "title only", req: Request{Query: "title:పోస్ట్"}, contains: []string{"eu-japan-borrell-x-post-te"}, wantTotal: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -288,4 +305,51 @@ func TestNotReady(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	os.Exit(m.Run())
+}
+
+func TestFacetsAndFiltersOnFixture(t *testing.T) {
+	docs := []corpus.Document{
+		{ID: "a", Lang: "en", Title: "Fisheries report", Body: "fisheries harbour", Date: "2024-03-01", Source: "Ministry A", Kind: "press-release"},
+		{ID: "b", Lang: "en", Title: "Harbour works", Body: "harbour dredging", Date: "2025-03-01", Source: "Ministry B", Kind: "press-release"},
+		{ID: "c", Lang: "te", Title: "ఓడరేవు పనులు", Body: "ఓడరేవు harbour", Date: "2025-04-01", Source: "Ministry A", Kind: "statement"},
+		{ID: "d", Lang: "en", Title: "Harbour statement", Body: "harbour statement", Date: "2025-05-01", Source: "Ministry A", Kind: "statement"},
+		{ID: "e", Lang: "en", Title: "Unrelated", Body: "budget", Date: "2025-06-01", Source: "Ministry C", Kind: "press-release"},
+	}
+	e := newTestEngine(t, docs)
+	count := func(res *Result, facet, value string) int {
+		for _, v := range res.Facets[facet] {
+			if v.Value == value {
+				return v.Count
+			}
+		}
+		return 0
+	}
+	res, err := e.Search(context.Background(), Request{Query: "harbour"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 4 || count(res, "source", "Ministry A") != 3 || count(res, "source", "Ministry B") != 1 ||
+		count(res, "year", "2025") != 3 || count(res, "year", "2024") != 1 || count(res, "lang", "te") != 1 ||
+		count(res, "kind", "statement") != 2 || count(res, "source", "Ministry C") != 0 {
+		t.Errorf("facets %+v (total %d)", res.Facets, res.Total)
+	}
+	// Filters combine, and the facets count within them.
+	res, err = e.Search(context.Background(), Request{Query: "harbour", Source: "Ministry A", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(res.Hits), ","); res.Total != 2 || !strings.Contains(got, "a") || !strings.Contains(got, "d") {
+		t.Errorf("source and lang filters: %s", got)
+	}
+	if count(res, "source", "Ministry B") != 0 || count(res, "lang", "te") != 0 {
+		t.Errorf("facets ignore the filters: %+v", res.Facets)
+	}
+	// Date range and sort by date, newest first.
+	res, err = e.Search(context.Background(), Request{Query: "harbour", FromDate: "2025-01-01", Sort: "date"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(res.Hits), ","); got != "d,c,b" {
+		t.Errorf("2025 by date: %s, want d,c,b", got)
+	}
 }

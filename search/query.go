@@ -1,13 +1,15 @@
 package search
 
 import (
+	"fmt"
 	"strings"
-	"unicode"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"pressearch/indexer"
+	telugu "pressearch/indexer/lang/te"
 )
 
 // titleBoost weighs a match in a title above one in a body.
@@ -19,144 +21,142 @@ type vocabulary func(field, term string) bool
 // maxQueryBytes bounds the query text.
 const maxQueryBytes = 1024
 
-// parseQuery turns query text into a Bleve query. Plain words and "quoted
-// phrases" are matched in the title and body of every language, each with
-// that language's analyzer, and a document matching more of them ranks
-// higher; +word requires a word, -word excludes it; lang:, source:, kind:
-// and title: restrict to a field.
+// parseQuery turns query text into a Bleve query (see parse.go for the
+// language). Plain words and "quoted phrases" are matched in the title and
+// body of every language, each with that language's analyzer; a document
+// matching more of them ranks higher. In plain mode the text is only words:
+// for text that was not typed as a query, such as a question or a title.
 func parseQuery(text string, plain bool, vocab vocabulary) (query.Query, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
-	var clauses []clause
+	var root node
 	if plain {
+		var items []node
 		for _, w := range strings.Fields(text) {
-			clauses = append(clauses, clause{text: w})
+			items = append(items, &term{text: w})
+			if len(items) > maxClauses {
+				return nil, invalidf("too many words: at most %d are allowed", maxClauses)
+			}
+		}
+		if len(items) > 0 {
+			root = &seqNode{items}
 		}
 	} else {
 		var err error
-		if clauses, err = lex(text); err != nil {
+		if root, err = parse(text); err != nil {
 			return nil, err
 		}
 	}
-	b := bleve.NewBooleanQuery()
-	hasShould, hasMust := false, false
-	for _, c := range clauses {
-		q, err := c.query(vocab)
-		if err != nil {
-			return nil, err
-		}
-		switch c.op {
-		case '+':
-			b.AddMust(q)
-			hasMust = true
-		case '-':
-			b.AddMustNot(q)
-		default:
-			if c.field != "" && c.field != "title" {
-				b.AddMust(q) // a filter narrows, it does not rank
-				hasMust = true
-			} else {
-				b.AddShould(q)
-				hasShould = true
-			}
-		}
+	if root == nil {
+		return bleve.NewMatchAllQuery(), nil
 	}
-	if hasShould {
-		b.SetMinShould(1) // words still have to match where a filter is given
-	} else if !hasMust {
-		b.AddMust(bleve.NewMatchAllQuery())
-	}
-	return b, nil
+	return translate(root, vocab), nil
 }
 
-type clause struct {
-	op     byte // '+', '-' or 0
-	field  string
-	text   string
-	phrase bool
-	pos    int
+// translate turns a parsed query into a Bleve query.
+func translate(n node, vocab vocabulary) query.Query {
+	switch n := n.(type) {
+	case *term:
+		return n.query(vocab)
+	case *reqNode:
+		return translate(n.item, vocab)
+	case *notNode:
+		b := bleve.NewBooleanQuery()
+		b.AddMust(bleve.NewMatchAllQuery())
+		b.AddMustNot(translate(n.item, vocab))
+		return b
+	case *orNode:
+		var qs []query.Query
+		for _, it := range n.items {
+			qs = append(qs, translate(it, vocab))
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	case *andNode:
+		return combine(n.items, true, vocab)
+	case *seqNode:
+		return combine(n.items, false, vocab)
+	}
+	panic(fmt.Sprintf("search: unknown query node %T", n))
+}
+
+// combine builds the Boolean query of a juxtaposition (all false) or a
+// conjunction (all true). In a juxtaposition, +items and filters are
+// required, -items excluded and the rest optional but ranking; at least one
+// of those must match unless a +item is given, so a filter never turns a
+// word into a mere preference.
+func combine(items []node, all bool, vocab vocabulary) query.Query {
+	b := bleve.NewBooleanQuery()
+	should, must, required := 0, 0, false
+	for _, it := range items {
+		switch it := it.(type) {
+		case *notNode:
+			b.AddMustNot(translate(it.item, vocab))
+			continue
+		case *reqNode:
+			required = true
+		case *term:
+			if it.isFilter() {
+				b.AddMust(it.query(vocab))
+				must++
+				continue
+			}
+		}
+		if all || isReq(it) {
+			b.AddMust(translate(it, vocab))
+			must++
+		} else {
+			b.AddShould(translate(it, vocab))
+			should++
+		}
+	}
+	switch {
+	case should > 0 && !required:
+		b.SetMinShould(1)
+	case should == 0 && must == 0:
+		b.AddMust(bleve.NewMatchAllQuery())
+	}
+	return b
+}
+
+func isReq(n node) bool { _, ok := n.(*reqNode); return ok }
+
+func (t *term) isFilter() bool {
+	switch t.field {
+	case "lang", "source", "kind", "date":
+		return true
+	}
+	return false
 }
 
 var filterFields = map[string]string{
 	"lang":   indexer.FieldLang,
 	"source": indexer.FieldSource,
 	"kind":   indexer.FieldKind,
-	"title":  "title",
 }
 
-// lex splits query text into clauses.
-func lex(text string) ([]clause, error) {
-	var out []clause
-	rs := []rune(text)
-	for i := 0; i < len(rs); {
-		if unicode.IsSpace(rs[i]) {
-			i++
-			continue
-		}
-		c := clause{pos: i}
-		if rs[i] == '+' || rs[i] == '-' {
-			c.op = byte(rs[i])
-			i++
-		}
-		// field:
-		j := i
-		for j < len(rs) && (unicode.IsLetter(rs[j]) && rs[j] < 0x80) {
-			j++
-		}
-		if j < len(rs) && rs[j] == ':' && j > i {
-			name := strings.ToLower(string(rs[i:j]))
-			if _, ok := filterFields[name]; !ok {
-				return nil, invalidf("unknown field %q at position %d: use lang, source, kind or title", name, i+1)
-			}
-			c.field = name
-			i = j + 1
-		}
-		if i < len(rs) && rs[i] == '"' {
-			end := i + 1
-			for end < len(rs) && rs[end] != '"' {
-				end++
-			}
-			if end == len(rs) {
-				return nil, invalidf("unterminated phrase: the quote at position %d has no closing quote", i+1)
-			}
-			c.text, c.phrase = string(rs[i+1:end]), true
-			i = end + 1
-		} else {
-			end := i
-			for end < len(rs) && !unicode.IsSpace(rs[end]) {
-				end++
-			}
-			c.text = string(rs[i:end])
-			i = end
-		}
-		if strings.TrimSpace(c.text) == "" {
-			if c.field != "" {
-				return nil, invalidf("field %s: at position %d has no value", c.field, c.pos+1)
-			}
-			continue
-		}
-		out = append(out, c)
+// query is the Bleve query of one term.
+func (t *term) query(vocab vocabulary) query.Query {
+	switch t.field {
+	case "", "title":
+		return textQuery(t, t.field == "", vocab)
+	case "date":
+		var from, to time.Time = t.from, t.to
+		incl, excl := true, false
+		d := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
+		d.SetField(indexer.FieldDate)
+		return d
 	}
-	return out, nil
+	q := bleve.NewTermQuery(t.text)
+	q.SetField(filterFields[t.field])
+	return q
 }
 
-func (c clause) query(vocab vocabulary) (query.Query, error) {
-	switch c.field {
-	case "":
-		return textQuery(c.text, c.phrase, true, vocab), nil
-	case "title":
-		return textQuery(c.text, c.phrase, false, vocab), nil
-	}
-	t := bleve.NewTermQuery(c.text)
-	t.SetField(filterFields[c.field])
-	return t, nil
-}
-
-// textQuery matches text in every language's title and, when body is set,
-// body. Each field's query is analyzed with the analyzer the index mapping
-// gives that field, so queries and documents always meet in one form.
-func textQuery(text string, phrase, body bool, vocab vocabulary) query.Query {
+// textQuery matches a word, phrase, prefix or fuzzy word in every
+// language's title and, when body is set, body. A field's query is analyzed
+// with the analyzer the index mapping gives that field, so queries and
+// documents meet in one form.
+func textQuery(t *term, body bool, vocab vocabulary) query.Query {
 	var qs []query.Query
 	for _, a := range indexer.Analyses() {
 		fields := []string{indexer.TitleField(a.Key)}
@@ -165,27 +165,33 @@ func textQuery(text string, phrase, body bool, vocab vocabulary) query.Query {
 		}
 		for _, f := range fields {
 			var q query.Query
-			if phrase {
-				m := bleve.NewMatchPhraseQuery(text)
+			switch {
+			case t.phrase:
+				m := bleve.NewMatchPhraseQuery(t.text)
 				m.SetField(f)
-				if f == indexer.TitleField(a.Key) {
-					m.SetBoost(titleBoost)
-				}
 				q = m
-			} else {
-				m := bleve.NewMatchQuery(text)
+			case t.prefix:
+				// Prefixes match indexed terms as they are: normalized and
+				// lower-cased, which is what Telugu normalization does.
+				m := bleve.NewPrefixQuery(telugu.Normalize(t.text))
 				m.SetField(f)
-				if f == indexer.TitleField(a.Key) {
-					m.SetBoost(titleBoost)
-				}
 				q = m
+			default:
+				m := bleve.NewMatchQuery(t.text)
+				m.SetField(f)
+				m.SetFuzziness(t.fuzzy)
+				q = m
+			}
+			if f == indexer.TitleField(a.Key) {
+				q.(query.BoostableQuery).SetBoost(titleBoost)
 			}
 			qs = append(qs, q)
 		}
 		// A word the index has never seen in its stemmed form falls back
 		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
-		if body && !phrase && a.Prefix != "" && vocab != nil && unknown(vocab, indexer.BodyField(a.Key), a.Analyzer, text) {
-			m := bleve.NewMatchQuery(text)
+		if body && !t.phrase && !t.prefix && t.fuzzy == 0 && a.Prefix != "" && vocab != nil &&
+			unknown(vocab, indexer.BodyField(a.Key), a.Analyzer, t.text) {
+			m := bleve.NewMatchQuery(t.text)
 			m.SetField(indexer.PrefixField(a.Key))
 			// Bleve finds a field's analyzer by property path, and the
 			// prefix field shares its property with the body: name it.

@@ -5,53 +5,109 @@ import (
 	"testing"
 )
 
-func TestLex(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []clause
-	}{
-		{"జపాన్ రష్యా", []clause{{text: "జపాన్", pos: 0}, {text: "రష్యా", pos: 6}}},
-		{`+tokyo -seoul "joint exercises"`, []clause{{op: '+', text: "tokyo"}, {op: '-', text: "seoul", pos: 7},
-			{text: "joint exercises", phrase: true, pos: 14}}},
-		{`lang:te kind:"statement" title:జపాన్`, []clause{{field: "lang", text: "te"},
-			{field: "kind", text: "statement", phrase: true, pos: 8}, {field: "title", text: "జపాన్", pos: 25}}},
-		{"  ", nil},
-		{`""`, nil},
+func TestParsePrecedence(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"జపాన్", "జపాన్"},
+		{"జపాన్ రష్యా", "(seq జపాన్ రష్యా)"},
+		{"a OR b", "(or a b)"},
+		{"a AND b", "(and a b)"},
+		// NOT binds tighter than AND, AND tighter than juxtaposition,
+		// juxtaposition tighter than OR.
+		{"a b AND c OR d", "(or (seq a (and b c)) d)"},
+		{"a OR b c", "(or a (seq b c))"},
+		{"NOT a AND b", "(and (not a) b)"},
+		{"a AND NOT b", "(and a (not b))"},
+		{"(a OR b) AND c", "(and (or a b) c)"},
+		{"a AND (b OR (c d))", "(and a (or b (seq c d)))"},
+		{"+tokyo -seoul japan", "(seq (req tokyo) (not seoul) japan)"},
+		{`"joint exercises" OR title:partnership`, `(or "joint exercises" title:partnership)`},
+		{`lang:te kind:"statement" source:"Ministry of Defense of Japan"`, `(seq lang:te kind:"statement" source:"Ministry of Defense of Japan")`},
+		{"జపా* tokio~ borel~2", "(seq జపా* tokio~1 borel~2)"},
+		{"date:>=2024-11-01 japan", "(seq date:>=2024-11-01 japan)"},
+		{"and or not", "(seq and or not)"}, // operators only in capitals
+		{"EU - Japan", "(seq EU Japan)"},  // a lone minus is punctuation
+		{"12:30 జపాన్:", "(seq 12:30 జపాన్:)"},
+		{"   ", "<nil>"},
 	}
 	for _, tt := range tests {
-		got, err := lex(tt.in)
+		n, err := parse(tt.in)
 		if err != nil {
-			t.Errorf("lex(%q): %v", tt.in, err)
+			t.Errorf("parse(%q): %v", tt.in, err)
 			continue
 		}
-		if len(got) != len(tt.want) {
-			t.Errorf("lex(%q) = %+v, want %+v", tt.in, got, tt.want)
-			continue
+		got := "<nil>"
+		if n != nil {
+			got = n.String()
 		}
-		for i := range got {
-			if got[i] != tt.want[i] {
-				t.Errorf("lex(%q)[%d] = %+v, want %+v", tt.in, i, got[i], tt.want[i])
-			}
+		if got != tt.want {
+			t.Errorf("parse(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }
 
-func TestLexErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct{ in, msg string }{
-		{`"open`, "position 1"},
+		{`"open`, "the quote at position 1 has no closing quote"},
 		{`tokyo "open`, "position 7"},
-		{`colour:red`, `unknown field "colour"`},
-		{`lang:`, "has no value"},
+		{`colour:red`, `unknown field "colour" at position 1`},
+		{`lang:`, "lang: at position 1 has no value"},
+		{`(tokyo`, "parenthesis at position 1 is not closed"},
+		{`tokyo)`, `unexpected ")" at position 6`},
+		{`()`, "empty parentheses at position 1"},
+		{`AND tokyo`, "AND at position 1 needs something before it"},
+		{`tokyo AND`, "AND at position 7 needs something after it"},
+		{`tokyo OR`, "OR at position 7 needs something after it"},
+		{`NOT`, "NOT at position 1 needs something after it"},
+		{`a* *`, ""}, // a lone * is punctuation-free text: caught below
+		{`j*`, "two letters or more before *"},
+		{`to*kyo`, "wildcards are only allowed at the end"},
+		{`tokyo~3`, "must be ~, ~1 or ~2"},
+		{`date:2024-13-01`, `bad date "2024-13-01" at position 1`},
+		{`date:2025-01-01..2024-01-01`, "ends before it starts"},
+		{strings.Repeat("a ", maxClauses+1), "too many words"},
 	}
 	for _, tt := range tests {
-		if _, err := lex(tt.in); err == nil || !strings.Contains(err.Error(), tt.msg) {
-			t.Errorf("lex(%q) error %v, want one mentioning %q", tt.in, err, tt.msg)
+		_, err := parse(tt.in)
+		if tt.msg == "" {
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.msg) || ErrorCode(err) != CodeInvalid {
+			t.Errorf("parse(%q) error %v, want invalid_query mentioning %q", tt.in, err, tt.msg)
+		}
+	}
+}
+
+func TestParseDateRanges(t *testing.T) {
+	tests := []struct{ in, from, to string }{
+		{"date:2024-11-01", "2024-11-01", "2024-11-02"},
+		{"date:>=2024-11-01", "2024-11-01", ""},
+		{"date:>2024-11-01", "2024-11-02", ""},
+		{"date:<=2024-11-01", "", "2024-11-02"},
+		{"date:<2024-11-01", "", "2024-11-01"},
+		{"date:2024-01-01..2024-12-31", "2024-01-01", "2025-01-01"},
+	}
+	for _, tt := range tests {
+		n, err := parse(tt.in)
+		if err != nil {
+			t.Fatalf("parse(%q): %v", tt.in, err)
+		}
+		d := n.(*term)
+		f, to := "", ""
+		if !d.from.IsZero() {
+			f = d.from.Format("2006-01-02")
+		}
+		if !d.to.IsZero() {
+			to = d.to.Format("2006-01-02")
+		}
+		if f != tt.from || to != tt.to {
+			t.Errorf("parse(%q): from %q to %q, want %q %q (to exclusive)", tt.in, f, to, tt.from, tt.to)
 		}
 	}
 }
 
 func FuzzParseQuery(f *testing.F) {
-	for _, s := range []string{"జపాన్", `"a b" -c +d lang:te`, `title:"x`, "kind:", "++--", "\x00\xff"} {
+	for _, s := range []string{"జపాన్", `"a b" -c +d lang:te`, `title:"x`, "kind:", "++--", "\x00\xff",
+		"(a OR (b AND NOT c)) d*", "date:>=2024-11-01", "a~2 b* (", "NOT NOT x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

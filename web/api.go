@@ -83,3 +83,18 @@ func (s *Server) apiAnalyze(c *gin.Context) {
 	}
 	c.PureJSON(http.StatusOK, gin.H{"lang": p.Lang, "tokens": toks})
 }
+
+func (s *Server) apiSuggest(c *gin.Context) {
+	var p struct {
+		Q string `form:"q"`
+	}
+	if !s.bind(c, &p) {
+		return
+	}
+	sug, err := s.engine.Suggest(p.Q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.PureJSON(http.StatusOK, gin.H{"suggestions": sug})
+}

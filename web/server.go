@@ -26,6 +26,7 @@ type Engine interface {
 	Search(ctx context.Context, r search.Request) (*search.Result, error)
 	Document(ctx context.Context, id string) (*search.Document, error)
 	Analyze(lang, text string) ([]indexer.Token, error)
+	Suggest(prefix string) ([]string, error)
 	Ready() bool
 }
 
@@ -66,6 +67,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 	api.GET("/search", s.apiSearch)
 	api.GET("/docs/:id", s.apiDoc)
 	api.GET("/analyze", s.apiAnalyze)
+	api.GET("/suggest", s.apiSuggest)
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)

@@ -85,6 +85,10 @@ func TestRoutes(t *testing.T) {
 		{"api analyze", "/api/v1/analyze?lang=te&text=" + q("రష్యాతో 2022లో"), 200, true, []string{`"tokens":[`, `"term":"2022"`}},
 		{"api analyze without text", "/api/v1/analyze?lang=te", 400, true, []string{`"code":"invalid_query"`}},
 		{"api unknown route", "/api/v1/nope", 404, true, []string{`"code":"not_found"`}},
+		{"api suggest", "/api/v1/suggest?q=" + q("జపా"), 200, true, []string{`"suggestions":[`, `"జపాన్"`}},
+		{"api suggest empty", "/api/v1/suggest?q=", 200, true, []string{`"suggestions":[]`}},
+		{"an article shows its statements", "/search?q=" + q("జపాన్"), 200, false, []string{"5 related statements"}},
+		{"a statement shows its article", "/search?q=" + q("సోషల్") + "&kind=statement", 200, false, []string{"Part of: <a href=\"/doc/eu-japan-partnership-te\""}},
 		{"healthz", "/healthz", 200, true, []string{`"status":"ok"`}},
 		{"readyz", "/readyz", 200, true, []string{`"status":"ready"`}},
 	}
@@ -111,6 +115,9 @@ func TestRoutes(t *testing.T) {
 			}
 			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 				t.Errorf("Content-Security-Policy %q", csp)
+			}
+			if strings.Contains(rec.Body.String(), "<script>") {
+				t.Errorf("the page has an inline script")
 			}
 		})
 	}
