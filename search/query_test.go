@@ -25,7 +25,7 @@ func TestParsePrecedence(t *testing.T) {
 		{"జపా* tokio~ borel~2", "(seq జపా* tokio~1 borel~2)"},
 		{"date:>=2024-11-01 japan", "(seq date:>=2024-11-01 japan)"},
 		{"and or not", "(seq and or not)"}, // operators only in capitals
-		{"EU - Japan", "(seq EU Japan)"},  // a lone minus is punctuation
+		{"EU - Japan", "(seq EU Japan)"},   // a lone minus is punctuation
 		{"12:30 జపాన్:", "(seq 12:30 జపాన్:)"},
 		{"   ", "<nil>"},
 	}

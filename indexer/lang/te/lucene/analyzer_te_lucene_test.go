@@ -6,7 +6,7 @@ import "testing"
 func TestLuceneRules(t *testing.T) {
 	norm := []struct{ in, want string }{
 		{"టోక్యోలో", "టొక్యొలొ"}, // long vowel signs folded
-		{"ఆసియా", "అసియా"},      // long independent vowels folded
+		{"ఆసియా", "అసియా"},       // long independent vowels folded
 		{"దుఃఖం", "దుఖం"},        // visarga deleted
 		{"ఉక్రెయిన్\u200cకు", "ఉక్రెయిన్కు"},
 		{"౨౦౨౨", "2022"},
