@@ -28,12 +28,16 @@ type Analysis struct {
 	// only the start of each stem: a low-weight net for words of one root
 	// whose derivation the stemmer does not undo.
 	Prefix string
+	// Exact, where set, is the analyzer of a body field that keeps words
+	// unstemmed, so that a document using the very form the query uses can
+	// rank a little above one that uses another form of the word.
+	Exact string
 }
 
 // The analyses the index knows, one pair of text fields each. A query is
 // matched against every one of them, each with its own analyzer.
 var analyses = []Analysis{
-	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName},
+	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName},
 	{Key: "en", Analyzer: en.AnalyzerName},
 	{Key: "cjk", Analyzer: cjk.AnalyzerName},
 	{Key: "std", Analyzer: standard.Name},
@@ -71,6 +75,9 @@ func BodyField(key string) string { return "body_" + key }
 
 // PrefixField is the name of the prefix companion of a body field.
 func PrefixField(key string) string { return "body_" + key + "_prefix" }
+
+// ExactField is the name of the unstemmed companion of a body field.
+func ExactField(key string) string { return "body_" + key + "_exact" }
 
 // scripts maps a script to the language most documents in it are written in.
 var scripts = []struct {

@@ -32,16 +32,30 @@ type Config struct {
 	// TeluguAnalyzer names the Bleve analyzer of the Telugu fields; "" means
 	// the Telugu analyzer "te".
 	TeluguAnalyzer string
-	// NoPrefix leaves out the prefix fields (they go with "te" only).
-	NoPrefix bool
+	// NoCompanions leaves out the prefix and exact fields (they go with
+	// the analyzer "te" only).
+	NoCompanions bool
+}
+
+// companions reports whether a's companion fields exist under c.
+func (c Config) companions(a Analysis) bool {
+	return !c.NoCompanions && (c.TeluguAnalyzer == "" || c.TeluguAnalyzer == a.Analyzer)
 }
 
 // prefix returns the analyzer of a's prefix field under c, or "".
 func (c Config) prefix(a Analysis) string {
-	if c.NoPrefix || c.TeluguAnalyzer != "" && c.TeluguAnalyzer != a.Analyzer {
+	if !c.companions(a) {
 		return ""
 	}
 	return a.Prefix
+}
+
+// exact returns the analyzer of a's exact field under c, or "".
+func (c Config) exact(a Analysis) string {
+	if !c.companions(a) {
+		return ""
+	}
+	return a.Exact
 }
 
 // analyzer returns the analyzer the fields of a use under c.
@@ -102,6 +116,16 @@ func (c Config) Mapping() mapping.IndexMapping {
 			f.Store = false
 			f.IncludeInAll = false
 			f.IncludeTermVectors = true
+			f.DocValues = false
+			doc.AddFieldMappingsAt(BodyField(a.Key), f)
+		}
+		if e := c.exact(a); e != "" {
+			f := bleve.NewTextFieldMapping()
+			f.Name = ExactField(a.Key)
+			f.Analyzer = e
+			f.Store = false
+			f.IncludeInAll = false
+			f.IncludeTermVectors = false
 			f.DocValues = false
 			doc.AddFieldMappingsAt(BodyField(a.Key), f)
 		}

@@ -41,10 +41,14 @@ func (s *fieldStats) add(f map[string]interface{}) error {
 			n := uint64(len(an.Analyze([]byte(text))))
 			s.Tokens[name] += n
 			s.With[name]++
+			// The companions keep every token: only the stemmer differs.
 			if name == BodyField(a.Key) && s.cfg.prefix(a) != "" {
-				// The prefix filter keeps every token.
 				s.Tokens[PrefixField(a.Key)] += n
 				s.With[PrefixField(a.Key)]++
+			}
+			if name == BodyField(a.Key) && s.cfg.exact(a) != "" {
+				s.Tokens[ExactField(a.Key)] += n
+				s.With[ExactField(a.Key)]++
 			}
 		}
 	}
@@ -77,6 +81,9 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 	for _, name := range allFields() {
 		out.FieldCardinality[name] = int(n) // one token a document
 	}
+	// Bleve merges the postings of an unscored disjunction into a term
+	// searcher over the pseudo-field "*", which asks for statistics too.
+	out.FieldCardinality["*"] = int(n)
 	for name, tokens := range s.Tokens {
 		if with := s.With[name]; with > 0 {
 			out.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
@@ -89,7 +96,7 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 func allFields() []string {
 	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf}
 	for _, a := range analyses {
-		f = append(f, TitleField(a.Key), BodyField(a.Key), PrefixField(a.Key))
+		f = append(f, TitleField(a.Key), BodyField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
 	return f
 }

@@ -353,3 +353,22 @@ func TestFacetsAndFiltersOnFixture(t *testing.T) {
 		t.Errorf("2025 by date: %s, want d,c,b", got)
 	}
 }
+
+func TestExactFormRanksFirst(t *testing.T) {
+	// Two documents alike but for the form of the word: the one with the
+	// form the query uses comes first, and the other is still found.
+	e := newTestEngine(t, []corpus.Document{
+		{ID: "a-other", Lang: "te", Title: "వార్త", Body: "సైనిక సహకారం రష్యాకు పెరిగింది", Kind: "article"},
+		{ID: "b-exact", Lang: "te", Title: "వార్త", Body: "సైనిక సహకారం రష్యాతో పెరిగింది", Kind: "article"},
+	})
+	res, err := e.Search(context.Background(), Request{Query: "రష్యాతో"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ids(res.Hits), ","); got != "b-exact,a-other" {
+		t.Errorf("hits %s, want b-exact,a-other", got)
+	}
+	if res.Hits[0].Score <= res.Hits[1].Score {
+		t.Errorf("scores %v and %v: the exact form should score higher", res.Hits[0].Score, res.Hits[1].Score)
+	}
+}

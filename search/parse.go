@@ -383,7 +383,7 @@ func newTerm(t token) (node, error) {
 			return nil, invalidf("~ at position %d needs a word before it", t.pos)
 		}
 	}
-	if strings.ContainsAny(n.text, "*?") {
+	if strings.Contains(n.text, "*") {
 		return nil, invalidf("wildcards are only allowed at the end of a word (position %d)", t.pos)
 	}
 	return n, nil

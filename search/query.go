@@ -51,7 +51,58 @@ func parseQuery(text string, plain bool, vocab vocabulary) (query.Query, error) 
 	if root == nil {
 		return bleve.NewMatchAllQuery(), nil
 	}
-	return translate(root, vocab), nil
+	return withExactBoost(translate(root, vocab), root), nil
+}
+
+// exactBoost scales the score of a document that contains a query word in
+// the very form the query uses, above one that has only other forms of it.
+// On te-qa-dev it costs 0.0008 of MRR@100 (README); it is kept small.
+const exactBoost = 1.05
+
+// withExactBoost wraps q so that documents with an unstemmed match of one of
+// the query's words score exactBoost times higher.
+func withExactBoost(q query.Query, root node) query.Query {
+	var qs []query.Query
+	for _, t := range words(root, nil) {
+		for _, a := range indexer.Analyses() {
+			if a.Exact == "" {
+				continue
+			}
+			m := bleve.NewMatchQuery(t.text)
+			m.SetField(indexer.ExactField(a.Key))
+			m.Analyzer = a.Exact
+			qs = append(qs, m)
+		}
+	}
+	if len(qs) == 0 {
+		return q
+	}
+	return &boostQuery{inner: q, filter: bleve.NewDisjunctionQuery(qs...), factor: exactBoost}
+}
+
+// words lists the plain words of a query that are not negated.
+func words(n node, out []*term) []*term {
+	switch n := n.(type) {
+	case *term:
+		if n.field == "" && !n.phrase && !n.prefix && n.fuzzy == 0 {
+			out = append(out, n)
+		}
+	case *reqNode:
+		out = words(n.item, out)
+	case *orNode:
+		for _, it := range n.items {
+			out = words(it, out)
+		}
+	case *seqNode:
+		for _, it := range n.items {
+			out = words(it, out)
+		}
+	case *andNode:
+		for _, it := range n.items {
+			out = words(it, out)
+		}
+	}
+	return out
 }
 
 // translate turns a parsed query into a Bleve query.

@@ -28,7 +28,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	k := fs.Int("k", 100, "how many hits to retrieve per query")
 	var corpora paths
 	fs.Var(&corpora, "corpus", "evaluate over a temporary index of this corpus instead of --data (repeatable)")
-	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated Telugu analyses to compare in one run: te (pressearch), te-stem (without the prefix field), te_lucene (Lucene-equivalent), standard (Bleve's)")
+	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated Telugu analyses to compare in one run: te (pressearch), te-stem (without the prefix and exact fields), te_lucene (Lucene-equivalent), standard (Bleve's)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -72,8 +72,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		switch name {
 		case "te":
 			cfg = indexer.Config{}
-		case "te-stem": // the Telugu analyzer without the prefix field
-			cfg = indexer.Config{NoPrefix: true}
+		case "te-stem": // the Telugu analyzer without its companion fields
+			cfg = indexer.Config{NoCompanions: true}
 		}
 		engine, err := tempEngine(ctx, docs, cfg)
 		if err != nil {

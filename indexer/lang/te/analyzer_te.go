@@ -37,3 +37,23 @@ func init() {
 		panic(err)
 	}
 }
+
+// ExactAnalyzerName is the registry name of the Telugu analyzer without the
+// stemmer, for a field that recognizes the very form a query uses.
+const ExactAnalyzerName = "te_exact"
+
+// ExactAnalyzerConstructor builds the Telugu analyzer without its stemmer.
+func ExactAnalyzerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+	a, err := AnalyzerConstructor(config, cache)
+	if err != nil {
+		return nil, err
+	}
+	d := a.(*analysis.DefaultAnalyzer)
+	return &analysis.DefaultAnalyzer{Tokenizer: d.Tokenizer, TokenFilters: d.TokenFilters[:len(d.TokenFilters)-1]}, nil
+}
+
+func init() {
+	if err := registry.RegisterAnalyzer(ExactAnalyzerName, ExactAnalyzerConstructor); err != nil {
+		panic(err)
+	}
+}
