@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -28,7 +29,14 @@ import (
 //	DIR/LOCK             held while a build or rollback runs
 type Store struct {
 	dir string
+	// Grace is how long a generation that is neither current nor previous
+	// is kept after it stopped being current, so that a server still
+	// answering from it can finish.
+	Grace time.Duration
 }
+
+// DefaultGrace is the Grace of a new Store.
+const DefaultGrace = 30 * time.Second
 
 const (
 	currentFile   = "CURRENT"
@@ -47,7 +55,7 @@ func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return &Store{dir: dir}, nil
+	return &Store{dir: dir, Grace: DefaultGrace}, nil
 }
 
 // Dir returns the data directory.
@@ -94,9 +102,77 @@ func genNumber(name string) int {
 	return n
 }
 
-// Open opens a generation read-only and checks that it answers.
+// Open checks a generation against its manifest, opens it read-only and
+// checks that it answers. A generation with a file missing or cut short is
+// refused with an error that names the file.
 func (s *Store) Open(gen string) (bleve.Index, error) {
+	if err := verifyManifest(s.Path(gen)); err != nil {
+		return nil, fmt.Errorf("%s is damaged: %w", gen, err)
+	}
 	return OpenIndex(s.Path(gen))
+}
+
+// manifestFile lists every file of a generation with its size.
+const manifestFile = "MANIFEST"
+
+// writeManifest records the files of the finished index at dir.
+func writeManifest(dir string) error {
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%d\t%s\n", info.Size(), filepath.ToSlash(rel))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, manifestFile))
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// verifyManifest checks that every file the manifest lists is there with
+// its size.
+func verifyManifest(dir string) error {
+	raw, err := os.ReadFile(filepath.Join(dir, manifestFile))
+	if err != nil {
+		return fmt.Errorf("no manifest: %w", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		size, name, ok := strings.Cut(line, "\t")
+		want, err := strconv.ParseInt(size, 10, 64)
+		if !ok || err != nil {
+			return fmt.Errorf("bad manifest line %q", line)
+		}
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			return fmt.Errorf("file %s is missing", name)
+		}
+		if info.Size() != want {
+			return fmt.Errorf("file %s is %d bytes, the manifest says %d", name, info.Size(), want)
+		}
+	}
+	return nil
 }
 
 // OpenIndex opens the index at path read-only and checks that it answers.
@@ -133,6 +209,12 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Prog
 	}
 	partial := s.Path(next + partialSuffix)
 	sum, err := BuildIndex(ctx, partial, docs, Config{}, progress)
+	if err == nil {
+		err = writeManifest(partial)
+	}
+	if err == nil {
+		err = syncDir(partial)
+	}
 	if err != nil {
 		os.RemoveAll(partial)
 		return Summary{}, err
@@ -147,12 +229,11 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Prog
 		return Summary{}, err
 	}
 	idx.Close()
-	previous, _ := s.Current()
 	if err := s.setCurrent(next); err != nil {
 		return Summary{}, err
 	}
 	sum.Generation = next
-	s.prune(next, previous)
+	s.Prune()
 	return sum, nil
 }
 
@@ -204,8 +285,13 @@ func (s *Store) nextName() (string, error) {
 }
 
 // setCurrent points CURRENT at gen with a write to a temporary file, an
-// fsync and a rename, so that the switch is atomic.
+// fsync and a rename, so that the switch is atomic. The generation it
+// replaces is stamped with the time, which starts its grace period.
 func (s *Store) setCurrent(gen string) error {
+	if old, err := s.Current(); err == nil && old != gen {
+		now := time.Now()
+		os.Chtimes(s.Path(old), now, now)
+	}
 	tmp := filepath.Join(s.dir, currentFile+".tmp")
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -252,15 +338,30 @@ func (s *Store) removePartials() error {
 	return nil
 }
 
-// prune removes every generation but the current and the previous one. It
-// is best effort: a generation left behind is removed by a later build.
-func (s *Store) prune(current, previous string) {
+// Prune removes the generations that are neither current nor the newest
+// one before it, once their grace period is over. It is best effort: what
+// it leaves is removed by a later Prune (each build runs one, and serve
+// runs one when it swaps).
+func (s *Store) Prune() {
+	cur, err := s.Current()
+	if err != nil {
+		return
+	}
 	gens, err := s.Generations()
 	if err != nil {
 		return
 	}
+	previous := ""
 	for _, g := range gens {
-		if g != current && g != previous {
+		if genNumber(g) < genNumber(cur) {
+			previous = g
+		}
+	}
+	for _, g := range gens {
+		if g == cur || g == previous {
+			continue
+		}
+		if info, err := os.Stat(s.Path(g)); err == nil && time.Since(info.ModTime()) >= s.Grace {
 			os.RemoveAll(s.Path(g))
 		}
 	}

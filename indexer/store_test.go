@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -45,6 +47,7 @@ func TestStoreBuildSwitchesAndPrunes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Grace = 0
 	if _, err := s.Current(); err != ErrNoGeneration {
 		t.Fatalf("empty store: got %v, want ErrNoGeneration", err)
 	}
@@ -162,4 +165,91 @@ func TestBM25StatsGiveTrueAverageLength(t *testing.T) {
 		t.Errorf("average body length %v, want 6", got)
 	}
 	var _ bleve.Index = idx
+}
+
+func TestStoreRefusesDamagedGeneration(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir string) string // returns the file it damaged
+	}{
+		{"truncated file", func(t *testing.T, dir string) string {
+			f := largestFile(t, dir)
+			if err := os.Truncate(f, 10); err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}},
+		{"deleted file", func(t *testing.T, dir string) string {
+			f := largestFile(t, dir)
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}},
+		{"deleted manifest", func(t *testing.T, dir string) string {
+			f := filepath.Join(dir, manifestFile)
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+			return "manifest"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := OpenStore(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := s.Build(context.Background(), testDocs(3, "alpha"), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			damaged := tt.damage(t, s.Path(sum.Generation))
+			_, err = s.Open(sum.Generation)
+			if err == nil {
+				t.Fatal("a damaged generation opened")
+			}
+			if !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), filepath.Base(damaged)) && damaged != "manifest" {
+				t.Errorf("error %q does not say what is damaged (%s)", err, damaged)
+			}
+		})
+	}
+}
+
+func largestFile(t *testing.T, dir string) string {
+	t.Helper()
+	var best string
+	var size int64 = -1
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() != manifestFile {
+			if info, err := d.Info(); err == nil && info.Size() > size {
+				best, size = path, info.Size()
+			}
+		}
+		return nil
+	})
+	return best
+}
+
+func TestStoreKeepsRetiredGenerationsForTheGracePeriod(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Grace = time.Hour
+	for i := 0; i < 3; i++ {
+		if _, err := s.Build(context.Background(), testDocs(1, "alpha"), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gens, _ := s.Generations()
+	if len(gens) != 3 {
+		t.Fatalf("within the grace period: %v, want all three kept", gens)
+	}
+	s.Grace = 0
+	s.Prune()
+	gens, _ = s.Generations()
+	if len(gens) != 2 || gens[1] != "gen-000003" {
+		t.Errorf("after the grace period: %v, want the current and the previous", gens)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -107,9 +108,17 @@ type Engine struct {
 	suggest *suggester
 }
 
+// MaxExpansion bounds how many index terms one prefix or fuzzy word may
+// expand to; a query past it is refused as the caller's mistake.
+const MaxExpansion = 1024
+
+var limitExpansion sync.Once
+
 // NewEngine returns an engine with no index; it answers unavailable until
 // Swap gives it one.
 func NewEngine() *Engine {
+	// Bleve keeps this bound in a package variable; set it once.
+	limitExpansion.Do(func() { searcher.DisjunctionMaxClauseCount = MaxExpansion })
 	return &Engine{alias: bleve.NewIndexAlias()}
 }
 
@@ -326,6 +335,10 @@ func searchError(ctx context.Context, err error) error {
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeUnavailable, Message: "the search took too long", Err: err}
 	}
+	if strings.Contains(err.Error(), "TooManyClauses") {
+		return &Error{Code: CodeInvalid, Err: err, Message: fmt.Sprintf(
+			"a prefix or fuzzy word matches more than %d words; make it longer", MaxExpansion)}
+	}
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
@@ -473,10 +486,13 @@ func (e *Engine) Document(ctx context.Context, id string) (*Document, error) {
 	return d, nil
 }
 
+// maxAnalyzeBytes bounds the text Analyze takes: what fits in a URL.
+const maxAnalyzeBytes = 8 << 10
+
 // Analyze returns the tokens the index stores for text in language lang.
 func (e *Engine) Analyze(lang, text string) ([]indexer.Token, error) {
-	if len(text) > maxQueryBytes*64 {
-		return nil, invalidf("text is too long: at most %d bytes", maxQueryBytes*64)
+	if len(text) > maxAnalyzeBytes {
+		return nil, invalidf("text is too long: at most %d bytes", maxAnalyzeBytes)
 	}
 	return indexer.Analyze(lang, text)
 }

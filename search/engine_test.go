@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -370,5 +371,41 @@ func TestExactFormRanksFirst(t *testing.T) {
 	}
 	if res.Hits[0].Score <= res.Hits[1].Score {
 		t.Errorf("scores %v and %v: the exact form should score higher", res.Hits[0].Score, res.Hits[1].Score)
+	}
+}
+
+func TestHostileQueries(t *testing.T) {
+	// 1,500 words that share a prefix: more than a prefix may expand to.
+	var b strings.Builder
+	for i := 0; i < 1500; i++ {
+		fmt.Fprintf(&b, "ab%04d ", i)
+	}
+	e := newTestEngine(t, []corpus.Document{{ID: "many", Lang: "en", Title: "t", Body: b.String(), Kind: "article"}})
+	tests := []struct {
+		name, q string
+		code    string
+	}{
+		{"prefix expanding too far", "ab*", CodeInvalid},
+		{"fine prefix", "ab149*", ""},
+		{"too long", strings.Repeat("x", 2000), CodeInvalid},
+		{"too many words", strings.Repeat("w ", 70), CodeInvalid},
+		{"deep parentheses", strings.Repeat("(", 300) + "x" + strings.Repeat(")", 300), ""},
+		{"invalid UTF-8", "ab\xff\xfe", ""},
+		{"control characters", "ab\x00\x01", ""},
+	}
+	for _, tt := range tests {
+		_, err := e.Search(context.Background(), Request{Query: tt.q})
+		if tt.code == "" && err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if tt.code != "" && ErrorCode(err) != tt.code {
+			t.Errorf("%s: got %v (%s), want %s", tt.name, err, ErrorCode(err), tt.code)
+		}
+	}
+	// A search past its deadline is unavailable, not an internal error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Search(ctx, Request{Query: "ab0001"}); ErrorCode(err) != CodeUnavailable {
+		t.Errorf("cancelled search: %v, want unavailable", err)
 	}
 }

@@ -51,7 +51,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	r.HTMLRender = tmpl
-	r.Use(s.logRequests, s.recover, securityHeaders)
+	r.Use(s.logRequests, s.recover, securityHeaders, limits)
 
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
@@ -149,6 +149,22 @@ func (s *Server) logRequests(c *gin.Context) {
 	s.log.InfoContext(c.Request.Context(), "request",
 		"method", c.Request.Method, "path", c.Request.URL.Path,
 		"status", c.Writer.Status(), "ms", float64(time.Since(start).Microseconds())/1000)
+}
+
+// Limits on every request.
+const (
+	maxBodyBytes  = 1 << 20
+	searchTimeout = 5 * time.Second
+)
+
+// limits caps the request body and gives every request a deadline, which
+// Bleve's collectors honour: a search that runs past it answers 503.
+func limits(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), searchTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
 }
 
 // securityHeaders forbid inline script, framing and MIME sniffing.

@@ -64,7 +64,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	engine := search.NewEngine()
 	defer engine.Close()
 	if err := openNewest(store, engine, log); err != nil {
-		return err
+		// Nothing under --data can be served: build afresh rather than fail.
+		log.Error("no generation can be served; building a new one", "err", err)
+		docs, lerr := loadCorpus(corpora)
+		if lerr != nil {
+			return lerr
+		}
+		if _, err := store.Build(ctx, docs, nil); err != nil {
+			return err
+		}
+		if err := openNewest(store, engine, log); err != nil {
+			return err
+		}
 	}
 
 	srv, err := web.New(engine, log)
@@ -158,6 +169,7 @@ func watch(ctx context.Context, store *indexer.Store, engine *search.Engine, log
 			continue
 		}
 		swapIn(engine, idx, gen, log)
+		store.Prune()
 	}
 }
 
