@@ -63,6 +63,11 @@ type Hit struct {
 	Score    float64  `json:"score"`
 	Snippets []string `json:"snippets"`
 	Related  []Ref    `json:"related,omitempty"`
+	// Translations are the other languages the story exists in: the
+	// original and its translations, this document left out.
+	Translations []Ref `json:"translations,omitempty"`
+
+	translationOf string
 }
 
 // FacetValue is one value of a facet and how many matching documents have it.
@@ -252,8 +257,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitFrom(h))
 	}
-	if err := e.resolveRelated(ctx, out.Hits); err != nil {
-		return nil, err
+	if !r.NoSnippets {
+		if err := e.resolveRelated(ctx, out.Hits); err != nil {
+			return nil, err
+		}
+		if err := e.resolveTranslations(ctx, out.Hits); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range facetFields {
 		out.Facets[f] = facetValues(res.Facets[f])
@@ -369,6 +379,7 @@ func hitFrom(h *bsearch.DocumentMatch) Hit {
 	for _, id := range strs(h.Fields[indexer.FieldRelated]) {
 		hit.Related = append(hit.Related, Ref{ID: id})
 	}
+	hit.translationOf = str(h.Fields[indexer.FieldTranslationOf])
 	return hit
 }
 
@@ -402,28 +413,76 @@ func (e *Engine) resolveRelated(ctx context.Context, hits []Hit) error {
 	return nil
 }
 
+// resolveTranslations lists, for each hit, the other documents of its story
+// (its original and the original's translations), with one lookup.
+func (e *Engine) resolveTranslations(ctx context.Context, hits []Hit) error {
+	var originals []string
+	for _, h := range hits {
+		originals = append(originals, original(h))
+	}
+	if len(originals) == 0 {
+		return nil
+	}
+	var qs []query.Query
+	for _, o := range originals {
+		t := bleve.NewTermQuery(o)
+		t.SetField(indexer.FieldTranslationOf)
+		qs = append(qs, t)
+	}
+	qs = append(qs, bleve.NewDocIDQuery(originals))
+	refs, of, err := e.refsOf(ctx, bleve.NewDisjunctionQuery(qs...))
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		o := original(hits[i])
+		for j, r := range refs {
+			if r.ID != hits[i].ID && (r.ID == o || of[j] == o) {
+				hits[i].Translations = append(hits[i].Translations, r)
+			}
+		}
+	}
+	return nil
+}
+
+// original is the id of the document a hit's story starts from.
+func original(h Hit) string {
+	if h.translationOf != "" {
+		return h.translationOf
+	}
+	return h.ID
+}
+
 // maxRefs bounds how many linked documents one lookup returns.
 const maxRefs = 100
 
 // refs returns the documents matching q as references, in id order.
 func (e *Engine) refs(ctx context.Context, q query.Query) ([]Ref, error) {
+	refs, _, err := e.refsOf(ctx, q)
+	return refs, err
+}
+
+// refsOf is refs with the translation_of of each reference.
+func (e *Engine) refsOf(ctx context.Context, q query.Query) ([]Ref, []string, error) {
 	req := bleve.NewSearchRequestOptions(q, maxRefs, 0, false)
-	req.Fields = []string{indexer.FieldLang}
+	req.Fields = []string{indexer.FieldLang, indexer.FieldTranslationOf}
 	for _, a := range indexer.Analyses() {
 		req.Fields = append(req.Fields, indexer.TitleField(a.Key))
 	}
 	req.SortBy([]string{"_id"})
 	res, err := e.alias.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, searchError(ctx, err)
+		return nil, nil, searchError(ctx, err)
 	}
 	out := make([]Ref, 0, len(res.Hits))
+	of := make([]string, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		lang := str(h.Fields[indexer.FieldLang])
 		out = append(out, Ref{ID: h.ID, Lang: lang,
 			Title: str(h.Fields[indexer.TitleField(indexer.AnalysisFor(lang).Key)])})
+		of = append(of, str(h.Fields[indexer.FieldTranslationOf]))
 	}
-	return out, nil
+	return out, of, nil
 }
 
 // Document returns one document with its related documents and translations.

@@ -409,3 +409,29 @@ func TestHostileQueries(t *testing.T) {
 		t.Errorf("cancelled search: %v, want unavailable", err)
 	}
 }
+
+func TestHitsListTheirTranslations(t *testing.T) {
+	e := defaultEngine(t)
+	for _, tt := range []struct{ q, id, want string }{
+		{"జపాన్", "eu-japan-partnership-te", "en,ja"},
+		{"Japan", "eu-japan-partnership-en", "ja,te"},
+		{"బోరెల్", "eu-japan-borrell-remarks-te", ""},
+	} {
+		res, err := e.Search(context.Background(), Request{Query: tt.q, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if h.ID != tt.id {
+				continue
+			}
+			var langs []string
+			for _, r := range h.Translations {
+				langs = append(langs, r.Lang)
+			}
+			if got := strings.Join(langs, ","); got != tt.want {
+				t.Errorf("%s: translations in %q, want %q", tt.id, got, tt.want)
+			}
+		}
+	}
+}

@@ -44,12 +44,18 @@ func (r renderer) Instance(name string, data any) render.Render {
 
 // page is what every page's layout needs.
 type page struct {
-	Query string
-	Title string
+	Query  string
+	Title  string
+	UILang string                              // the interface language
+	T      func(key string, args ...any) string // translates page text
+	Langs  []langLink                          // the page in each interface language
 }
 
-func newPage(c *gin.Context, title string) page {
-	return page{Query: c.Query("q"), Title: title}
+func (s *Server) newPage(c *gin.Context, title string) page {
+	tag, i := uiLang(c)
+	c.Header("Content-Language", tag.String())
+	c.Header("Vary", "Accept-Language")
+	return page{Query: c.Query("q"), Title: title, UILang: tag.String(), T: s.printer(tag), Langs: langLinks(c, i)}
 }
 
 type errorPage struct {
@@ -59,11 +65,12 @@ type errorPage struct {
 }
 
 func (s *Server) home(c *gin.Context) {
-	c.HTML(http.StatusOK, "home", newPage(c, ""))
+	c.HTML(http.StatusOK, "home", s.newPage(c, ""))
 }
 
 type facetLink struct {
 	Value    string
+	Label    string
 	Count    int
 	URL      string
 	Selected bool
@@ -110,7 +117,7 @@ func (s *Server) searchPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := resultsPage{page: newPage(c, p.Q), Result: res, Page: p.Page, Start: req.From + 1,
+	out := resultsPage{page: s.newPage(c, p.Q), Result: res, Page: p.Page, Start: req.From + 1,
 		Active: p.Lang != "" || p.Source != "" || p.Kind != "" || p.FromDate != "" || p.ToDate != ""}
 	out.Pages = int((res.Total + pageSize - 1) / pageSize)
 	if out.Pages > search.MaxWindow/pageSize {
@@ -124,9 +131,12 @@ func (s *Server) searchPage(c *gin.Context) {
 		out.Next = link(q, "page", strconv.Itoa(p.Page+1))
 	}
 	for _, name := range []string{"lang", "kind", "source", "year"} {
-		g := facetGroup{Name: name}
+		g := facetGroup{Name: out.T(name)}
 		for _, v := range res.Facets[name] {
-			l := facetLink{Value: v.Value, Count: v.Count}
+			l := facetLink{Value: v.Value, Label: v.Value, Count: v.Count}
+			if name == "kind" {
+				l.Label = out.T(v.Value)
+			}
 			if name == "year" {
 				from, to := v.Value+"-01-01", v.Value+"-12-31"
 				l.Selected = q.Get("from_date") == from && q.Get("to_date") == to
@@ -171,5 +181,5 @@ func (s *Server) docPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.HTML(http.StatusOK, "doc", docPage{page: newPage(c, d.Title), Doc: d, Paragraphs: paragraphs(d.Body)})
+	c.HTML(http.StatusOK, "doc", docPage{page: s.newPage(c, d.Title), Doc: d, Paragraphs: paragraphs(d.Body)})
 }

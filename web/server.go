@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/text/message/catalog"
 
 	"pressearch/indexer"
 	"pressearch/search"
@@ -32,15 +33,20 @@ type Engine interface {
 
 // Server serves the API and the pages over an engine.
 type Server struct {
-	engine Engine
-	log    *slog.Logger
-	router *gin.Engine
+	engine  Engine
+	log     *slog.Logger
+	router  *gin.Engine
+	catalog catalog.Catalog
 }
 
 // New returns a server over engine that logs to log.
 func New(engine Engine, log *slog.Logger) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{engine: engine, log: log, router: gin.New()}
+	cat, err := newCatalog()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat}
 	r := s.router
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
@@ -120,7 +126,7 @@ func (s *Server) failStatus(c *gin.Context, status int, code, message string) {
 		c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": code, "message": message}})
 		return
 	}
-	c.HTML(status, "error", errorPage{page: newPage(c, ""), Status: status, Message: message})
+	c.HTML(status, "error", errorPage{page: s.newPage(c, ""), Status: status, Message: message})
 	c.Abort()
 }
 

@@ -64,14 +64,14 @@ func TestRoutes(t *testing.T) {
 	}{
 		{"home", "/", 200, false, []string{`<form class="searchbox" role="search"`, `<label for="q"`}},
 		{"results in Telugu", "/search?q=" + q("జపాన్"), 200, false,
-			[]string{`<mark>జపాన్</mark>`, `href="/doc/eu-japan-partnership-te"`, `lang="te"`, `aria-label="Filters"`}},
+			[]string{`<mark>జపాన్</mark>`, `href="/doc/eu-japan-partnership-te?`, `lang="te"`, `aria-label="Filters"`}},
 		{"results in English", "/search?q=Japan", 200, false,
-			[]string{`href="/doc/eu-japan-partnership-en"`, `<mark>Japan</mark>`}},
+			[]string{`href="/doc/eu-japan-partnership-en?`, `<mark>Japan</mark>`}},
 		{"no results", "/search?q=zzzqqq", 200, false, []string{"No results", "Nothing matched"}},
 		{"bad query page", "/search?q=" + q(`"open`), 400, false, []string{"That search could not be run", "closing quote"}},
 		{"document page", "/doc/eu-japan-partnership-te", 200, false,
-			[]string{"Related statements (5)", "Also in", `href="/doc/eu-japan-partnership-en"`, `hreflang="ja"`}},
-		{"statement page", "/doc/eu-japan-borrell-x-post-te", 200, false, []string{"Part of", `href="/doc/eu-japan-partnership-te"`}},
+			[]string{"Related statements (5)", "Also in", `href="/doc/eu-japan-partnership-en?`, `hreflang="ja"`}},
+		{"statement page", "/doc/eu-japan-borrell-x-post-te", 200, false, []string{"Part of", `href="/doc/eu-japan-partnership-te?`}},
 		{"unknown document page", "/doc/nope", 404, false, []string{"Not found"}},
 		{"unknown page", "/nope", 404, false, []string{"Not found"}},
 		{"stylesheet", "/static/style.css", 200, false, []string{"Noto Sans Telugu"}},
@@ -88,7 +88,7 @@ func TestRoutes(t *testing.T) {
 		{"api suggest", "/api/v1/suggest?q=" + q("జపా"), 200, true, []string{`"suggestions":[`, `"జపాన్"`}},
 		{"api suggest empty", "/api/v1/suggest?q=", 200, true, []string{`"suggestions":[]`}},
 		{"an article shows its statements", "/search?q=" + q("జపాన్"), 200, false, []string{"5 related statements"}},
-		{"a statement shows its article", "/search?q=" + q("సోషల్") + "&kind=statement", 200, false, []string{"Part of: <a href=\"/doc/eu-japan-partnership-te\""}},
+		{"a statement shows its article", "/search?q=" + q("సోషల్") + "&kind=statement", 200, false, []string{"Part of: <a href=\"/doc/eu-japan-partnership-te?"}},
 		{"healthz", "/healthz", 200, true, []string{`"status":"ok"`}},
 		{"readyz", "/readyz", 200, true, []string{`"status":"ready"`}},
 	}
@@ -171,7 +171,7 @@ func TestResultsPagePagingAndFacetLinks(t *testing.T) {
 	if !strings.Contains(body, `aria-current="true">te</a>`) {
 		t.Errorf("the selected language facet is not marked current")
 	}
-	if strings.Contains(body, `href="/doc/eu-japan-partnership-en"`) {
+	if strings.Contains(body, `<h2><a href="/doc/eu-japan-partnership-en?`) {
 		t.Errorf("the lang=te filter let an English document through")
 	}
 	if rec := get(t, s, "/search?q=EU&page=1001"); rec.Code != 400 {
@@ -206,5 +206,87 @@ func TestMethodNotAllowed(t *testing.T) {
 	s.ServeHTTP(rec, req)
 	if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Body.String(), "method_not_allowed") {
 		t.Errorf("POST search: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestInterfaceLanguage(t *testing.T) {
+	s := newTestServer(t)
+	tests := []struct {
+		name, target, accept string
+		lang                 string
+		contains             []string
+	}{
+		{"English by default", "/", "", "en", []string{"Search press releases and news", `aria-current="true">English`}},
+		{"Telugu from Accept-Language", "/", "te-IN,te;q=0.9,en;q=0.5", "te", []string{"పత్రికా ప్రకటనలు, వార్తలు వెతకండి", ">వెతకండి</button>"}},
+		{"Japanese from Accept-Language", "/", "ja,en;q=0.5", "ja", []string{"プレスリリースとニュースを検索"}},
+		{"an unsupported language falls back to English", "/", "fr-FR,fr;q=0.9", "en", []string{"Search press releases and news"}},
+		{"hl overrides Accept-Language", "/?hl=ja", "te", "ja", []string{"プレスリリースとニュースを検索"}},
+		{"results in Telugu", "/search?q=" + url.QueryEscape("జపాన్") + "&hl=te", "", "te",
+			[]string{"“జపాన్” కోసం", "ఫలితాలు", "5 సంబంధిత ప్రకటనలు", ">వ్యాసం<", "ఇతర భాషలలో:"}},
+		{"results in Japanese", "/search?q=Japan&hl=ja", "", "ja", []string{"「Japan」の検索結果 1 件", "他の言語:"}},
+		{"one result in English", "/search?q=Nakatani", "", "en", []string{"1 result for “Nakatani”"}},
+		{"a document in Japanese", "/doc/eu-japan-partnership-te?hl=ja", "", "ja", []string{"関連する声明（5）", "他の言語"}},
+		{"an error in Telugu", "/search?q=" + url.QueryEscape(`"open`) + "&hl=te", "", "te", []string{"ఈ శోధనను అమలు చేయలేకపోయాము"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept-Language", tt.accept)
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			body := rec.Body.String()
+			if !strings.Contains(body, `<html lang="`+tt.lang+`">`) {
+				t.Errorf("page language is not %s", tt.lang)
+			}
+			if got := rec.Header().Get("Content-Language"); got != tt.lang {
+				t.Errorf("Content-Language %q, want %s", got, tt.lang)
+			}
+			for _, c := range tt.contains {
+				if !strings.Contains(body, c) {
+					t.Errorf("page lacks %q", c)
+				}
+			}
+		})
+	}
+}
+
+func TestHTMLEscapesDocumentsAndQueries(t *testing.T) {
+	docs := []corpus.Document{{ID: "xss", Lang: "en", Kind: "article", Source: `<b>Agency</b> & "Co"`,
+		Title: `<script>alert("title")</script> & 'quotes'`,
+		Body:  `Tom & Jerry said "<script>alert(1)</script>" and </mark> <img src=x onerror=alert(2)> appeared`}}
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := store.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.NewEngine()
+	e.Swap(idx, sum.Generation)
+	defer e.Close()
+	s, err := New(e, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{
+		"/search?q=jerry", "/search?q=" + url.QueryEscape("<script>"), "/search?q=" + url.QueryEscape(`"</mark>"`),
+		"/search?q=" + url.QueryEscape(`img src=x onerror`), "/doc/xss", "/search?q=" + url.QueryEscape(`"<script>alert(1)`),
+	} {
+		body := get(t, s, target).Body.String()
+		for _, bad := range []string{"<script>alert", "<img", "<b>Agency", `onerror=alert(2)>`} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s: page has live markup %q", target, bad)
+			}
+		}
+		if strings.Count(body, "<mark>") != strings.Count(body, "</mark>") {
+			t.Errorf("%s: unbalanced marks", target)
+		}
 	}
 }
