@@ -46,9 +46,9 @@ func (r renderer) Instance(name string, data any) render.Render {
 type page struct {
 	Query  string
 	Title  string
-	UILang string                              // the interface language
+	UILang string                               // the interface language
 	T      func(key string, args ...any) string // translates page text
-	Langs  []langLink                          // the page in each interface language
+	Langs  []langLink                           // the page in each interface language
 }
 
 func (s *Server) newPage(c *gin.Context, title string) page {
