@@ -41,6 +41,28 @@ func (s Summary) String() string {
 		s.Documents, list, s.Generation, s.Seconds)
 }
 
+// buildInfoKey is where a generation keeps its BuildInfo.
+var buildInfoKey = []byte("pressearch:build")
+
+// BuildInfo tells when and how fast a generation was built.
+type BuildInfo struct {
+	Documents int       `json:"documents"`
+	Finished  time.Time `json:"finished"`
+	Seconds   float64   `json:"seconds"`
+}
+
+// ReadBuildInfo reads what a generation records of its build; the zero
+// BuildInfo for an index without it.
+func ReadBuildInfo(idx bleve.Index) (BuildInfo, error) {
+	var info BuildInfo
+	raw, err := idx.GetInternal(buildInfoKey)
+	if err != nil || raw == nil {
+		return info, err
+	}
+	err = json.Unmarshal(raw, &info)
+	return info, err
+}
+
 // Progress is told how many of the documents are indexed so far.
 type Progress func(done, total int)
 
@@ -104,6 +126,14 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 	}
 	if err == nil {
 		err = suggest.save(idx)
+	}
+	if err == nil {
+		sum.Seconds = time.Since(start).Seconds()
+		info := BuildInfo{Documents: sum.Documents, Finished: time.Now().UTC(), Seconds: sum.Seconds}
+		var raw []byte
+		if raw, err = json.Marshal(info); err == nil {
+			err = idx.SetInternal(buildInfoKey, raw)
+		}
 	}
 	if err != nil {
 		idx.Close()

@@ -111,6 +111,21 @@ type Engine struct {
 	gen     string
 	stats   *bsearch.BM25Stats
 	suggest *suggester
+	info    Info
+}
+
+// Info describes the index an engine is searching.
+type Info struct {
+	Generation string
+	Documents  uint64
+	Build      indexer.BuildInfo
+}
+
+// Info returns what the engine knows of its current index.
+func (e *Engine) Info() Info {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.info
 }
 
 // MaxExpansion bounds how many index terms one prefix or fuzzy word may
@@ -145,8 +160,11 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	if err != nil {
 		sugg = &indexer.Suggestions{} // search works without completions
 	}
+	info := Info{Generation: gen}
+	info.Documents, _ = idx.DocCount()
+	info.Build, _ = indexer.ReadBuildInfo(idx)
 	e.alias.Swap([]bleve.Index{idx}, out)
-	e.cur, e.gen, e.stats, e.suggest = idx, gen, stats, newSuggester(sugg)
+	e.cur, e.gen, e.stats, e.suggest, e.info = idx, gen, stats, newSuggester(sugg), info
 	return old
 }
 
@@ -191,7 +209,7 @@ func (e *Engine) Close() error {
 	}
 	err := e.cur.Close()
 	e.alias.Swap(nil, []bleve.Index{e.cur})
-	e.cur, e.gen, e.suggest = nil, "", nil
+	e.cur, e.gen, e.suggest, e.info = nil, "", nil, Info{}
 	return err
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,7 +43,9 @@ func (s *Server) apiSearch(c *gin.Context) {
 	if !s.bind(c, &p) {
 		return
 	}
+	start := time.Now()
 	res, err := s.engine.Search(c.Request.Context(), p.request())
+	s.metrics.search.Observe(time.Since(start).Seconds())
 	if err != nil {
 		s.fail(c, err)
 		return

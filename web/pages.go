@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/render"
@@ -112,7 +113,9 @@ func (s *Server) searchPage(c *gin.Context) {
 	}
 	req := p.request()
 	req.From, req.Size = (p.Page-1)*pageSize, pageSize
+	start := time.Now()
 	res, err := s.engine.Search(c.Request.Context(), req)
+	s.metrics.search.Observe(time.Since(start).Seconds())
 	if err != nil {
 		s.fail(c, err)
 		return

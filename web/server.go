@@ -29,6 +29,7 @@ type Engine interface {
 	Analyze(lang, text string) ([]indexer.Token, error)
 	Suggest(prefix string) ([]string, error)
 	Ready() bool
+	Info() search.Info
 }
 
 // Server serves the API and the pages over an engine.
@@ -37,6 +38,7 @@ type Server struct {
 	log     *slog.Logger
 	router  *gin.Engine
 	catalog catalog.Catalog
+	metrics *metrics
 }
 
 // New returns a server over engine that logs to log.
@@ -46,7 +48,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine)}
 	r := s.router
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
@@ -57,7 +59,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	r.HTMLRender = tmpl
-	r.Use(s.logRequests, s.recover, securityHeaders, limits)
+	r.Use(s.requestID, s.logRequests, s.recover, securityHeaders, limits)
 
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
@@ -77,6 +79,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &search.Error{Code: search.CodeNotFound, Message: "no such page: " + c.Request.URL.Path})
@@ -116,7 +119,7 @@ func statusOf(code string) int {
 func (s *Server) fail(c *gin.Context, err error) {
 	code := search.ErrorCode(err)
 	if code == search.CodeInternal {
-		s.log.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+		s.logger(c).ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 	}
 	s.failStatus(c, statusOf(code), code, search.ErrorMessage(err))
 }
@@ -132,7 +135,7 @@ func (s *Server) failStatus(c *gin.Context, status int, code, message string) {
 
 func wantsJSON(c *gin.Context) bool {
 	p := c.Request.URL.Path
-	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
+	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // recover turns a panic into a 500 with the error JSON, and logs it.
@@ -142,7 +145,7 @@ func (s *Server) recover(c *gin.Context) {
 			if e, ok := v.(error); ok && errors.Is(e, http.ErrAbortHandler) {
 				panic(v)
 			}
-			s.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", v)
+			s.logger(c).ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", v)
 			s.failStatus(c, http.StatusInternalServerError, search.CodeInternal, "internal error")
 		}
 	}()
@@ -152,9 +155,11 @@ func (s *Server) recover(c *gin.Context) {
 func (s *Server) logRequests(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	s.log.InfoContext(c.Request.Context(), "request",
+	elapsed := time.Since(start)
+	s.metrics.observe(c, elapsed)
+	s.logger(c).InfoContext(c.Request.Context(), "request",
 		"method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "ms", float64(time.Since(start).Microseconds())/1000)
+		"status", c.Writer.Status(), "ms", float64(elapsed.Microseconds())/1000)
 }
 
 // Limits on every request.

@@ -290,3 +290,70 @@ func TestHTMLEscapesDocumentsAndQueries(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsAndRequestIDs(t *testing.T) {
+	var logs strings.Builder
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := store.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.NewEngine()
+	e.Swap(idx, sum.Generation)
+	defer e.Close()
+	s, err := New(e, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get(t, s, "/api/v1/search?q="+url.QueryEscape("జపాన్"))
+	get(t, s, "/search?q=Japan")
+	get(t, s, "/nope")
+	body := get(t, s, "/metrics").Body.String()
+	for _, want := range []string{
+		`pressearch_http_requests_total{route="/api/v1/search",status="200"} 1`,
+		`pressearch_http_requests_total{route="/search",status="200"} 1`,
+		`pressearch_http_requests_total{route="unmatched",status="404"} 1`,
+		`pressearch_http_request_duration_seconds_count{route="/api/v1/search"} 1`,
+		`pressearch_search_duration_seconds_count 2`,
+		`pressearch_index_documents 8`,
+		`pressearch_index_generation 1`,
+		`pressearch_last_reindex_duration_seconds`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "pressearch_last_reindex_timestamp_seconds 0\n") {
+		t.Errorf("the last reindex has no time")
+	}
+
+	// A sane request id is echoed; anything else is replaced.
+	req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	req.Header.Set("X-Request-ID", "abc-123")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if got := rec.Header().Get("X-Request-ID"); got != "abc-123" {
+		t.Errorf("request id %q, want abc-123 echoed", got)
+	}
+	if !strings.Contains(logs.String(), "request_id=abc-123") {
+		t.Errorf("the log lines lack the request id")
+	}
+	req.Header.Set("X-Request-ID", "<bad id>\n")
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if got := rec.Header().Get("X-Request-ID"); len(got) != 16 || strings.ContainsAny(got, "<> \n") {
+		t.Errorf("a bad request id became %q", got)
+	}
+}

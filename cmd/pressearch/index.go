@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -43,14 +44,10 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	// A progress bar on a terminal; nothing where a script reads stderr.
 	var progress indexer.Progress
 	if isTerminal(stderr) {
-		progress = func(done, total int) {
-			fmt.Fprintf(stderr, "\rindexing %d/%d documents", done, total)
-			if done == total {
-				fmt.Fprint(stderr, "\r\033[K")
-			}
-		}
+		progress = func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) }
 	}
 	sum, err := store.Build(ctx, docs, progress)
 	if err != nil {
@@ -73,4 +70,16 @@ func loadCorpus(corpora []string) ([]corpus.Document, error) {
 		return nil, fmt.Errorf("corpus has errors, nothing was indexed:\n%w", err)
 	}
 	return docs, nil
+}
+
+// progressBar draws one frame of the progress bar, clearing the line once
+// everything is done.
+func progressBar(done, total int) string {
+	const width = 30
+	if total <= 0 || done >= total {
+		return "\r\033[K"
+	}
+	filled := width * done / total
+	return fmt.Sprintf("\rindexing [%s%s] %3d%% %d/%d documents",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/total, done, total)
 }

@@ -68,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"search":  runSearch,
 		"analyze": runAnalyze,
 		"eval":    runEval,
+		// healthcheck is for container health checks: it asks /healthz.
+		"healthcheck": runHealthcheck,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -1,0 +1,108 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the server's Prometheus metrics, in a registry of its own.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	search   prometheus.Histogram
+}
+
+func newMetrics(engine Engine) *metrics {
+	m := &metrics{registry: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pressearch_http_requests_total",
+		Help: "HTTP requests by route and status.",
+	}, []string{"route", "status"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "pressearch_http_request_duration_seconds",
+		Help:    "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route"})
+	m.search = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "pressearch_search_duration_seconds",
+		Help:    "Time the engine takes for one search, without HTTP.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
+	})
+	info := func() (docs, gen, finished, seconds float64) {
+		i := engine.Info()
+		g, _ := strconv.Atoi(strings.TrimPrefix(i.Generation, "gen-"))
+		var f float64
+		if !i.Build.Finished.IsZero() {
+			f = float64(i.Build.Finished.UnixNano()) / 1e9
+		}
+		return float64(i.Documents), float64(g), f, i.Build.Seconds
+	}
+	m.registry.MustRegister(m.requests, m.latency, m.search,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_documents", Help: "Documents in the index being served."},
+			func() float64 { d, _, _, _ := info(); return d }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_generation", Help: "Number of the generation being served."},
+			func() float64 { _, g, _, _ := info(); return g }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_last_reindex_timestamp_seconds", Help: "When the generation being served finished building (Unix time)."},
+			func() float64 { _, _, f, _ := info(); return f }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_last_reindex_duration_seconds", Help: "How long the generation being served took to build."},
+			func() float64 { _, _, _, s := info(); return s }),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// observe counts a request and its latency by route.
+func (m *metrics) observe(c *gin.Context, elapsed time.Duration) {
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(route, strconv.Itoa(c.Writer.Status())).Inc()
+	m.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// requestIDHeader carries the id of a request, in and out.
+const requestIDHeader = "X-Request-ID"
+
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID gives every request an id (the caller's where it sends a sane
+// one), echoes it in the response and logs every line of the request with
+// it.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader(requestIDHeader)
+	if !validRequestID.MatchString(id) {
+		var b [8]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Header(requestIDHeader, id)
+	c.Set(logKey, s.log.With("request_id", id))
+	c.Next()
+}
+
+const logKey = "pressearch.log"
+
+// logger is the request's logger.
+func (s *Server) logger(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(logKey); ok {
+		return l.(*slog.Logger)
+	}
+	return s.log
+}
