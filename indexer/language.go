@@ -10,12 +10,23 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fa"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/hi"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
+	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 
 	// The Telugu analyzer registers itself with Bleve when imported; every
 	// program that opens an index needs it, because Bleve checks the mapping
 	// on open, and every program that opens one goes through this package.
+	"pressearch/indexer/lang/indic"
 	telugu "pressearch/indexer/lang/te"
 )
 
@@ -35,36 +46,59 @@ type Analysis struct {
 }
 
 // The analyses the index knows, one pair of text fields each. A query is
-// matched against every one of them, each with its own analyzer.
+// matched against every one that has documents, each with its own analyzer.
 var analyses = []Analysis{
 	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName},
 	{Key: "en", Analyzer: en.AnalyzerName},
 	{Key: "cjk", Analyzer: cjk.AnalyzerName},
+	{Key: "indic", Analyzer: indic.AnalyzerName},
+	{Key: "hi", Analyzer: hi.AnalyzerName},
+	{Key: "ar", Analyzer: ar.AnalyzerName},
+	{Key: "fa", Analyzer: fa.AnalyzerName},
+	{Key: "ru", Analyzer: ru.AnalyzerName},
+	{Key: "fr", Analyzer: fr.AnalyzerName},
+	{Key: "de", Analyzer: de.AnalyzerName},
+	{Key: "es", Analyzer: es.AnalyzerName},
+	{Key: "it", Analyzer: it.AnalyzerName},
+	{Key: "pt", Analyzer: pt.AnalyzerName},
+	{Key: "nl", Analyzer: nl.AnalyzerName},
 	{Key: "std", Analyzer: standard.Name},
+}
+
+// byBase maps a language to its analysis key where it is not the
+// language's own code.
+var byBase = map[string]string{
+	"ja": "cjk", "zh": "cjk", "ko": "cjk",
+	"ta": "indic", "si": "indic", "kn": "indic", "ml": "indic", "bn": "indic",
+	"gu": "indic", "pa": "indic", "or": "indic", "mr": "hi", "ne": "hi",
 }
 
 // Analyses returns every analysis the index has fields for.
 func Analyses() []Analysis { return append([]Analysis(nil), analyses...) }
 
-// AnalysisFor returns the analysis for a BCP 47 language tag.
+// AnalysisFor returns the analysis for a BCP 47 language tag: the language's
+// own analyzer where Bleve or pressearch has one, the generic Indic chain for
+// the Indic scripts Bleve lacks, and the standard analyzer for the rest.
 func AnalysisFor(lang string) Analysis {
+	std := analyses[len(analyses)-1]
 	tag, err := language.Parse(lang)
 	if err != nil {
-		return analyses[len(analyses)-1]
+		return std
 	}
 	base, conf := tag.Base()
 	if conf < language.High {
-		return analyses[len(analyses)-1] // "und" and the like: no guessing
+		return std // "und" and the like: no guessing
 	}
-	switch base.String() {
-	case "te":
-		return analyses[0]
-	case "en":
-		return analyses[1]
-	case "ja", "zh", "ko":
-		return analyses[2]
+	key := base.String()
+	if k, ok := byBase[key]; ok {
+		key = k
 	}
-	return analyses[len(analyses)-1]
+	for _, a := range analyses {
+		if a.Key == key {
+			return a
+		}
+	}
+	return std
 }
 
 // TitleField is the name of the title field for an analysis key.

@@ -1,6 +1,9 @@
 package indexer
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDetectLanguage(t *testing.T) {
 	tests := []struct {
@@ -41,11 +44,47 @@ func TestDetectLanguage(t *testing.T) {
 func TestAnalysisFor(t *testing.T) {
 	tests := []struct{ lang, key string }{
 		{"te", "te"}, {"te-IN", "te"}, {"en", "en"}, {"en-GB", "en"},
-		{"ja", "cjk"}, {"zh", "cjk"}, {"ko", "cjk"}, {"si", "std"}, {"und", "std"}, {"!!", "std"},
+		{"ja", "cjk"}, {"zh", "cjk"}, {"ko", "cjk"}, {"si", "indic"}, {"ta", "indic"}, {"kn", "indic"},
+		{"ml", "indic"}, {"bn", "indic"}, {"hi", "hi"}, {"mr", "hi"}, {"ar", "ar"}, {"fa", "fa"}, {"ru", "ru"},
+		{"fr", "fr"}, {"de-CH", "de"}, {"es", "es"}, {"sw", "std"}, {"el", "std"}, {"und", "std"}, {"!!", "std"},
 	}
 	for _, tt := range tests {
 		if got := AnalysisFor(tt.lang).Key; got != tt.key {
 			t.Errorf("AnalysisFor(%q) = %s, want %s", tt.lang, got, tt.key)
+		}
+	}
+}
+
+// One table per family of analysis: what a reader searching in the language
+// needs the analyzer to make of its words.
+func TestAnalysisPerLanguage(t *testing.T) {
+	tests := []struct {
+		lang, text string
+		want       []string
+	}{
+		{"te", "రష్యాతో 2022లో", []string{"రష్య", "2022"}},
+		{"en", "Ministers announced partnerships", []string{"minist", "announc", "partnership"}},
+		{"hi", "भारत और जापान", []string{"भारत", "जापान"}},
+		{"ja", "防衛協力", []string{"防衛", "衛協", "協力"}},
+		{"ta", "இலங்கை ஜனாதிபதி", []string{"இலங்கை", "ஜனாதிப"}},
+		{"si", "ශ්‍රී ලංකා", []string{"ශ්රී", "ලංකා"}},
+		// The generic Indic chain never rewrites వ + ు as మ.
+		{"kn", "వెంకటరావు", []string{"వెంకటరా"}},
+		{"ru", "Новости России", []string{"новост", "росс"}},
+		{"fr", "les ministres", []string{"ministr"}},
+		{"sw", "Habari za Dunia", []string{"habari", "za", "dunia"}},
+	}
+	for _, tt := range tests {
+		toks, err := Analyze(tt.lang, tt.text)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.lang, err)
+		}
+		var got []string
+		for _, tok := range toks {
+			got = append(got, tok.Term)
+		}
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%s %q: %q, want %q", tt.lang, tt.text, got, tt.want)
 		}
 	}
 }

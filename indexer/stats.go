@@ -100,3 +100,23 @@ func allFields() []string {
 	}
 	return f
 }
+
+// PresentAnalyses returns the keys of the analyses that have documents in
+// idx, or nil where the index does not record it (then all may).
+func PresentAnalyses(idx bleve.Index) map[string]bool {
+	raw, err := idx.GetInternal(statsKey)
+	if err != nil || raw == nil {
+		return nil
+	}
+	var s fieldStats
+	if json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, a := range analyses {
+		if s.With[BodyField(a.Key)] > 0 || s.With[TitleField(a.Key)] > 0 {
+			out[a.Key] = true
+		}
+	}
+	return out
+}

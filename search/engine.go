@@ -112,6 +112,7 @@ type Engine struct {
 	stats   *bsearch.BM25Stats
 	suggest *suggester
 	info    Info
+	present map[string]bool // the analyses with documents; nil: all
 }
 
 // Info describes the index an engine is searching.
@@ -165,6 +166,7 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	info.Build, _ = indexer.ReadBuildInfo(idx)
 	e.alias.Swap([]bleve.Index{idx}, out)
 	e.cur, e.gen, e.stats, e.suggest, e.info = idx, gen, stats, newSuggester(sugg), info
+	e.present = indexer.PresentAnalyses(idx)
 	return old
 }
 
@@ -240,7 +242,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	q, err := parseQuery(r.Query, r.Plain, e.hasTerm)
+	e.mu.Lock()
+	present := e.present
+	e.mu.Unlock()
+	q, err := parseQuery(r.Query, r.Plain, vocab{has: e.hasTerm, present: present})
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,28 @@ import (
 // titleBoost weighs a match in a title above one in a body.
 const titleBoost = 1.5
 
-// vocabulary tells whether a field of the index has a term.
-type vocabulary func(field, term string) bool
+// vocab is what query building knows of the index: which analyses have
+// documents (nil: all may), and whether a field has a term (nil: unknown).
+type vocab struct {
+	present map[string]bool
+	has     func(field, term string) bool
+}
+
+// analyses are the analyses a query is matched against: those with
+// documents.
+func (v vocab) analyses() []indexer.Analysis {
+	all := indexer.Analyses()
+	if v.present == nil {
+		return all
+	}
+	out := all[:0]
+	for _, a := range all {
+		if v.present[a.Key] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // maxQueryBytes bounds the query text.
 const maxQueryBytes = 1024
@@ -26,7 +46,7 @@ const maxQueryBytes = 1024
 // body of every language, each with that language's analyzer; a document
 // matching more of them ranks higher. In plain mode the text is only words:
 // for text that was not typed as a query, such as a question or a title.
-func parseQuery(text string, plain bool, vocab vocabulary) (query.Query, error) {
+func parseQuery(text string, plain bool, v vocab) (query.Query, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
@@ -51,7 +71,7 @@ func parseQuery(text string, plain bool, vocab vocabulary) (query.Query, error) 
 	if root == nil {
 		return bleve.NewMatchAllQuery(), nil
 	}
-	return withExactBoost(translate(root, vocab), root), nil
+	return withExactBoost(translate(root, v), root, v), nil
 }
 
 // exactBoost scales the score of a document that contains a query word in
@@ -61,10 +81,10 @@ const exactBoost = 1.05
 
 // withExactBoost wraps q so that documents with an unstemmed match of one of
 // the query's words score exactBoost times higher.
-func withExactBoost(q query.Query, root node) query.Query {
+func withExactBoost(q query.Query, root node, v vocab) query.Query {
 	var qs []query.Query
 	for _, t := range words(root, nil) {
-		for _, a := range indexer.Analyses() {
+		for _, a := range v.analyses() {
 			if a.Exact == "" {
 				continue
 			}
@@ -106,7 +126,7 @@ func words(n node, out []*term) []*term {
 }
 
 // translate turns a parsed query into a Bleve query.
-func translate(n node, vocab vocabulary) query.Query {
+func translate(n node, vocab vocab) query.Query {
 	switch n := n.(type) {
 	case *term:
 		return n.query(vocab)
@@ -136,7 +156,7 @@ func translate(n node, vocab vocabulary) query.Query {
 // required, -items excluded and the rest optional but ranking; at least one
 // of those must match unless a +item is given, so a filter never turns a
 // word into a mere preference.
-func combine(items []node, all bool, vocab vocabulary) query.Query {
+func combine(items []node, all bool, vocab vocab) query.Query {
 	b := bleve.NewBooleanQuery()
 	should, must, required := 0, 0, false
 	for _, it := range items {
@@ -187,7 +207,7 @@ var filterFields = map[string]string{
 }
 
 // query is the Bleve query of one term.
-func (t *term) query(vocab vocabulary) query.Query {
+func (t *term) query(vocab vocab) query.Query {
 	switch t.field {
 	case "", "title":
 		return textQuery(t, t.field == "", vocab)
@@ -207,9 +227,9 @@ func (t *term) query(vocab vocabulary) query.Query {
 // language's title and, when body is set, body. A field's query is analyzed
 // with the analyzer the index mapping gives that field, so queries and
 // documents meet in one form.
-func textQuery(t *term, body bool, vocab vocabulary) query.Query {
+func textQuery(t *term, body bool, vocab vocab) query.Query {
 	var qs []query.Query
-	for _, a := range indexer.Analyses() {
+	for _, a := range vocab.analyses() {
 		fields := []string{indexer.TitleField(a.Key)}
 		if body {
 			fields = append(fields, indexer.BodyField(a.Key))
@@ -240,8 +260,8 @@ func textQuery(t *term, body bool, vocab vocabulary) query.Query {
 		}
 		// A word the index has never seen in its stemmed form falls back
 		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
-		if body && !t.phrase && !t.prefix && t.fuzzy == 0 && a.Prefix != "" && vocab != nil &&
-			unknown(vocab, indexer.BodyField(a.Key), a.Analyzer, t.text) {
+		if body && !t.phrase && !t.prefix && t.fuzzy == 0 && a.Prefix != "" && vocab.has != nil &&
+			unknown(vocab.has, indexer.BodyField(a.Key), a.Analyzer, t.text) {
 			m := bleve.NewMatchQuery(t.text)
 			m.SetField(indexer.PrefixField(a.Key))
 			// Bleve finds a field's analyzer by property path, and the
@@ -250,19 +270,22 @@ func textQuery(t *term, body bool, vocab vocabulary) query.Query {
 			qs = append(qs, m)
 		}
 	}
+	if len(qs) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // unknown reports whether none of the terms text analyzes to is in field:
 // a word the index has never seen in that form, for which matching its root
 // is the better guess than matching nothing.
-func unknown(vocab vocabulary, field, analyzer, text string) bool {
+func unknown(has func(field, term string) bool, field, analyzer, text string) bool {
 	terms, err := indexer.Terms(analyzer, text)
 	if err != nil {
 		return false
 	}
 	for _, t := range terms {
-		if vocab(field, t) {
+		if has(field, t) {
 			return false
 		}
 	}

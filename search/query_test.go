@@ -111,7 +111,7 @@ func FuzzParseQuery(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := parseQuery(s, false, nil)
+		q, err := parseQuery(s, false, vocab{})
 		if (q == nil) == (err == nil) {
 			t.Fatalf("parseQuery(%q) = %v, %v: want exactly one of a query and an error", s, q, err)
 		}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"pressearch/corpus"
 	"pressearch/indexer"
 	// The Lucene-equivalent Telugu analyzer, for comparisons.
@@ -28,7 +30,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	k := fs.Int("k", 100, "how many hits to retrieve per query")
 	var corpora paths
 	fs.Var(&corpora, "corpus", "evaluate over a temporary index of this corpus instead of --data (repeatable)")
-	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated Telugu analyses to compare in one run: te (pressearch), te-stem (without the prefix and exact fields), te_lucene (Lucene-equivalent), standard (Bleve's)")
+	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated analyses to compare in one run: te (pressearch), te-stem (without the prefix and exact fields), te_lucene (Lucene-equivalent Telugu), standard (Bleve's standard analyzer for Telugu), bleve (plain Bleve: default mapping and scoring, standard analyzer, title and body)")
+	knownItem := fs.Bool("known-item", false, "with --corpus: each document's title is the query and the document the one relevant answer; the index gets neutral titles (Release DATE)")
+	byLang := fs.Bool("by-lang", false, "one row per language of the relevant documents")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -36,18 +40,44 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch {
 	case len(pos) > 0:
 		return usagef("unexpected argument %q", pos[0])
-	case *queriesPath == "" || *qrelsPath == "":
+	case *knownItem && len(corpora) == 0:
+		return usagef("--known-item needs --corpus")
+	case !*knownItem && (*queriesPath == "" || *qrelsPath == ""):
 		return usagef("--queries and --qrels are required")
 	case *k < 1 || *k > search.MaxWindow:
 		return usagef("--k must be between 1 and %d", search.MaxWindow)
 	}
-	queries, err := readQueries(*queriesPath)
-	if err != nil {
-		return err
+	var docs []corpus.Document
+	if len(corpora) > 0 {
+		if docs, err = loadCorpus(corpora); err != nil {
+			return err
+		}
 	}
-	qrels, err := readQrels(*qrelsPath)
-	if err != nil {
-		return err
+	var queries []query
+	var qrels map[string]map[string]int
+	if *knownItem {
+		queries, qrels, docs = knownItems(docs)
+	} else {
+		if queries, err = readQueries(*queriesPath); err != nil {
+			return err
+		}
+		if qrels, err = readQrels(*qrelsPath); err != nil {
+			return err
+		}
+	}
+	// The language of each judged query: that of its relevant document.
+	langOf := map[string]string{}
+	for _, d := range docs {
+		langOf[d.ID] = indexer.Language(&d)
+	}
+	group := func(q query) string {
+		if !*byLang {
+			return ""
+		}
+		for id := range qrels[q.id] {
+			return langOf[id]
+		}
+		return ""
 	}
 	fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
 	if len(corpora) == 0 {
@@ -56,37 +86,116 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		defer engine.Close()
-		m, err := evaluate(ctx, engine, queries, qrels, *k, *runPath)
+		ms, err := evaluate(ctx, engineRetriever(engine), queries, qrels, group, *k, *runPath)
 		if err != nil {
 			return err
 		}
-		m.print(stdout, engine.Generation())
+		printMetrics(stdout, engine.Generation(), ms)
 		return nil
 	}
-	docs, err := loadCorpus(corpora)
-	if err != nil {
-		return err
-	}
 	for _, name := range strings.Split(*analyzers, ",") {
-		cfg := indexer.Config{TeluguAnalyzer: name}
-		switch name {
-		case "te":
-			cfg = indexer.Config{}
-		case "te-stem": // the Telugu analyzer without its companion fields
-			cfg = indexer.Config{NoCompanions: true}
+		var r retriever
+		var done func()
+		if name == "bleve" {
+			r, done, err = plainBleve(ctx, docs)
+		} else {
+			cfg := indexer.Config{TeluguAnalyzer: name}
+			switch name {
+			case "te":
+				cfg = indexer.Config{}
+			case "te-stem": // the Telugu analyzer without its companion fields
+				cfg = indexer.Config{NoCompanions: true}
+			}
+			var engine *search.Engine
+			engine, err = tempEngine(ctx, docs, cfg)
+			if err == nil {
+				r, done = engineRetriever(engine), func() { engine.Close() }
+			}
 		}
-		engine, err := tempEngine(ctx, docs, cfg)
 		if err != nil {
-			return fmt.Errorf("analyzer %s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		m, err := evaluate(ctx, engine, queries, qrels, *k, *runPath)
-		engine.Close()
+		ms, err := evaluate(ctx, r, queries, qrels, group, *k, *runPath)
+		done()
 		if err != nil {
 			return err
 		}
-		m.print(stdout, name)
+		printMetrics(stdout, name, ms)
 	}
 	return nil
+}
+
+// knownItems turns a corpus into a known-item test: every document's title
+// is a query whose one relevant document is that document, which is indexed
+// with a neutral title, so that only its body can be found.
+func knownItems(docs []corpus.Document) ([]query, map[string]map[string]int, []corpus.Document) {
+	qrels := map[string]map[string]int{}
+	var queries []query
+	out := make([]corpus.Document, len(docs))
+	for i, d := range docs {
+		queries = append(queries, query{id: d.ID, text: d.Title})
+		qrels[d.ID] = map[string]int{d.ID: 1}
+		d.Title = strings.TrimSpace("Release " + d.Date)
+		out[i] = d
+	}
+	return queries, qrels, out
+}
+
+// A retriever returns up to k ranked ids for query text.
+type retriever func(ctx context.Context, text string, k int) ([]string, []float64, error)
+
+func engineRetriever(e *search.Engine) retriever {
+	return func(ctx context.Context, text string, k int) ([]string, []float64, error) {
+		return retrieve(ctx, e, text, k)
+	}
+}
+
+// plainBleve indexes docs the way a Bleve user would without pressearch:
+// the default mapping (standard analyzer, default scoring) over title and
+// body, searched with a match query on the composite field.
+func plainBleve(ctx context.Context, docs []corpus.Document) (retriever, func(), error) {
+	dir, err := os.MkdirTemp("", "pressearch-eval-bleve")
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := bleve.New(filepath.Join(dir, "index"), bleve.NewIndexMapping())
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	done := func() { idx.Close(); os.RemoveAll(dir) }
+	b := idx.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(d.ID, map[string]string{"title": d.Title, "body": d.Body}); err != nil {
+			done()
+			return nil, nil, err
+		}
+		if b.Size() >= 500 {
+			if err := idx.Batch(b); err != nil {
+				done()
+				return nil, nil, err
+			}
+			b.Reset()
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		done()
+		return nil, nil, err
+	}
+	r := func(ctx context.Context, text string, k int) ([]string, []float64, error) {
+		res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewMatchQuery(text), k, 0, false))
+		if err != nil {
+			return nil, nil, err
+		}
+		var ids []string
+		var scores []float64
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+			scores = append(scores, h.Score)
+		}
+		return ids, scores, nil
+	}
+	return r, done, nil
 }
 
 // tempEngine indexes docs into a temporary directory under cfg and opens it.
@@ -109,8 +218,8 @@ func tempEngine(ctx context.Context, docs []corpus.Document, cfg indexer.Config)
 	return engine, nil
 }
 
-// evaluate runs every judged query and scores the rankings.
-func evaluate(ctx context.Context, engine *search.Engine, queries []query, qrels map[string]map[string]int, k int, runPath string) (*metrics, error) {
+// evaluate runs every judged query and scores the rankings, by group.
+func evaluate(ctx context.Context, r retriever, queries []query, qrels map[string]map[string]int, group func(query) string, k int, runPath string) (map[string]*metrics, error) {
 	var run io.Writer
 	if runPath != "" {
 		f, err := os.Create(runPath)
@@ -122,24 +231,47 @@ func evaluate(ctx context.Context, engine *search.Engine, queries []query, qrels
 		defer bw.Flush()
 		run = bw
 	}
-	m := &metrics{}
+	ms := map[string]*metrics{}
 	for _, q := range queries {
 		rel, judged := qrels[q.id]
 		if !judged {
 			continue
 		}
-		ids, scores, err := retrieve(ctx, engine, q.text, k)
+		ids, scores, err := r(ctx, q.text, k)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", q.id, err)
 		}
-		m.add(ids, rel)
+		g := group(q)
+		if ms[g] == nil {
+			ms[g] = &metrics{}
+		}
+		ms[g].add(ids, rel)
 		if run != nil {
 			for i, id := range ids {
 				fmt.Fprintf(run, "%s Q0 %s %d %.6f pressearch\n", q.id, id, i+1, scores[i])
 			}
 		}
 	}
-	return m, nil
+	return ms, nil
+}
+
+// printMetrics prints a row per group, labelled with the index and group.
+func printMetrics(w io.Writer, label string, ms map[string]*metrics) {
+	groups := make([]string, 0, len(ms))
+	for g := range ms {
+		groups = append(groups, g)
+	}
+	sort.Strings(groups)
+	if len(groups) == 0 {
+		(&metrics{}).print(w, label)
+	}
+	for _, g := range groups {
+		l := label
+		if g != "" {
+			l += "/" + g
+		}
+		ms[g].print(w, l)
+	}
 }
 
 // retrieve runs one query as plain words and returns up to k hit ids.
