@@ -110,6 +110,9 @@ func BodyField(key string) string { return "body_" + key }
 // PrefixField is the name of the prefix companion of a body field.
 func PrefixField(key string) string { return "body_" + key + "_prefix" }
 
+// NamesField holds the sound keys of every body, for names across scripts.
+const NamesField = "names"
+
 // ExactField is the name of the unstemmed companion of a body field.
 func ExactField(key string) string { return "body_" + key + "_exact" }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"pressearch/corpus"
+	"pressearch/indexer/translit"
 )
 
 // Names of the fields that are the same in every language.
@@ -49,6 +50,9 @@ func (c Config) prefix(a Analysis) string {
 	}
 	return a.Prefix
 }
+
+// names reports whether bodies also feed the sound keys of NamesField.
+func (c Config) names() bool { return !c.NoCompanions && c.TeluguAnalyzer == "" }
 
 // exact returns the analyzer of a's exact field under c, or "".
 func (c Config) exact(a Analysis) string {
@@ -113,6 +117,16 @@ func (c Config) Mapping() mapping.IndexMapping {
 			f := bleve.NewTextFieldMapping()
 			f.Name = PrefixField(a.Key)
 			f.Analyzer = p
+			f.Store = false
+			f.IncludeInAll = false
+			f.IncludeTermVectors = true
+			f.DocValues = false
+			doc.AddFieldMappingsAt(BodyField(a.Key), f)
+		}
+		if c.names() {
+			f := bleve.NewTextFieldMapping()
+			f.Name = NamesField
+			f.Analyzer = translit.AnalyzerName
 			f.Store = false
 			f.IncludeInAll = false
 			f.IncludeTermVectors = true

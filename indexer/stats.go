@@ -7,6 +7,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"pressearch/indexer/translit"
 )
 
 // statsKey is where a generation keeps its field statistics.
@@ -45,6 +47,14 @@ func (s *fieldStats) add(f map[string]interface{}) error {
 			if name == BodyField(a.Key) && s.cfg.prefix(a) != "" {
 				s.Tokens[PrefixField(a.Key)] += n
 				s.With[PrefixField(a.Key)]++
+			}
+			if name == BodyField(a.Key) && s.cfg.names() {
+				an, err := analyzers.AnalyzerNamed(translit.AnalyzerName)
+				if err != nil {
+					return err
+				}
+				s.Tokens[NamesField] += uint64(len(an.Analyze([]byte(text))))
+				s.With[NamesField]++
 			}
 			if name == BodyField(a.Key) && s.cfg.exact(a) != "" {
 				s.Tokens[ExactField(a.Key)] += n
@@ -94,7 +104,7 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 
 // allFields lists every field of the mapping.
 func allFields() []string {
-	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf}
+	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf, NamesField}
 	for _, a := range analyses {
 		f = append(f, TitleField(a.Key), BodyField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
@@ -117,6 +127,9 @@ func PresentAnalyses(idx bleve.Index) map[string]bool {
 		if s.With[BodyField(a.Key)] > 0 || s.With[TitleField(a.Key)] > 0 {
 			out[a.Key] = true
 		}
+	}
+	if s.With[NamesField] > 0 {
+		out[NamesField] = true
 	}
 	return out
 }

@@ -391,7 +391,7 @@ func hitFrom(h *bsearch.DocumentMatch) Hit {
 	body := indexer.BodyField(key)
 	var spans []span
 	// The prefix field indexes the same text: its matches mark words there.
-	for _, field := range []string{body, indexer.PrefixField(key)} {
+	for _, field := range []string{body, indexer.PrefixField(key), indexer.NamesField} {
 		for _, locs := range h.Locations[field] {
 			for _, l := range locs {
 				spans = append(spans, span{int(l.Start), int(l.End)})

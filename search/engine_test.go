@@ -73,7 +73,7 @@ func TestSearchDefaultCorpus(t *testing.T) {
 			contains: []string{"eu-japan-partnership-en"}, excludes: []string{"eu-japan-partnership-te", "eu-japan-partnership-ja"}},
 		{name: "kind filter", req: Request{Query: "బోరెల్", Kind: "statement"},
 			excludes: []string{"eu-japan-partnership-te"}},
-		{name: "field filter in the query", req: Request{Query: "బోరెల్ kind:article"},
+		{name: "field filter in the query", req: Request{Query: "బోరెల్ kind:article lang:te"},
 			contains: []string{"eu-japan-partnership-te"}, wantTotal: 1},
 		{name: "exclusion", req: Request{Query: "జపాన్ -సోషల్"},
 			// The article quotes the post on social media, so it goes too.
@@ -85,14 +85,16 @@ func TestSearchDefaultCorpus(t *testing.T) {
 		{name: "date range that includes the day", req: Request{Query: "Japan", FromDate: "2024-11-01", ToDate: "2024-11-01"},
 			contains: []string{"eu-japan-partnership-en"}},
 		{name: "no match", req: Request{Query: "zzzqqq"}, wantTotal: -1},
-		{name: "OR across languages", req: Request{Query: "Nakatani OR 岩屋"},
+		{name: "OR across languages", req: Request{Query: "(Nakatani OR 岩屋) -lang:te"},
 			contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-ja"}, wantTotal: 2},
 		{name: "AND needs both", req: Request{Query: "Borrell AND Nakatani"},
-			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
+			// Nakatani and Borrell are written in the Telugu article and the
+			// defence ministry's statement too.
+			contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-te", "eu-japan-mod-statement-te"}, wantTotal: 3},
 		{name: "AND with nothing in common", req: Request{Query: "Nakatani AND 岩屋"}, wantTotal: -1},
 		{name: "NOT", req: Request{Query: "బోరెల్ NOT సోషల్"},
 			excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}, contains: []string{"eu-japan-borrell-remarks-te"}},
-		{name: "parentheses", req: Request{Query: "(Nakatani OR Iwaya) AND kind:article"},
+		{name: "parentheses", req: Request{Query: "(Nakatani OR Iwaya) AND kind:article AND lang:en"},
 			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
 		{name: "prefix", req: Request{Query: "జపా*"}, first: "eu-japan-partnership-te"},
 		{name: "prefix in English", req: Request{Query: "nakat*"}, contains: []string{"eu-japan-partnership-en"}},
@@ -434,4 +436,60 @@ func TestHitsListTheirTranslations(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestNamesAcrossScripts(t *testing.T) {
+	e := defaultEngine(t)
+	tests := []struct {
+		q, id, mark string // mark: the word the hit must highlight
+	}{
+		{"borrell", "eu-japan-partnership-te", "<mark>బోరెల్</mark>"},
+		{"tokyo", "eu-japan-partnership-te", "<mark>టోక్యోలో</mark>"},
+		{"iwaya", "eu-japan-partnership-te", "<mark>ఇవాయాతో</mark>"},
+		{"nakatani", "eu-japan-partnership-te", "<mark>నకాటానిని</mark>"},
+		{"ukraine", "eu-japan-partnership-te", "<mark>ఉక్రెయిన్కు</mark>"},
+		{"జపాన్", "eu-japan-partnership-en", "<mark>Japan</mark>"},
+		{"టోక్యో", "eu-japan-partnership-en", "<mark>Tokyo</mark>"},
+	}
+	for _, tt := range tests {
+		res, err := e.Search(context.Background(), Request{Query: tt.q, Size: MaxSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, h := range res.Hits {
+			if h.ID == tt.id {
+				found = true
+				if !strings.Contains(strings.Join(h.Snippets, " "), tt.mark) {
+					t.Errorf("%s: %s found but its snippets lack %s: %q", tt.q, tt.id, tt.mark, h.Snippets)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s does not find %s: %v", tt.q, tt.id, ids(res.Hits))
+		}
+		// The query's own script still comes first.
+		if len(res.Hits) > 0 && translitScript(res.Hits[0].Lang) == translitScript(tt.id[len(tt.id)-2:]) {
+			t.Errorf("%s: the first hit %s is in the other script", tt.q, res.Hits[0].ID)
+		}
+	}
+	// Words that only look like a name find nothing across scripts.
+	for _, q := range []string{"take", "seoul", "borneo"} {
+		res, err := e.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if h.Lang == "te" {
+				t.Errorf("%s finds the Telugu %s", q, h.ID)
+			}
+		}
+	}
+}
+
+func translitScript(lang string) string {
+	if lang == "te" {
+		return "te"
+	}
+	return "latin"
 }

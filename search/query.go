@@ -10,6 +10,7 @@ import (
 
 	"pressearch/indexer"
 	telugu "pressearch/indexer/lang/te"
+	"pressearch/indexer/translit"
 )
 
 // titleBoost weighs a match in a title above one in a body.
@@ -270,10 +271,44 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			qs = append(qs, m)
 		}
 	}
+	// A name in one script finds it written in the other.
+	if body && !t.phrase && !t.prefix && t.fuzzy == 0 && vocab.present[indexer.NamesField] {
+		for _, k := range crossKeys(t.text) {
+			q := bleve.NewTermQuery(k)
+			q.SetField(indexer.NamesField)
+			q.SetBoost(crossBoost)
+			qs = append(qs, q)
+		}
+	}
 	if len(qs) == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// crossBoost weighs a match across scripts below one in the query's own
+// script: a Telugu query finds the Telugu article first and its English
+// translation after.
+const crossBoost = 0.2
+
+// crossKeys are the sound keys a word is looked for by in the other
+// script: a Latin word among Telugu words, a Telugu word among Latin ones.
+func crossKeys(word string) []string {
+	var out []string
+	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(word)) {
+		w := telugu.Normalize(string(tok.Term))
+		switch {
+		case translit.IsTelugu(w):
+			for _, k := range translit.TeluguKeys(w) {
+				out = append(out, translit.FromLatin+k)
+			}
+		case translit.IsLatin(w):
+			if k := translit.LatinKey(w); k != "" {
+				out = append(out, translit.FromTelugu+k)
+			}
+		}
+	}
+	return out
 }
 
 // unknown reports whether none of the terms text analyzes to is in field:

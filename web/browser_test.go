@@ -192,9 +192,9 @@ func TestBrowser(t *testing.T) {
 	}
 
 	step("8-results-in-japanese",
-		chromedp.Navigate(ts.URL+"/search?q=Japan&hl=ja"),
+		chromedp.Navigate(ts.URL+"/search?q=defence&hl=ja"),
 		chromedp.WaitVisible(chromedp.CSS(".hit")))
-	if got := eval(`document.querySelector("#results-heading").textContent`); !strings.HasPrefix(got, "「Japan」の検索結果 1 件") {
+	if got := eval(`document.querySelector("#results-heading").textContent`); !strings.HasPrefix(got, "「defence」の検索結果 1 件") {
 		t.Errorf("the Japanese results heading: %q", got)
 	}
 

@@ -223,8 +223,8 @@ func TestInterfaceLanguage(t *testing.T) {
 		{"hl overrides Accept-Language", "/?hl=ja", "te", "ja", []string{"プレスリリースとニュースを検索"}},
 		{"results in Telugu", "/search?q=" + url.QueryEscape("జపాన్") + "&hl=te", "", "te",
 			[]string{"“జపాన్” కోసం", "ఫలితాలు", "5 సంబంధిత ప్రకటనలు", ">వ్యాసం<", "ఇతర భాషలలో:"}},
-		{"results in Japanese", "/search?q=Japan&hl=ja", "", "ja", []string{"「Japan」の検索結果 1 件", "他の言語:"}},
-		{"one result in English", "/search?q=Nakatani", "", "en", []string{"1 result for “Nakatani”"}},
+		{"results in Japanese", "/search?q=defence&hl=ja", "", "ja", []string{"「defence」の検索結果 1 件", "他の言語:"}},
+		{"one result in English", "/search?q=defence", "", "en", []string{"1 result for “defence”"}},
 		{"a document in Japanese", "/doc/eu-japan-partnership-te?hl=ja", "", "ja", []string{"関連する声明（5）", "他の言語"}},
 		{"an error in Telugu", "/search?q=" + url.QueryEscape(`"open`) + "&hl=te", "", "te", []string{"ఈ శోధనను అమలు చేయలేకపోయాము"}},
 	}

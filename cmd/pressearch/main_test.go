@@ -233,7 +233,7 @@ func TestCommandLine(t *testing.T) {
 		{"search with a bad query", []string{"search", "--data", data, `"open`}, 2, nil, []string{"closing quote"}},
 		{"search", []string{"search", "--data", data, "--size", "1", "రష్యాతో"}, 0, []string{"1. "}, nil},
 		{"search with flags after the query", []string{"search", "Japan", "--data", data, "--lang", "en"}, 0, []string{"eu-japan-partnership-en"}, nil},
-		{"search for an exclusion after --", []string{"search", "--data", data, "--", "Japan", "-Tokyo"}, 0, []string{"0 results"}, nil},
+		{"search for an exclusion after --", []string{"search", "--data", data, "--lang", "en", "--", "Japan", "-Tokyo"}, 0, []string{"0 results"}, nil},
 		{"analyze", []string{"analyze", "--lang", "te", "2022లో EUతో"}, 0, []string{"2022\t1\t0\t4", "eu\t3\t11\t13"}, nil},
 		{"analyze --json", []string{"analyze", "--json", "టోక్యోలో"}, 0, []string{`"term":"టోక్య"`}, nil},
 		{"rollback", []string{"index", "--data", data, "--rollback"}, 0, []string{"gen-000001 is current"}, nil},

@@ -151,6 +151,14 @@ func rules(cond func(string) bool, repl string, suffixes ...string) []rule {
 	return out
 }
 
+// Forms returns a normalized word, the word with only its outermost ending
+// stripped, and its stem: the forms a name may be recognized by in another
+// script (నకాటానిని is Nakatani with an accusative).
+func Forms(w string) []string {
+	once := strip(strip(w, clitics), cases)
+	return []string{w, once, Stem(w)}
+}
+
 // Stem returns the stem of one normalized Telugu word.
 func Stem(w string) string {
 	w = strip(w, clitics)
