@@ -16,7 +16,7 @@ import (
 	"pressearch/search"
 )
 
-func newTestServer(t *testing.T) *Server {
+func newTestServer(t testing.TB) *Server {
 	t.Helper()
 	docs, err := corpus.Default()
 	if err != nil {
@@ -44,7 +44,7 @@ func newTestServer(t *testing.T) *Server {
 	return s
 }
 
-func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
+func get(t testing.TB, h http.Handler, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	rec := httptest.NewRecorder()

@@ -55,3 +55,14 @@ func TestHealthcheck(t *testing.T) {
 		t.Errorf("healthcheck of a 404: exit %d, want 1", code)
 	}
 }
+
+func TestPprofOnlyWhenAsked(t *testing.T) {
+	off := startServer(t, "--data", t.TempDir())
+	if code, _ := off.getBody(t, "/debug/pprof/"); code != 404 {
+		t.Errorf("pprof without --pprof: status %d, want 404", code)
+	}
+	on := startServer(t, "--data", t.TempDir(), "--pprof")
+	if code, body := on.getBody(t, "/debug/pprof/"); code != 200 || !strings.Contains(body, "goroutine") {
+		t.Errorf("pprof with --pprof: status %d", code)
+	}
+}

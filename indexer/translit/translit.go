@@ -84,6 +84,10 @@ func Romanize(w string) string {
 	return b.String()
 }
 
+// digraphs spell one sound with one letter.
+var digraphs = strings.NewReplacer("ph", "f", "ch", "c", "sh", "s", "th", "t", "dh", "d", "kh", "k", "gh", "g",
+	"bh", "b", "jh", "j", "ck", "k", "w", "v", "q", "k", "x", "ks", "z", "j")
+
 func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 // Key reduces a Latin or romanized word to its sound key: digraphs to one
@@ -103,8 +107,7 @@ func Key(w string) string {
 		b[n-1] = 'i'
 	}
 	s := string(b)
-	s = strings.NewReplacer("ph", "f", "ch", "c", "sh", "s", "th", "t", "dh", "d", "kh", "k", "gh", "g",
-		"bh", "b", "jh", "j", "ck", "k", "w", "v", "q", "k", "x", "ks", "z", "j").Replace(s)
+	s = digraphs.Replace(s)
 	var out []byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
