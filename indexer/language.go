@@ -65,6 +65,48 @@ var analyses = []Analysis{
 	{Key: "std", Analyzer: standard.Name},
 }
 
+// scriptsOf are the scripts, besides Latin and digits, whose words each
+// analysis indexes; a word in another script cannot match its fields. The
+// standard analysis takes any script.
+var scriptsOf = map[string][]*unicode.RangeTable{
+	"te":    {unicode.Telugu},
+	"cjk":   {unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul},
+	"indic": {unicode.Tamil, unicode.Sinhala, unicode.Kannada, unicode.Malayalam, unicode.Bengali, unicode.Gujarati, unicode.Gurmukhi, unicode.Oriya},
+	"hi":    {unicode.Devanagari},
+	"ar":    {unicode.Arabic},
+	"fa":    {unicode.Arabic},
+	"ru":    {unicode.Cyrillic},
+}
+
+// Matches reports whether a word could match the fields of analysis a: a
+// word with letters of a script a does not index cannot. Latin letters and
+// digits go everywhere, since every language quotes them.
+func (a Analysis) Matches(word string) bool {
+	tables, limited := scriptsOf[a.Key]
+	if a.Key == "std" {
+		return true
+	}
+	for _, r := range word {
+		if !unicode.IsLetter(r) || unicode.Is(unicode.Latin, r) {
+			continue
+		}
+		if !limited {
+			return false // a Latin-script language, and a letter of another script
+		}
+		ok := false
+		for _, t := range tables {
+			if unicode.Is(t, r) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // byBase maps a language to its analysis key where it is not the
 // language's own code.
 var byBase = map[string]string{

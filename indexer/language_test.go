@@ -88,3 +88,25 @@ func TestAnalysisPerLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalysisMatches(t *testing.T) {
+	tests := []struct {
+		key, word string
+		want      bool
+	}{
+		{"te", "జపాన్", true}, {"te", "Japan", true}, {"te", "2022", true}, {"te", "日本", false},
+		{"en", "జపాన్", false}, {"en", "Japan", true}, {"cjk", "日本", true}, {"cjk", "జపాన్", false},
+		{"indic", "இலங்கை", true}, {"ru", "Россия", true}, {"ru", "జపాన్", false}, {"std", "జపాన్", true},
+	}
+	for _, tt := range tests {
+		var a Analysis
+		for _, x := range analyses {
+			if x.Key == tt.key {
+				a = x
+			}
+		}
+		if got := a.Matches(tt.word); got != tt.want {
+			t.Errorf("%s matches %q: %v, want %v", tt.key, tt.word, got, tt.want)
+		}
+	}
+}

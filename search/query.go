@@ -86,7 +86,7 @@ func withExactBoost(q query.Query, root node, v vocab) query.Query {
 	var qs []query.Query
 	for _, t := range words(root, nil) {
 		for _, a := range v.analyses() {
-			if a.Exact == "" {
+			if a.Exact == "" || !a.Matches(t.text) {
 				continue
 			}
 			m := bleve.NewMatchQuery(t.text)
@@ -231,6 +231,9 @@ func (t *term) query(vocab vocab) query.Query {
 func textQuery(t *term, body bool, vocab vocab) query.Query {
 	var qs []query.Query
 	for _, a := range vocab.analyses() {
+		if !a.Matches(t.text) {
+			continue // a Telugu word has nothing to find in English fields
+		}
 		fields := []string{indexer.TitleField(a.Key)}
 		if body {
 			fields = append(fields, indexer.BodyField(a.Key))
