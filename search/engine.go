@@ -265,7 +265,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if r.Sort == "date" {
 		req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
 	} else {
-		req.SortBy([]string{"-_score", "_id"})
+		// Ties keep the index order, which is stable from page to page;
+		// sorting on _id as well would load the id of every candidate.
+		req.SortBy([]string{"-_score"})
 	}
 	res, err := e.alias.SearchInContext(e.scoring(ctx), req)
 	if err != nil {
