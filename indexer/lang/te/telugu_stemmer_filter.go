@@ -111,7 +111,11 @@ var (
 		// The present of -ించు verbs, made from -ం nouns: ఉపయోగిస్తుంది,
 		// ఉపయోగించింది and ఉపయోగం meet.
 		rules(always, "ం", "ిస్తున్నారు", "ిస్తున్నాయి", "ిస్తున్నాడు", "ిస్తున్న", "ిస్తోంది",
-			"ిస్తుంది", "ిస్తారు", "ిస్తాడు", "ిస్తాయి", "ిస్తూ", "ించడం", "ించడానికి", "ించడంతో"))
+			"ిస్తుంది", "ిస్తారు", "ిస్తాడు", "ిస్తాయి", "ిస్తూ", "ించడం", "ించడానికి", "ించడంతో",
+			// and its participles, conjunctive, infinitive and obligative
+			// (ఉపయోగించే, ఉపయోగించి, ఉపయోగించాలి), which would otherwise
+			// lose a -చే or -చి that is no case marker.
+			"ించే", "ించి", "ించు", "ించాలి", "ించగా", "ించని"))
 
 	// Number and the plural oblique: -లు, -ల (not the geminate of ఇల్లు),
 	// -ళ్ళు, -ళ్ళ.
