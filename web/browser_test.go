@@ -198,6 +198,18 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the Japanese results heading: %q", got)
 	}
 
+	// On a phone-sized screen the results stay in one readable column.
+	step("10-phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(ts.URL+"/search?q="+"%E0%B0%9C%E0%B0%AA%E0%B0%BE%E0%B0%A8%E0%B1%8D"),
+		chromedp.WaitVisible(chromedp.CSS(".hit")))
+	if got := eval(`document.documentElement.scrollWidth <= window.innerWidth ? "fits" : "scrolls"`); got != "fits" {
+		t.Errorf("the results page scrolls sideways on a phone: %s", eval(`Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join("; ")`))
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1100, 900)); err != nil {
+		t.Fatal(err)
+	}
+
 	// Completions fill the datalist as the reader types.
 	step("9-suggestions",
 		chromedp.Navigate(ts.URL+"/"),
