@@ -14,12 +14,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -27,6 +33,7 @@ import (
 	"pressearch/corpus"
 	"pressearch/indexer"
 	"pressearch/search"
+	"pressearch/web"
 )
 
 func main() {
@@ -110,6 +117,9 @@ func synthesize(vocab map[string][]string, n, size int, rng *rand.Rand) ([]corpu
 	return docs, bytes
 }
 
+// syntax blanks out the characters of the query language.
+var syntax = strings.NewReplacer("(", " ", ")", " ", `"`, " ", "*", " ", "~", " ", ":", " ", "+", " ", "-", " ")
+
 func dirSize(dir string) int64 {
 	var n int64
 	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
@@ -183,7 +193,9 @@ func run(n, size, nq int, shared string, seed int64) error {
 		w := vocab[langs[rng.Intn(len(langs))]]
 		a := w[int(float64(len(w))*rng.Float64()*rng.Float64())]
 		b := w[int(float64(len(w))*rng.Float64()*rng.Float64())]
-		queries = append(queries, a+" "+b)
+		// Plain words: no query syntax, so that the API reads them as the
+		// engine does.
+		queries = append(queries, syntax.Replace(a+" "+b))
 	}
 	tmp, err := os.MkdirTemp("", "pressbench")
 	if err != nil {
@@ -252,6 +264,18 @@ func run(n, size, nq int, shared string, seed int64) error {
 		return err
 	}
 	full.build, full.bytes = bare.build, bare.bytes
+
+	// The JSON API over HTTP on 127.0.0.1, 8 connections.
+	srv, err := web.New(engine, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	ts := httptest.NewServer(srv)
+	httpQPS, httpP99, err := loadHTTP(ts.URL, queries, 8)
+	ts.Close()
+	if err != nil {
+		return err
+	}
 	engine.Close()
 
 	fmt.Printf("%-32s %10s %8s %10s %9s %9s %9s %9s %9s\n", "", "docs/s", "MB/s", "bytes/doc", "p50", "p95", "p99", "q/s", "heap MB")
@@ -264,5 +288,50 @@ func run(n, size, nq int, shared string, seed int64) error {
 		plainRes.build.Seconds()/bare.build.Seconds(), float64(bare.bytes)/float64(plainRes.bytes),
 		float64(bare.p50)/float64(plainRes.p50), float64(bare.p99)/float64(plainRes.p99))
 	fmt.Printf("index size / raw text: pressearch %.2f, plain Bleve %.2f\n", float64(bare.bytes)/float64(raw), float64(plainRes.bytes)/float64(raw))
+	fmt.Printf("/api/v1/search over HTTP, 8 connections: %.0f queries/s, p99 %s\n", httpQPS, httpP99.Round(time.Microsecond))
 	return nil
+}
+
+// loadHTTP sends every query to /api/v1/search from conns clients at once
+// and returns the throughput and the 99th percentile latency.
+func loadHTTP(base string, queries []string, conns int) (float64, time.Duration, error) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}, Timeout: 30 * time.Second}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var firstErr error
+	next := make(chan string)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < conns; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for q := range next {
+				t := time.Now()
+				resp, err := client.Get(base + "/api/v1/search?q=" + url.QueryEscape(q))
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						err = fmt.Errorf("status %d for %q", resp.StatusCode, q)
+					}
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t))
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, q := range queries {
+		next <- q
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return 0, 0, firstErr
+	}
+	return float64(len(queries)) / time.Since(start).Seconds(), percentile(lat, .99), nil
 }
