@@ -113,39 +113,33 @@ func (c Config) Mapping() mapping.IndexMapping {
 			f.DocValues = false
 			doc.AddFieldMappingsAt(name, f)
 		}
+		// Companions index the body again, each its own way; highlighting
+		// reads the prefix and names fields' locations, so they keep them.
 		if p := c.prefix(a); p != "" {
-			f := bleve.NewTextFieldMapping()
-			f.Name = PrefixField(a.Key)
-			f.Analyzer = p
-			f.Store = false
-			f.IncludeInAll = false
-			f.IncludeTermVectors = true
-			f.DocValues = false
-			doc.AddFieldMappingsAt(BodyField(a.Key), f)
+			doc.AddFieldMappingsAt(BodyField(a.Key), companion(PrefixField(a.Key), p, true))
 		}
 		if c.names() {
-			f := bleve.NewTextFieldMapping()
-			f.Name = NamesField
-			f.Analyzer = translit.AnalyzerName
-			f.Store = false
-			f.IncludeInAll = false
-			f.IncludeTermVectors = true
-			f.DocValues = false
-			doc.AddFieldMappingsAt(BodyField(a.Key), f)
+			doc.AddFieldMappingsAt(BodyField(a.Key), companion(NamesField, translit.AnalyzerName, true))
 		}
 		if e := c.exact(a); e != "" {
-			f := bleve.NewTextFieldMapping()
-			f.Name = ExactField(a.Key)
-			f.Analyzer = e
-			f.Store = false
-			f.IncludeInAll = false
-			f.IncludeTermVectors = false
-			f.DocValues = false
-			doc.AddFieldMappingsAt(BodyField(a.Key), f)
+			doc.AddFieldMappingsAt(BodyField(a.Key), companion(ExactField(a.Key), e, false))
 		}
 	}
 	im.DefaultMapping = doc
 	return im
+}
+
+// companion is an unstored field that indexes a property again, under
+// another name and analyzer.
+func companion(name, analyzer string, locations bool) *mapping.FieldMapping {
+	f := bleve.NewTextFieldMapping()
+	f.Name = name
+	f.Analyzer = analyzer
+	f.Store = false
+	f.IncludeInAll = false
+	f.IncludeTermVectors = locations
+	f.DocValues = false
+	return f
 }
 
 // Language returns the BCP 47 tag a document is indexed under: its declared

@@ -22,6 +22,12 @@ func newTestServer(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// serverOver builds docs into a temporary store and serves them.
+func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server {
+	t.Helper()
 	store, err := indexer.OpenStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +43,7 @@ func newTestServer(t testing.TB) *Server {
 	e := search.NewEngine()
 	e.Swap(idx, sum.Generation)
 	t.Cleanup(func() { e.Close() })
-	s, err := New(e, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(e, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,25 +262,7 @@ func TestHTMLEscapesDocumentsAndQueries(t *testing.T) {
 	docs := []corpus.Document{{ID: "xss", Lang: "en", Kind: "article", Source: `<b>Agency</b> & "Co"`,
 		Title: `<script>alert("title")</script> & 'quotes'`,
 		Body:  `Tom & Jerry said "<script>alert(1)</script>" and </mark> <img src=x onerror=alert(2)> appeared`}}
-	store, err := indexer.OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := store.Open(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := search.NewEngine()
-	e.Swap(idx, sum.Generation)
-	defer e.Close()
-	s, err := New(e, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, target := range []string{
 		"/search?q=jerry", "/search?q=" + url.QueryEscape("<script>"), "/search?q=" + url.QueryEscape(`"</mark>"`),
 		"/search?q=" + url.QueryEscape(`img src=x onerror`), "/doc/xss", "/search?q=" + url.QueryEscape(`"<script>alert(1)`),
@@ -297,25 +285,7 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := indexer.OpenStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := store.Open(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := search.NewEngine()
-	e.Swap(idx, sum.Generation)
-	defer e.Close()
-	s, err := New(e, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := serverOver(t, docs, slog.New(slog.NewTextHandler(&logs, nil)))
 	get(t, s, "/api/v1/search?q="+url.QueryEscape("జపాన్"))
 	get(t, s, "/search?q=Japan")
 	get(t, s, "/nope")

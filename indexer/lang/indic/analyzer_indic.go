@@ -8,7 +8,7 @@
 package indic
 
 import (
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -32,18 +32,8 @@ type TruncateFilter struct{}
 // Filter implements analysis.TokenFilter.
 func (TruncateFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
-		n := 0
-		for i, r := range string(tok.Term) {
-			if r < 0x0900 {
-				break // Latin, digits: left whole
-			}
-			if unicode.IsLetter(r) {
-				n++
-				if n > Letters {
-					tok.Term = tok.Term[:i]
-					break
-				}
-			}
+		if r, _ := utf8.DecodeRune(tok.Term); r >= 0x0900 { // Latin and digits stay whole
+			tok.Term = te.FirstLetters(tok.Term, Letters)
 		}
 	}
 	return input

@@ -26,21 +26,25 @@ type PrefixFilter struct{}
 // Filter implements analysis.TokenFilter.
 func (PrefixFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range input {
-		if !isTelugu(tok.Term) {
-			continue
-		}
-		n := 0
-		for i, r := range string(tok.Term) {
-			if unicode.IsLetter(r) {
-				n++
-				if n > PrefixLetters {
-					tok.Term = tok.Term[:i]
-					break
-				}
-			}
+		if isTelugu(tok.Term) {
+			tok.Term = FirstLetters(tok.Term, PrefixLetters)
 		}
 	}
 	return input
+}
+
+// FirstLetters cuts a term after its first n letters (consonants and
+// independent vowels), keeping the vowel signs and virama on them.
+func FirstLetters(term []byte, n int) []byte {
+	seen := 0
+	for i, r := range string(term) {
+		if unicode.IsLetter(r) {
+			if seen++; seen > n {
+				return term[:i]
+			}
+		}
+	}
+	return term
 }
 
 func prefixConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.TokenFilter, error) {
