@@ -257,7 +257,6 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
 	if !r.NoSnippets {
 		req.Fields = storedFields()
-		req.IncludeLocations = true
 		for _, f := range facetFields {
 			req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 		}
@@ -279,8 +278,14 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		Hits:   make([]Hit, 0, len(res.Hits)),
 		Facets: map[string][]FacetValue{},
 	}
+	var locations map[string]bsearch.FieldTermLocationMap
+	if !r.NoSnippets && len(res.Hits) > 0 {
+		if locations, err = e.locations(ctx, q, res.Hits); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, hitFrom(h))
+		out.Hits = append(out.Hits, hitFrom(h, locations[h.ID]))
 	}
 	if !r.NoSnippets {
 		if err := e.resolveRelated(ctx, out.Hits); err != nil {
@@ -377,9 +382,31 @@ func searchError(ctx context.Context, err error) error {
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
+// locations finds where q matches in each of the hits. Asking for locations
+// in the search itself would gather them for every matching document, which
+// for a common word is most of the index; this second search runs q over the
+// page's hits alone.
+func (e *Engine) locations(ctx context.Context, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]bsearch.FieldTermLocationMap, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+	req.IncludeLocations = true
+	res, err := e.alias.SearchInContext(e.scoring(ctx), req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	out := make(map[string]bsearch.FieldTermLocationMap, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations
+	}
+	return out, nil
+}
+
 // hitFrom turns a Bleve hit into ours, with snippets cut from the stored
-// body in the document's language.
-func hitFrom(h *bsearch.DocumentMatch) Hit {
+// body in the document's language at the match locations.
+func hitFrom(h *bsearch.DocumentMatch, locations bsearch.FieldTermLocationMap) Hit {
 	hit := Hit{
 		ID:     h.ID,
 		Score:  h.Score,
@@ -394,7 +421,7 @@ func hitFrom(h *bsearch.DocumentMatch) Hit {
 	var spans []span
 	// The prefix field indexes the same text: its matches mark words there.
 	for _, field := range []string{body, indexer.PrefixField(key), indexer.NamesField} {
-		for _, locs := range h.Locations[field] {
+		for _, locs := range locations[field] {
 			for _, l := range locs {
 				spans = append(spans, span{int(l.Start), int(l.End)})
 			}
