@@ -99,18 +99,13 @@ func startServer(t *testing.T, args ...string) *server {
 
 func (s *server) getJSON(t *testing.T, path string, v any) int {
 	t.Helper()
-	resp, err := http.Get(s.url + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	code, body := s.getBody(t, path)
 	if v != nil {
-		if err := json.Unmarshal(body, v); err != nil {
+		if err := json.Unmarshal([]byte(body), v); err != nil {
 			t.Fatalf("GET %s: %v in %s", path, err, body)
 		}
 	}
-	return resp.StatusCode
+	return code
 }
 
 func (s *server) getBody(t *testing.T, path string) (int, string) {
