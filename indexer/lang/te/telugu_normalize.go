@@ -104,8 +104,23 @@ var lookAlikes = strings.NewReplacer(
 	"\u0c33\u0c4d\u0c32", "\u0c33\u0c4d\u0c33", // ళ్ల → ళ్ళ
 )
 
-// Normalize returns the matching form of one Telugu word or text.
+// Normalize returns the matching form of one Telugu word or text. Its
+// steps can feed each other (lower-casing a letter before a combining mark
+// makes a pair NFC composes; removing a joiner brings two signs together),
+// so it repeats them until nothing changes: the result is a fixed point and
+// Normalize is idempotent.
 func Normalize(s string) string {
+	for range 8 {
+		next := normalizeOnce(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+func normalizeOnce(s string) string {
 	s = norm.NFC.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
