@@ -78,6 +78,21 @@ var scriptsOf = map[string][]*unicode.RangeTable{
 	"ru":    {unicode.Cyrillic},
 }
 
+// Foreign reports whether word is written in a script other than a's own:
+// Latin letters or digits in the fields of a language of another script,
+// where they are quotations.
+func (a Analysis) Foreign(word string) bool {
+	if _, limited := scriptsOf[a.Key]; !limited {
+		return false
+	}
+	for _, r := range word {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Matches reports whether a word could match the fields of analysis a: a
 // word with letters of a script a does not index cannot. Latin letters and
 // digits go everywhere, since every language quotes them.
@@ -151,6 +166,10 @@ func BodyField(key string) string { return "body_" + key }
 
 // PrefixField is the name of the prefix companion of a body field.
 func PrefixField(key string) string { return "body_" + key + "_prefix" }
+
+// LeadField is the name of the field that holds the lead of a body: its
+// first LeadWords words.
+func LeadField(key string) string { return "lead_" + key }
 
 // NamesField holds the sound keys of every body, for names across scripts.
 const NamesField = "names"

@@ -3,6 +3,7 @@ package indexer
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -113,6 +114,13 @@ func (c Config) Mapping() mapping.IndexMapping {
 			f.DocValues = false
 			doc.AddFieldMappingsAt(name, f)
 		}
+		lead := bleve.NewTextFieldMapping()
+		lead.Analyzer = c.analyzer(a)
+		lead.Store = false
+		lead.IncludeInAll = false
+		lead.IncludeTermVectors = false
+		lead.DocValues = false
+		doc.AddFieldMappingsAt(LeadField(a.Key), lead)
 		// Companions index the body again, each its own way; highlighting
 		// reads the prefix and names fields' locations, so they keep them.
 		if p := c.prefix(a); p != "" {
@@ -151,6 +159,28 @@ func Language(d *corpus.Document) string {
 	return DetectLanguage(d.Title + "\n" + d.Body).String()
 }
 
+// LeadWords is how many words of a body its lead field keeps.
+const LeadWords = 50
+
+// Lead returns the first LeadWords words of a body: where a news story or
+// press release says what it is about (the inverted pyramid), so a word
+// there says more about the document than the same word further down.
+func Lead(body string) string {
+	n := 0
+	inWord := false
+	for i, r := range body {
+		space := unicode.IsSpace(r)
+		if !space && !inWord {
+			n++
+			if n > LeadWords {
+				return body[:i]
+			}
+		}
+		inWord = !space
+	}
+	return body
+}
+
 // fields turns a corpus document into the field values the mapping indexes.
 // Stored text is NFC, so that what a page shows is what was matched.
 func fields(d *corpus.Document) map[string]interface{} {
@@ -161,6 +191,7 @@ func fields(d *corpus.Document) map[string]interface{} {
 		FieldKind:          d.Kind,
 		TitleField(a.Key):  norm.NFC.String(strings.TrimSpace(d.Title)),
 		BodyField(a.Key):   norm.NFC.String(d.Body),
+		LeadField(a.Key):   norm.NFC.String(Lead(d.Body)),
 		FieldRelated:       d.Related,
 		FieldTranslationOf: d.TranslationOf,
 	}

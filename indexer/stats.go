@@ -29,7 +29,7 @@ func newFieldStats(cfg Config) *fieldStats {
 func (s *fieldStats) add(f map[string]interface{}) error {
 	s.Docs++
 	for _, a := range analyses {
-		for _, name := range []string{TitleField(a.Key), BodyField(a.Key)} {
+		for _, name := range []string{TitleField(a.Key), BodyField(a.Key), LeadField(a.Key)} {
 			text, ok := f[name].(string)
 			if !ok {
 				continue
@@ -61,16 +61,25 @@ func (s *fieldStats) add(f map[string]interface{}) error {
 	return nil
 }
 
-// BM25Stats returns the statistics Bleve's BM25 scorer needs for idx, read
-// from what the build recorded, or nil for an index without them.
+// Stats are the statistics Bleve's BM25 scorer needs: Global for any
+// field, and per text field those of the documents that have the field.
+type Stats struct {
+	Global   *bsearch.BM25Stats
+	PerField map[string]*bsearch.BM25Stats
+}
+
+// BM25Stats returns the statistics of idx, read from what the build
+// recorded, or nil for an index without them.
 //
-// Bleve estimates a field's average length as the number of distinct terms
-// in the field divided by the number of documents, which is far below the
-// real average once documents repeat words, and so punishes every long
-// document. Bleve divides the "field cardinality" it is given by the document
-// count, so giving it tokens × documents ÷ documents-with-the-field makes
-// that quotient the true average length of the field where it occurs.
-func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
+// Bleve scores a term in a field with one document count for the whole
+// index and estimates the field's average length as its number of distinct
+// terms divided by that count. In an index of many languages both are wrong
+// for every field: a word in two thirds of the English releases looks rare
+// when a third of the index is English, and long documents are punished.
+// PerField gives each text field its own count (documents with the field)
+// and, as "field cardinality", its true token count, which Bleve divides by
+// the document count to get the true average length.
+func BM25Stats(idx bleve.Index) (*Stats, error) {
 	raw, err := idx.GetInternal(statsKey)
 	if err != nil || raw == nil {
 		return nil, err
@@ -83,17 +92,21 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &bsearch.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
+	global := &bsearch.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
 	for _, name := range allFields() {
-		out.FieldCardinality[name] = int(n) // one token a document
+		global.FieldCardinality[name] = int(n) // one token a document
 	}
 	// Bleve merges the postings of an unscored disjunction into a term
 	// searcher over the pseudo-field "*", which asks for statistics too.
-	out.FieldCardinality["*"] = int(n)
+	global.FieldCardinality["*"] = int(n)
+	out := &Stats{Global: global, PerField: map[string]*bsearch.BM25Stats{}}
 	for name, tokens := range s.Tokens {
-		if with := s.With[name]; with > 0 {
-			out.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
+		with := s.With[name]
+		if with == 0 {
+			continue
 		}
+		global.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
+		out.PerField[name] = &bsearch.BM25Stats{DocCount: float64(with), FieldCardinality: map[string]int{name: int(tokens)}}
 	}
 	return out, nil
 }
@@ -102,7 +115,7 @@ func BM25Stats(idx bleve.Index) (*bsearch.BM25Stats, error) {
 func allFields() []string {
 	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf, NamesField}
 	for _, a := range analyses {
-		f = append(f, TitleField(a.Key), BodyField(a.Key), PrefixField(a.Key), ExactField(a.Key))
+		f = append(f, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
 	return f
 }

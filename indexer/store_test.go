@@ -161,8 +161,12 @@ func TestBM25StatsGiveTrueAverageLength(t *testing.T) {
 	}
 	// 12 tokens over 2 documents: an average of 6, where Bleve's own
 	// estimate (4 distinct terms / 2 documents) would say 2.
-	if got := float64(stats.FieldCardinality[BodyField("en")]) / stats.DocCount; got != 6 {
+	if got := float64(stats.Global.FieldCardinality[BodyField("en")]) / stats.Global.DocCount; got != 6 {
 		t.Errorf("average body length %v, want 6", got)
+	}
+	body := stats.PerField[BodyField("en")]
+	if body == nil || body.DocCount != 2 || float64(body.FieldCardinality[BodyField("en")])/body.DocCount != 6 {
+		t.Errorf("body_en statistics %+v, want 2 documents averaging 6 tokens", body)
 	}
 	var _ bleve.Index = idx
 }

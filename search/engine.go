@@ -109,7 +109,7 @@ type Engine struct {
 	mu      sync.Mutex
 	cur     bleve.Index
 	gen     string
-	stats   *bsearch.BM25Stats
+	stats   *indexer.Stats
 	suggest *suggester
 	info    Info
 	present map[string]bool // the analyses with documents; nil: all
@@ -185,7 +185,8 @@ func (e *Engine) scoring(ctx context.Context) context.Context {
 	if stats == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, bsearch.BM25StatsKey, stats)
+	ctx = context.WithValue(ctx, bsearch.BM25StatsKey, stats.Global)
+	return context.WithValue(ctx, fieldStatsKey{}, stats.PerField)
 }
 
 // hasTerm reports whether field of the current index has term.

@@ -21,6 +21,9 @@ const titleBoost = 1.5
 type vocab struct {
 	present map[string]bool
 	has     func(field, term string) bool
+	// native are the analyses whose own script some word of the query is
+	// written in: there a Latin word of the same query is no quotation.
+	native map[string]bool
 }
 
 // analyses are the analyses a query is matched against: those with
@@ -72,7 +75,107 @@ func parseQuery(text string, plain bool, v vocab) (query.Query, error) {
 	if root == nil {
 		return bleve.NewMatchAllQuery(), nil
 	}
-	return withExactBoost(translate(root, v), root, v), nil
+	v.native = map[string]bool{}
+	for _, t := range terms(root, nil) {
+		for _, a := range v.analyses() {
+			if a.Matches(t.text) && !a.Foreign(t.text) {
+				v.native[a.Key] = true
+			}
+		}
+	}
+	return withExactBoost(withProximity(translate(root, v), root, v), root, v), nil
+}
+
+// pairBoost weighs a document in which two neighbouring query words stand
+// side by side (in the query's order, stop words between them allowed)
+// above one that has them apart: a reader's query is mostly made of
+// phrases, and the text about it uses the same ones.
+const pairBoost = 0.5
+
+// withProximity adds to q, as optional clauses that only rank, the phrase
+// of each two neighbouring plain words of a juxtaposition, matched in the
+// title and body of every analysis of both words' script.
+func withProximity(q query.Query, root node, v vocab) query.Query {
+	var pairs []query.Query
+	var walk func(n node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case *seqNode:
+			var run []string // the current run of neighbouring plain words
+			for _, it := range n.items {
+				walk(it)
+				if t, ok := it.(*term); ok && t.plain() {
+					run = append(run, t.text)
+					continue
+				}
+				pairs = append(pairs, pairQueries(run, v)...)
+				run = run[:0]
+			}
+			pairs = append(pairs, pairQueries(run, v)...)
+		case *andNode:
+			for _, it := range n.items {
+				walk(it)
+			}
+		case *orNode:
+			for _, it := range n.items {
+				walk(it)
+			}
+		case *reqNode:
+			walk(n.item)
+		}
+	}
+	walk(root)
+	if len(pairs) == 0 {
+		return q
+	}
+	sum := &sumQuery{}
+	for _, p := range pairs {
+		sum.add(p, pairBoost)
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(q)
+	b.AddShould(sum)
+	return b
+}
+
+// plain reports whether t is a word matched as text: no field, phrase,
+// prefix or fuzziness.
+func (t *term) plain() bool {
+	return t.field == "" && !t.phrase && !t.prefix && t.fuzzy == 0
+}
+
+// pairQueries are the phrase queries of each two neighbouring words of a
+// run in the fields of each analysis that takes both. Words that leave no
+// term (stop words) are passed over and stand as gaps in the phrase: in
+// "ministry of defence" the pair is ministry _ defence.
+func pairQueries(run []string, v vocab) []query.Query {
+	var qs []query.Query
+	if len(run) < 2 {
+		return nil
+	}
+	for _, a := range v.analyses() {
+		prev := -1
+		for i, w := range run {
+			if !a.Matches(w) {
+				prev = -1
+				continue
+			}
+			if ts, _ := indexer.Terms(a.Analyzer, w); len(ts) == 0 {
+				continue
+			}
+			if prev >= 0 {
+				text := strings.Join(run[prev:i+1], " ")
+				for _, f := range []string{indexer.TitleField(a.Key), indexer.BodyField(a.Key)} {
+					m := bleve.NewMatchPhraseQuery(text)
+					m.SetField(f)
+					m.Analyzer = a.Analyzer
+					qs = append(qs, inField(m, f))
+				}
+			}
+			prev = i
+		}
+	}
+	return qs
 }
 
 // exactBoost scales the score of a document that contains a query word in
@@ -99,6 +202,34 @@ func withExactBoost(q query.Query, root node, v vocab) query.Query {
 		return q
 	}
 	return &boostQuery{inner: q, filter: bleve.NewDisjunctionQuery(qs...), factor: exactBoost}
+}
+
+// terms lists every text term of a query (words, phrases, prefixes), the
+// negated ones too.
+func terms(n node, out []*term) []*term {
+	switch n := n.(type) {
+	case *term:
+		if n.field == "" || n.field == "title" {
+			out = append(out, n)
+		}
+	case *reqNode:
+		out = terms(n.item, out)
+	case *notNode:
+		out = terms(n.item, out)
+	case *orNode:
+		for _, it := range n.items {
+			out = terms(it, out)
+		}
+	case *seqNode:
+		for _, it := range n.items {
+			out = terms(it, out)
+		}
+	case *andNode:
+		for _, it := range n.items {
+			out = terms(it, out)
+		}
+	}
+	return out
 }
 
 // words lists the plain words of a query that are not negated.
@@ -139,11 +270,11 @@ func translate(n node, vocab vocab) query.Query {
 		b.AddMustNot(translate(n.item, vocab))
 		return b
 	case *orNode:
-		var qs []query.Query
+		sum := &sumQuery{}
 		for _, it := range n.items {
-			qs = append(qs, translate(it, vocab))
+			sum.add(translate(it, vocab), 1)
 		}
-		return bleve.NewDisjunctionQuery(qs...)
+		return sum
 	case *andNode:
 		return combine(n.items, true, vocab)
 	case *seqNode:
@@ -159,7 +290,8 @@ func translate(n node, vocab vocab) query.Query {
 // word into a mere preference.
 func combine(items []node, all bool, vocab vocab) query.Query {
 	b := bleve.NewBooleanQuery()
-	should, must, required := 0, 0, false
+	should := &sumQuery{}
+	must, required := 0, false
 	for _, it := range items {
 		switch it := it.(type) {
 		case *notNode:
@@ -178,14 +310,18 @@ func combine(items []node, all bool, vocab vocab) query.Query {
 			b.AddMust(translate(it, vocab))
 			must++
 		} else {
-			b.AddShould(translate(it, vocab))
-			should++
+			should.add(translate(it, vocab), 1)
 		}
 	}
 	switch {
-	case should > 0 && !required:
-		b.SetMinShould(1)
-	case should == 0 && must == 0:
+	case len(should.clauses) > 0 && must == 0 && b.MustNot == nil:
+		return should // words only: their sum
+	case len(should.clauses) > 0:
+		b.AddShould(should)
+		if !required {
+			b.SetMinShould(1)
+		}
+	case must == 0:
 		b.AddMust(bleve.NewMatchAllQuery())
 	}
 	return b
@@ -229,7 +365,7 @@ func (t *term) query(vocab vocab) query.Query {
 // with the analyzer the index mapping gives that field, so queries and
 // documents meet in one form.
 func textQuery(t *term, body bool, vocab vocab) query.Query {
-	var qs []query.Query
+	sum := &sumQuery{}
 	for _, a := range vocab.analyses() {
 		if !a.Matches(t.text) {
 			continue // a Telugu word has nothing to find in English fields
@@ -251,43 +387,56 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 				m := bleve.NewPrefixQuery(telugu.Normalize(t.text))
 				m.SetField(f)
 				q = m
-			default:
+			case t.fuzzy > 0:
 				m := bleve.NewMatchQuery(t.text)
 				m.SetField(f)
 				m.SetFuzziness(t.fuzzy)
 				q = m
+			default:
+				q = &matchQuery{field: f, text: t.text}
 			}
+			w := 1.0
 			if f == indexer.TitleField(a.Key) {
-				q.(query.BoostableQuery).SetBoost(titleBoost)
+				w = titleBoost
 			}
-			qs = append(qs, q)
+			if a.Foreign(t.text) && !vocab.native[a.Key] {
+				w *= foreignWeight
+			}
+			sum.add(inField(q, f), w)
+		}
+		if body && t.plain() {
+			sum.add(&matchQuery{field: indexer.LeadField(a.Key), text: t.text}, leadWeight)
 		}
 		// A word the index has never seen in its stemmed form falls back
 		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
 		if body && !t.phrase && !t.prefix && t.fuzzy == 0 && a.Prefix != "" && vocab.has != nil &&
 			unknown(vocab.has, indexer.BodyField(a.Key), a.Analyzer, t.text) {
-			m := bleve.NewMatchQuery(t.text)
-			m.SetField(indexer.PrefixField(a.Key))
 			// Bleve finds a field's analyzer by property path, and the
 			// prefix field shares its property with the body: name it.
-			m.Analyzer = a.Prefix
-			qs = append(qs, m)
+			m := &matchQuery{field: indexer.PrefixField(a.Key), text: t.text, analyzer: a.Prefix}
+			sum.add(m, 1)
 		}
 	}
 	// A name in one script finds it written in the other.
 	if body && !t.phrase && !t.prefix && t.fuzzy == 0 && vocab.present[indexer.NamesField] {
 		for _, k := range crossKeys(t.text) {
-			q := bleve.NewTermQuery(k)
-			q.SetField(indexer.NamesField)
-			q.SetBoost(crossBoost)
-			qs = append(qs, q)
+			sum.add(&termQuery{field: indexer.NamesField, term: k}, crossBoost)
 		}
 	}
-	if len(qs) == 0 {
+	if len(sum.clauses) == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return sum
 }
+
+// leadWeight weighs a match in the lead of a body (its first words), on top
+// of the match in the body itself.
+const leadWeight = 0.3
+
+// foreignWeight weighs a match of a word in a language of another script,
+// a Latin word quoted in a Tamil release, below a match in its own script's
+// languages: an English query ranks English documents first.
+const foreignWeight = 0.3
 
 // crossBoost weighs a match across scripts below one in the query's own
 // script: a Telugu query finds the Telugu article first and its English

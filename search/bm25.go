@@ -1,0 +1,164 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// BM25 parameters, the usual ones.
+const (
+	bm25K1 = 1.0
+	bm25B  = 0.75
+)
+
+// termQuery matches one indexed term in one field and scores it by BM25
+// as it is written: idf × tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
+// with the raw term frequency and the field's own statistics. Bleve's term
+// scorer puts √tf where tf belongs (a leftover of its tf-idf scoring), which
+// flattens the difference between a text about a word and one that names it
+// once, and counts documents of every language in the idf.
+//
+// Without per-field statistics in the context (an index built before they
+// were recorded) it falls back to Bleve's own term query.
+type termQuery struct {
+	field, term string
+}
+
+// Searcher implements query.Query.
+func (q *termQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	per, _ := ctx.Value(fieldStatsKey{}).(map[string]*bsearch.BM25Stats)
+	st := per[q.field]
+	if st == nil || st.DocCount == 0 {
+		t := query.NewTermQuery(q.term)
+		t.SetField(q.field)
+		return t.Searcher(ctx, i, m, options)
+	}
+	score := options.Score != "none"
+	r, err := i.TermFieldReader(ctx, []byte(q.term), q.field, score, score, options.IncludeTermVectors)
+	if err != nil {
+		return nil, err
+	}
+	n := float64(r.Count())
+	docs := st.DocCount
+	return &termSearcher{
+		reader:  r,
+		term:    q.term,
+		field:   q.field,
+		score:   score,
+		explain: options.Explain,
+		idf:     math.Log(1 + (docs-n+0.5)/(n+0.5)),
+		avgLen:  float64(st.FieldCardinality[q.field]) / docs,
+	}, nil
+}
+
+type termSearcher struct {
+	reader      index.TermFieldReader
+	tfd         index.TermFieldDoc
+	term, field string
+	score       bool
+	explain     bool
+	idf, avgLen float64
+}
+
+func (s *termSearcher) match(ctx *bsearch.SearchContext, tm *index.TermFieldDoc) *bsearch.DocumentMatch {
+	if tm == nil {
+		return nil
+	}
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, tm.ID)
+	if s.score {
+		tf := float64(tm.Freq)
+		length := s.avgLen
+		if tm.Norm > 0 {
+			length = 1 / float64(tm.Norm*tm.Norm) // Bleve stores 1/√length
+		}
+		norm := 1 - bm25B
+		if s.avgLen > 0 {
+			norm += bm25B * length / s.avgLen
+		}
+		dm.Score = s.idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+		if s.explain {
+			dm.Expl = &bsearch.Explanation{Value: dm.Score,
+				Message: fmt.Sprintf("bm25(%s:%s tf=%v len=%.0f avglen=%.1f idf=%.3f)", s.field, s.term, tf, length, s.avgLen, s.idf)}
+		}
+	}
+	for _, v := range tm.Vectors {
+		var ap bsearch.ArrayPositions
+		if len(v.ArrayPositions) > 0 {
+			ap = append(ap, v.ArrayPositions...)
+		}
+		dm.FieldTermLocations = append(dm.FieldTermLocations, bsearch.FieldTermLocation{
+			Field:    v.Field,
+			Term:     s.term,
+			Location: bsearch.Location{Pos: v.Pos, Start: v.Start, End: v.End, ArrayPositions: ap},
+		})
+	}
+	return dm
+}
+
+func (s *termSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	tm, err := s.reader.Next(s.tfd.Reset())
+	if err != nil {
+		return nil, err
+	}
+	return s.match(ctx, tm), nil
+}
+
+func (s *termSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	tm, err := s.reader.Advance(id, s.tfd.Reset())
+	if err != nil {
+		return nil, err
+	}
+	return s.match(ctx, tm), nil
+}
+
+func (s *termSearcher) Close() error               { return s.reader.Close() }
+func (s *termSearcher) Weight() float64            { return 1 }
+func (s *termSearcher) SetQueryNorm(float64)       {}
+func (s *termSearcher) Count() uint64              { return s.reader.Count() }
+func (s *termSearcher) Min() int                   { return 0 }
+func (s *termSearcher) Size() int                  { return 128 + s.reader.Size() }
+func (s *termSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// matchQuery is a word or words matched in one field: the text analyzed
+// with the field's analyzer (or the one named), each term scored by
+// termQuery, and the scores summed. It stands where Bleve's match query
+// would, for the words a reader types.
+type matchQuery struct {
+	field, text, analyzer string
+}
+
+// Searcher implements query.Query.
+func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	name := q.analyzer
+	if name == "" {
+		name = m.AnalyzerNameForPath(q.field)
+	}
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return nil, fmt.Errorf("no analyzer named %q", name)
+	}
+	sum := &sumQuery{}
+	seen := map[string]int{}
+	for _, tok := range a.Analyze([]byte(q.text)) {
+		t := string(tok.Term)
+		if k, ok := seen[t]; ok {
+			sum.weights[k]++ // a term the text repeats counts as often
+			continue
+		}
+		seen[t] = len(sum.clauses)
+		sum.add(&termQuery{field: q.field, term: t}, 1)
+	}
+	if len(sum.clauses) == 1 && sum.weights[0] == 1 {
+		return sum.clauses[0].Searcher(ctx, i, m, options)
+	}
+	return sum.Searcher(ctx, i, m, options)
+}

@@ -1,0 +1,177 @@
+package search
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+func doc(id, lang, body string) corpus.Document {
+	return corpus.Document{ID: id, Lang: lang, Title: "Release", Body: body, Kind: corpus.KindArticle}
+}
+
+// filler is n distinct neutral words, to set a body's length.
+func filler(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteString(" alpha")
+		b.WriteByte(byte('a' + i%26))
+		b.WriteByte(byte('a' + i/26%26))
+	}
+	return b.String()
+}
+
+func scores(t *testing.T, e *Engine, q string) map[string]float64 {
+	t.Helper()
+	res, err := e.Search(context.Background(), Request{Query: q, Size: 50, NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
+}
+
+// A body's score for a word is BM25 as written: raw term frequency, the
+// field's own document count and average length, so that the ratio of two
+// documents' scores is the ratio the formula gives.
+func TestBM25UsesRawFrequencyAndFieldStatistics(t *testing.T) {
+	// Two English bodies of equal length, the word once and four times,
+	// and Telugu documents that must not count in the English idf.
+	e := newTestEngine(t, []corpus.Document{
+		doc("once", "en", "harbour"+filler(9)),
+		doc("four", "en", "harbour harbour harbour harbour"+filler(6)),
+		doc("none", "en", filler(10)),
+		doc("te1", "te", "తెలుగు వార్తలు"),
+		doc("te2", "te", "తెలుగు వార్తలు"),
+		doc("te3", "te", "తెలుగు వార్తలు"),
+	})
+	s := scores(t, e, "harbour")
+	if s["once"] == 0 || s["four"] == 0 {
+		t.Fatalf("scores %v: want both English bodies", s)
+	}
+	// Same length, so the length factor is the same; with raw tf the ratio
+	// is tf·(k1+1)/(tf+k1·L) for 4 over that for 1. Bleve's √tf would give
+	// a smaller ratio.
+	body := func(tf float64) float64 { return tf * (bm25K1 + 1) / (tf + bm25K1) }
+	// The lead holds the same words (the bodies are shorter than a lead)
+	// and the title none, so the ratio of the sums is the body's.
+	want := body(4) / body(1)
+	if got := s["four"] / s["once"]; math.Abs(got-want) > 0.01 {
+		t.Errorf("score ratio four/once = %.4f, want %.4f (BM25 with raw tf)", got, want)
+	}
+	// idf over the three English bodies only, two of which have the word.
+	idf := math.Log(1 + (3-2+0.5)/(2+0.5))
+	// The body's term score at average length and tf 1, plus the lead's.
+	wantOnce := idf*body(1) + leadWeight*idf*body(1)
+	if got := s["once"]; math.Abs(got-wantOnce) > 0.01*wantOnce {
+		t.Errorf("score of once = %.4f, want %.4f (idf over English bodies only)", got, wantOnce)
+	}
+}
+
+// Words that stand together in the query and in a document rank that
+// document above one that has the same words apart.
+func TestNeighbouringWordsRankHigher(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		doc("apart", "en", filler(60)+" the ministry said the defence budget grew"),
+		doc("together", "en", filler(60)+" the defence ministry said the budget grew"),
+	})
+	if s := scores(t, e, "defence ministry"); !(s["together"] > s["apart"]) {
+		t.Errorf("defence ministry: scores %v, want together above apart", s)
+	}
+	// A stop word between them in the query still pairs them.
+	e2 := newTestEngine(t, []corpus.Document{
+		doc("apart", "en", filler(60)+" the defence budget and the ministry"),
+		doc("together", "en", filler(60)+" the ministry of defence and the budget"),
+	})
+	if s := scores(t, e2, "ministry of defence"); !(s["together"] > s["apart"]) {
+		t.Errorf("ministry of defence: scores %v, want together above apart", s)
+	}
+}
+
+// A word in the first words of a body (its lead) counts for more than the
+// same word further down.
+func TestLeadWordsRankHigher(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		doc("late", "en", filler(80)+" cyclone"),
+		doc("early", "en", "cyclone"+filler(80)),
+	})
+	res, err := e.Search(context.Background(), Request{Query: "cyclone", NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res.Hits); len(got) != 2 || got[0] != "early" {
+		t.Errorf("hits %v: want early first", got)
+	}
+}
+
+func TestLead(t *testing.T) {
+	long := strings.Repeat("word ", indexer.LeadWords+10)
+	tests := []struct{ name, body, want string }{
+		{"short body whole", "a short body", "a short body"},
+		{"cut after LeadWords words", long, strings.Repeat("word ", indexer.LeadWords)},
+		{"empty", "", ""},
+		{"Telugu words", "జపాన్ యూరోపియన్", "జపాన్ యూరోపియన్"},
+	}
+	for _, tt := range tests {
+		if got := indexer.Lead(tt.body); got != tt.want {
+			t.Errorf("%s: Lead = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// An English query ranks English documents above ones in another script
+// that quote its words; a Latin word in a Telugu query is no quotation.
+func TestQuotedWordsRankBelowOwnLanguage(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		doc("en", "en", "The IMF board met the finance minister"+filler(20)),
+		doc("ta", "ta", "IMF IMF நிதி அமைச்சர் சந்திப்பு"),
+		doc("te", "te", "IMF ప్రతినిధులు ఆర్థిక మంత్రిని కలిశారు"),
+	})
+	res, err := e.Search(context.Background(), Request{Query: "IMF", NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res.Hits); len(got) != 3 || got[0] != "en" {
+		t.Errorf("IMF: hits %v, want the English release first", got)
+	}
+	// In a Telugu query, IMF weighs in Telugu documents as a Telugu word
+	// would, not as a quotation: what it adds to the Telugu word's score is
+	// well above what it scores alone (1/foreignWeight times, give or take
+	// the exact-form factor).
+	e2 := newTestEngine(t, []corpus.Document{
+		doc("imf", "te", "IMF ప్రతినిధులు ఆర్థిక మంత్రిని కలిశారు"),
+		doc("other", "te", "తెలుగు వార్తలు మంత్రిని కలిశారు"),
+	})
+	// The words in the other order than the document's: no pair matches.
+	mixed := scores(t, e2, "ప్రతినిధులు IMF")["imf"] - scores(t, e2, "ప్రతినిధులు")["imf"]
+	alone := scores(t, e2, "IMF")["imf"]
+	if !(alone > 0 && mixed > 2*alone) {
+		t.Errorf("IMF adds %.4f to a Telugu query and scores %.4f alone: want it to add over twice as much", mixed, alone)
+	}
+}
+
+// A document matching two of the query's words scores the sum of its two
+// word scores: no factor for the words it lacks.
+func TestScoresAddUp(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		doc("both", "en", "monsoon flood"+filler(20)),
+		doc("monsoon", "en", "monsoon"+filler(21)),
+		doc("flood", "en", "flood"+filler(21)),
+	})
+	s := scores(t, e, "monsoon flood")
+	a, b := scores(t, e, "monsoon")["both"], scores(t, e, "flood")["both"]
+	// The pair "monsoon flood" adds its own score on top.
+	if s["both"] < a+b-1e-9 {
+		t.Errorf("score of both %.4f < monsoon %.4f + flood %.4f", s["both"], a, b)
+	}
+	if math.Abs(s["monsoon"]-scores(t, e, "monsoon")["monsoon"]) > 1e-9 {
+		t.Errorf("a document matching one of two words scores %.4f, alone %.4f: want the same", s["monsoon"], scores(t, e, "monsoon")["monsoon"])
+	}
+}

@@ -1,0 +1,218 @@
+package search
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// sumQuery matches a document that matches any of its clauses and scores
+// it by the weighted sum of the clauses' scores: BM25 as it is written, a
+// sum over the query's words and fields.
+//
+// Bleve's own disjunction multiplies that sum by the share of clauses that
+// match (a coordination factor), and its Boolean query rescales term scores
+// by a query norm that squares their idf; both are kept out here: the sum
+// does not pass the norm down, so every term scores its plain BM25, and
+// weights take the place of boosts.
+type sumQuery struct {
+	clauses []query.Query
+	weights []float64
+}
+
+// add appends a clause with its weight.
+func (q *sumQuery) add(c query.Query, weight float64) {
+	q.clauses = append(q.clauses, c)
+	q.weights = append(q.weights, weight)
+}
+
+// Searcher implements query.Query.
+func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s := &sumSearcher{explain: options.Explain}
+	for k, c := range q.clauses {
+		cs, err := c.Searcher(ctx, i, m, options)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.children = append(s.children, cs)
+		s.weights = append(s.weights, q.weights[k])
+	}
+	s.currs = make([]*bsearch.DocumentMatch, len(s.children))
+	return s, nil
+}
+
+type sumSearcher struct {
+	children []bsearch.Searcher
+	weights  []float64
+	currs    []*bsearch.DocumentMatch // each child's current match, nil when done
+	started  bool
+	explain  bool
+	matching []int // the children whose current match is the lowest document
+}
+
+func (s *sumSearcher) start(ctx *bsearch.SearchContext) error {
+	s.started = true
+	for i, c := range s.children {
+		dm, err := c.Next(ctx)
+		if err != nil {
+			return err
+		}
+		s.currs[i] = dm
+	}
+	return nil
+}
+
+// Next returns the lowest document any child is on, scored by the weighted
+// sum of the children on it, and moves those children on.
+func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if !s.started {
+		if err := s.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s.matching = s.matching[:0]
+	for i, dm := range s.currs {
+		if dm == nil {
+			continue
+		}
+		if len(s.matching) > 0 {
+			switch c := dm.IndexInternalID.Compare(s.currs[s.matching[0]].IndexInternalID); {
+			case c > 0:
+				continue
+			case c < 0:
+				s.matching = s.matching[:0]
+			}
+		}
+		s.matching = append(s.matching, i)
+	}
+	if len(s.matching) == 0 {
+		return nil, nil
+	}
+	rv := s.currs[s.matching[0]]
+	var expl []*bsearch.Explanation
+	sum := 0.0
+	for _, i := range s.matching {
+		dm := s.currs[i]
+		sum += s.weights[i] * dm.Score
+		if s.explain {
+			expl = append(expl, &bsearch.Explanation{Value: s.weights[i] * dm.Score,
+				Message: "weighted", Children: []*bsearch.Explanation{{Value: s.weights[i], Message: "weight"}, dm.Expl}})
+		}
+	}
+	rest := make([]*bsearch.DocumentMatch, 0, len(s.matching)-1)
+	for _, i := range s.matching[1:] {
+		rest = append(rest, s.currs[i])
+	}
+	rv.FieldTermLocations = bsearch.MergeFieldTermLocations(rv.FieldTermLocations, rest)
+	rv.Score = sum
+	if s.explain {
+		rv.Expl = &bsearch.Explanation{Value: sum, Message: "sum of:", Children: expl}
+	}
+	for _, i := range s.matching {
+		if s.currs[i] != rv {
+			ctx.DocumentMatchPool.Put(s.currs[i])
+		}
+		dm, err := s.children[i].Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.currs[i] = dm
+	}
+	return rv, nil
+}
+
+// Advance moves every child to id or past it and returns the next match.
+func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	if !s.started {
+		if err := s.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for i, c := range s.children {
+		if s.currs[i] == nil {
+			continue
+		}
+		if s.currs[i].IndexInternalID.Compare(id) >= 0 {
+			continue
+		}
+		ctx.DocumentMatchPool.Put(s.currs[i])
+		dm, err := c.Advance(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.currs[i] = dm
+	}
+	return s.Next(ctx)
+}
+
+func (s *sumSearcher) Close() error {
+	var err error
+	for _, c := range s.children {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Weight and SetQueryNorm keep the norm of an enclosing Boolean query out
+// of the sum (see sumQuery).
+func (s *sumSearcher) Weight() float64      { return 1 }
+func (s *sumSearcher) SetQueryNorm(float64) {}
+
+func (s *sumSearcher) Count() uint64 {
+	var n uint64
+	for _, c := range s.children {
+		n += c.Count()
+	}
+	return n
+}
+
+func (s *sumSearcher) Min() int { return 0 }
+
+func (s *sumSearcher) Size() int {
+	n := 64 + 8*len(s.children)
+	for _, c := range s.children {
+		n += c.Size()
+	}
+	return n
+}
+
+func (s *sumSearcher) DocumentMatchPoolSize() int {
+	n := len(s.children)
+	for _, c := range s.children {
+		n += c.DocumentMatchPoolSize()
+	}
+	return n
+}
+
+// fieldStatsKey is the context key of the per-field BM25 statistics
+// (indexer.Stats.PerField).
+type fieldStatsKey struct{}
+
+// fieldQuery is a query over one text field, scored with that field's own
+// BM25 statistics where the context has them (indexer.BM25Stats says why).
+type fieldQuery struct {
+	inner query.Query
+	field string
+}
+
+// Searcher implements query.Query.
+func (q *fieldQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	if per, ok := ctx.Value(fieldStatsKey{}).(map[string]*bsearch.BM25Stats); ok {
+		if st := per[q.field]; st != nil {
+			ctx = context.WithValue(ctx, bsearch.BM25StatsKey, st)
+		}
+	}
+	return q.inner.Searcher(ctx, i, m, options)
+}
+
+// inField wraps a query on field so that it is scored with the field's
+// statistics.
+func inField(q query.Query, field string) query.Query { return &fieldQuery{inner: q, field: field} }
