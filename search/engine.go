@@ -246,18 +246,24 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	e.mu.Lock()
 	present := e.present
 	e.mu.Unlock()
-	q, err := parseQuery(r.Query, r.Plain, vocab{has: e.hasTerm, present: present})
+	p, err := parseQuery(r.Query, r.Plain, vocab{has: e.hasTerm, present: present})
 	if err != nil {
 		return nil, err
 	}
-	q, err = r.withFilters(q)
+	q, err := r.withFilters(p.main)
 	if err != nil {
 		return nil, err
 	}
 	q = withPriors(q)
-	req := bleve.NewSearchRequestOptions(q, r.Size, r.From, false)
+	// With word pairs to score, the first rescoreWindow hits are fetched,
+	// rescored with them and cut to the page.
+	rescore := p.pairs != nil && r.Sort != "date"
+	from, size := r.From, r.Size
+	if rescore {
+		from, size = 0, max(r.From+r.Size, rescoreWindow)
+	}
+	req := bleve.NewSearchRequestOptions(q, size, from, false)
 	if !r.NoSnippets {
-		req.Fields = storedFields()
 		for _, f := range facetFields {
 			req.AddFacet(f, bleve.NewFacetRequest(f, 20))
 		}
@@ -269,24 +275,46 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		// sorting on _id as well would load the id of every candidate.
 		req.SortBy([]string{"-_score"})
 	}
-	res, err := e.alias.SearchInContext(e.scoring(ctx), req)
+	ctx = e.scoring(ctx)
+	res, err := e.alias.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
+	}
+	hits := res.Hits
+	if rescore {
+		// Only the first rescoreWindow, whatever the page, so that every
+		// page cuts the same order.
+		top := hits[:min(rescoreWindow, len(hits))]
+		if top, err = e.rescore(ctx, withPriors(p.pairs), top); err != nil {
+			return nil, err
+		}
+		hits = append(top, hits[len(top):]...)
+		hits = hits[min(r.From, len(hits)):min(r.From+r.Size, len(hits))]
 	}
 	out := &Result{
 		Query:  r.Query,
 		Total:  res.Total,
-		Hits:   make([]Hit, 0, len(res.Hits)),
+		Hits:   make([]Hit, 0, len(hits)),
 		Facets: map[string][]FacetValue{},
 	}
-	var locations map[string]bsearch.FieldTermLocationMap
-	if !r.NoSnippets && len(res.Hits) > 0 {
-		if locations, err = e.locations(ctx, q, res.Hits); err != nil {
+	if r.NoSnippets {
+		for _, h := range hits {
+			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
+		}
+	} else if len(hits) > 0 {
+		details, err := e.details(ctx, p.main, hits)
+		if err != nil {
 			return nil, err
 		}
-	}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, hitFrom(h, locations[h.ID]))
+		for _, h := range hits {
+			d := details[h.ID]
+			if d == nil {
+				d = h
+			}
+			hit := hitFrom(d, d.Locations)
+			hit.Score = h.Score
+			out.Hits = append(out.Hits, hit)
+		}
 	}
 	if !r.NoSnippets {
 		if err := e.resolveRelated(ctx, out.Hits); err != nil {
@@ -383,24 +411,59 @@ func searchError(ctx context.Context, err error) error {
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
-// locations finds where q matches in each of the hits. Asking for locations
-// in the search itself would gather them for every matching document, which
-// for a common word is most of the index; this second search runs q over the
-// page's hits alone.
-func (e *Engine) locations(ctx context.Context, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]bsearch.FieldTermLocationMap, error) {
+// rescoreWindow is how many of the best hits the pairs of neighbouring
+// words rescore; below it the order is the main query's.
+const rescoreWindow = 100
+
+// rescore adds to each hit's score what pairs scores it (nothing where they
+// do not match) and sorts the hits again, ties in their order. pairs runs
+// over these hits alone: phrase matching reads positions, and doing it for
+// every document with the two words would cost more than the whole search.
+func (e *Engine) rescore(ctx context.Context, pairs query.Query, hits bsearch.DocumentMatchCollection) (bsearch.DocumentMatchCollection, error) {
+	if len(hits) == 0 {
+		return hits, nil
+	}
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
-	req.IncludeLocations = true
-	res, err := e.alias.SearchInContext(e.scoring(ctx), req)
+	req := bleve.NewSearchRequestOptions(&restrictQuery{ids: ids, inner: pairs}, len(ids), 0, false)
+	res, err := e.alias.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}
-	out := make(map[string]bsearch.FieldTermLocationMap, len(res.Hits))
+	extra := make(map[string]float64, len(res.Hits))
 	for _, h := range res.Hits {
-		out[h.ID] = h.Locations
+		extra[h.ID] = h.Score
+	}
+	out := make(bsearch.DocumentMatchCollection, len(hits))
+	copy(out, hits)
+	for _, h := range out {
+		h.Score += extra[h.ID]
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out, nil
+}
+
+// details searches q again over the page's hits alone, for their stored
+// fields and where q matches in them. Asking for locations in the main
+// search would gather them for every matching document, which for a common
+// word is most of the index.
+func (e *Engine) details(ctx context.Context, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(&restrictQuery{ids: ids, inner: q}, len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Fields = storedFields()
+	res, err := e.alias.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	out := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h
 	}
 	return out, nil
 }

@@ -50,7 +50,26 @@ const maxQueryBytes = 1024
 // body of every language, each with that language's analyzer; a document
 // matching more of them ranks higher. In plain mode the text is only words:
 // for text that was not typed as a query, such as a question or a title.
-func parseQuery(text string, plain bool, v vocab) (query.Query, error) {
+// parsed is a query made ready for searching: main decides what matches and
+// how it ranks; pairs, where the query has neighbouring words, only adds to
+// the score of documents main matches (see withProximity), and is computed
+// for the best of them alone (Engine.rescore).
+type parsed struct {
+	main, pairs query.Query
+}
+
+// full is the query with its pairs: main, and pairs adding to its score.
+func (p *parsed) full() query.Query {
+	if p.pairs == nil {
+		return p.main
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(p.main)
+	b.AddShould(p.pairs)
+	return b
+}
+
+func parseQuery(text string, plain bool, v vocab) (*parsed, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
@@ -73,7 +92,7 @@ func parseQuery(text string, plain bool, v vocab) (query.Query, error) {
 		}
 	}
 	if root == nil {
-		return bleve.NewMatchAllQuery(), nil
+		return &parsed{main: bleve.NewMatchAllQuery()}, nil
 	}
 	v.native = map[string]bool{}
 	for _, t := range terms(root, nil) {
@@ -83,19 +102,23 @@ func parseQuery(text string, plain bool, v vocab) (query.Query, error) {
 			}
 		}
 	}
-	return withExactBoost(withProximity(translate(root, v), root, v), root, v), nil
+	p := &parsed{main: withExactBoost(translate(root, v), root, v)}
+	if pairs := proximity(root, v); pairs != nil {
+		p.pairs = withExactBoost(pairs, root, v)
+	}
+	return p, nil
 }
 
 // pairBoost weighs a document in which two neighbouring query words stand
 // side by side (in the query's order, stop words between them allowed)
 // above one that has them apart: a reader's query is mostly made of
 // phrases, and the text about it uses the same ones.
-const pairBoost = 0.5
+const pairBoost = 0.3
 
-// withProximity adds to q, as optional clauses that only rank, the phrase
-// of each two neighbouring plain words of a juxtaposition, matched in the
-// title and body of every analysis of both words' script.
-func withProximity(q query.Query, root node, v vocab) query.Query {
+// proximity is the sum of the phrases of each two neighbouring plain words
+// of a juxtaposition, matched in the title and body of every analysis of
+// both words' script, or nil where the query has no such words.
+func proximity(root node, v vocab) query.Query {
 	var pairs []query.Query
 	var walk func(n node)
 	walk = func(n node) {
@@ -126,16 +149,13 @@ func withProximity(q query.Query, root node, v vocab) query.Query {
 	}
 	walk(root)
 	if len(pairs) == 0 {
-		return q
+		return nil
 	}
 	sum := &sumQuery{}
 	for _, p := range pairs {
 		sum.add(p, pairBoost)
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(q)
-	b.AddShould(sum)
-	return b
+	return sum
 }
 
 // plain reports whether t is a word matched as text: no field, phrase,
@@ -166,10 +186,7 @@ func pairQueries(run []string, v vocab) []query.Query {
 			if prev >= 0 {
 				text := strings.Join(run[prev:i+1], " ")
 				for _, f := range []string{indexer.TitleField(a.Key), indexer.BodyField(a.Key)} {
-					m := bleve.NewMatchPhraseQuery(text)
-					m.SetField(f)
-					m.Analyzer = a.Analyzer
-					qs = append(qs, inField(m, f))
+					qs = append(qs, &pairQuery{field: f, text: text})
 				}
 			}
 			prev = i

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -173,5 +174,56 @@ func TestScoresAddUp(t *testing.T) {
 	}
 	if math.Abs(s["monsoon"]-scores(t, e, "monsoon")["monsoon"]) > 1e-9 {
 		t.Errorf("a document matching one of two words scores %.4f, alone %.4f: want the same", s["monsoon"], scores(t, e, "monsoon")["monsoon"])
+	}
+}
+
+// Pairs of neighbouring words rescore the first rescoreWindow hits: pages
+// through them and past them give every document once, in one order, and
+// within the window the documents with the words side by side come first.
+func TestRescoredPagingIsStable(t *testing.T) {
+	var docs []corpus.Document
+	together := map[string]bool{}
+	for i := 0; i < rescoreWindow+30; i++ {
+		id := fmt.Sprintf("d%03d", i)
+		body := "budget grew and the defence ministry spoke"
+		if i%4 == 0 {
+			body = "ministry budget grew and the defence spoke"
+		} else {
+			together[id] = true
+		}
+		docs = append(docs, doc(id, "en", body))
+	}
+	e := newTestEngine(t, docs)
+	page := func(size int) []string {
+		var seen []string
+		for from := 0; from < len(docs); from += size {
+			res, err := e.Search(context.Background(), Request{Query: "defence ministry", From: from, Size: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, ids(res.Hits)...)
+		}
+		return seen
+	}
+	byTen := page(10)
+	unique := map[string]bool{}
+	for _, id := range byTen {
+		unique[id] = true
+	}
+	if len(byTen) != len(docs) || len(unique) != len(docs) {
+		t.Fatalf("paged through %d hits, %d distinct; want %d", len(byTen), len(unique), len(docs))
+	}
+	if got, want := strings.Join(page(25), ","), strings.Join(byTen, ","); got != want {
+		t.Errorf("pages of 25 and of 10 differ:\n%s\n%s", got, want)
+	}
+	// All documents score alike but for the pair, so in the window the
+	// ones with "defence ministry" lead.
+	seenApart := false
+	for _, id := range byTen[:rescoreWindow] {
+		if !together[id] {
+			seenApart = true
+		} else if seenApart {
+			t.Fatalf("%s has the words together but ranks after one that has them apart: %v", id, byTen[:rescoreWindow])
+		}
 	}
 }

@@ -49,32 +49,65 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 type sumSearcher struct {
 	children []bsearch.Searcher
 	weights  []float64
-	currs    []*bsearch.DocumentMatch // each child's current match, nil when done
-	started  bool
-	explain  bool
-	matching []int // the children whose current match is the lowest document
+	currs    []*bsearch.DocumentMatch // each child's current match, nil when done or stale
+	// stale marks the children whose match was the last one returned: they
+	// move on only when asked, by Next or straight to where Advance goes.
+	// Moving them on eagerly would make a phrase searcher look for its next
+	// match through whole posting lists, only to be advanced past it.
+	stale   []bool
+	explain bool
+	// matching are the children whose current match is the lowest document.
+	matching []int
 }
 
-func (s *sumSearcher) start(ctx *bsearch.SearchContext) error {
-	s.started = true
-	for i, c := range s.children {
-		dm, err := c.Next(ctx)
-		if err != nil {
-			return err
+func (s *sumSearcher) init() {
+	if s.stale == nil {
+		s.stale = make([]bool, len(s.children))
+		for i := range s.stale {
+			s.stale[i] = true
 		}
-		s.currs[i] = dm
 	}
-	return nil
 }
 
 // Next returns the lowest document any child is on, scored by the weighted
-// sum of the children on it, and moves those children on.
+// sum of the children on it.
 func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	if !s.started {
-		if err := s.start(ctx); err != nil {
+	s.init()
+	for i, c := range s.children {
+		if !s.stale[i] {
+			continue
+		}
+		dm, err := c.Next(ctx)
+		if err != nil {
 			return nil, err
 		}
+		s.currs[i], s.stale[i] = dm, false
 	}
+	return s.emit(ctx), nil
+}
+
+// Advance moves every child to id or past it and returns the next match.
+func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	s.init()
+	for i, c := range s.children {
+		if !s.stale[i] {
+			if s.currs[i] == nil || s.currs[i].IndexInternalID.Compare(id) >= 0 {
+				continue
+			}
+			ctx.DocumentMatchPool.Put(s.currs[i])
+		}
+		dm, err := c.Advance(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.currs[i], s.stale[i] = dm, false
+	}
+	return s.emit(ctx), nil
+}
+
+// emit returns the lowest current document, scored, and marks the children
+// on it stale.
+func (s *sumSearcher) emit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 	s.matching = s.matching[:0]
 	for i, dm := range s.currs {
 		if dm == nil {
@@ -91,7 +124,7 @@ func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, 
 		s.matching = append(s.matching, i)
 	}
 	if len(s.matching) == 0 {
-		return nil, nil
+		return nil
 	}
 	rv := s.currs[s.matching[0]]
 	var expl []*bsearch.Explanation
@@ -104,11 +137,13 @@ func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, 
 				Message: "weighted", Children: []*bsearch.Explanation{{Value: s.weights[i], Message: "weight"}, dm.Expl}})
 		}
 	}
-	rest := make([]*bsearch.DocumentMatch, 0, len(s.matching)-1)
-	for _, i := range s.matching[1:] {
-		rest = append(rest, s.currs[i])
+	if len(s.matching) > 1 {
+		rest := make([]*bsearch.DocumentMatch, 0, len(s.matching)-1)
+		for _, i := range s.matching[1:] {
+			rest = append(rest, s.currs[i])
+		}
+		rv.FieldTermLocations = bsearch.MergeFieldTermLocations(rv.FieldTermLocations, rest)
 	}
-	rv.FieldTermLocations = bsearch.MergeFieldTermLocations(rv.FieldTermLocations, rest)
 	rv.Score = sum
 	if s.explain {
 		rv.Expl = &bsearch.Explanation{Value: sum, Message: "sum of:", Children: expl}
@@ -117,37 +152,9 @@ func (s *sumSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, 
 		if s.currs[i] != rv {
 			ctx.DocumentMatchPool.Put(s.currs[i])
 		}
-		dm, err := s.children[i].Next(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.currs[i] = dm
+		s.currs[i], s.stale[i] = nil, true
 	}
-	return rv, nil
-}
-
-// Advance moves every child to id or past it and returns the next match.
-func (s *sumSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	if !s.started {
-		if err := s.start(ctx); err != nil {
-			return nil, err
-		}
-	}
-	for i, c := range s.children {
-		if s.currs[i] == nil {
-			continue
-		}
-		if s.currs[i].IndexInternalID.Compare(id) >= 0 {
-			continue
-		}
-		ctx.DocumentMatchPool.Put(s.currs[i])
-		dm, err := c.Advance(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		s.currs[i] = dm
-	}
-	return s.Next(ctx)
+	return rv
 }
 
 func (s *sumSearcher) Close() error {

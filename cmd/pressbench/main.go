@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -42,9 +43,24 @@ func main() {
 	nq := flag.Int("queries", 2000, "queries to run against each index")
 	shared := flag.String("shared", "../shared", "the shared folder, for lk-pmd")
 	seed := flag.Int64("seed", 1, "random seed")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *size, *nq, *shared, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "pressbench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

@@ -1,0 +1,269 @@
+package search
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// pairQuery matches the documents whose field has both terms of two
+// neighbouring query words and scores, where they stand as in the query
+// (the second gap positions after the first), the sum of the two terms'
+// scores; where they stand apart, nothing. Unlike Bleve's phrase searcher,
+// which looks through the posting lists for the next document where the
+// phrase occurs, it only ever moves through documents with both terms, so
+// checking it for a few given documents (restrictQuery) costs little.
+type pairQuery struct {
+	field, text, analyzer string
+}
+
+// Searcher implements query.Query.
+func (q *pairQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	name := q.analyzer
+	if name == "" {
+		name = m.AnalyzerNameForPath(q.field)
+	}
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return nil, fmt.Errorf("no analyzer named %q", name)
+	}
+	toks := a.Analyze([]byte(q.text))
+	if len(toks) < 2 || toks[len(toks)-1].Position == toks[0].Position {
+		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
+	}
+	first, last := toks[0], toks[len(toks)-1]
+	vo := options
+	vo.IncludeTermVectors = true
+	s1, err := (&termQuery{field: q.field, term: string(first.Term)}).Searcher(ctx, i, m, vo)
+	if err != nil {
+		return nil, err
+	}
+	s2, err := (&termQuery{field: q.field, term: string(last.Term)}).Searcher(ctx, i, m, vo)
+	if err != nil {
+		s1.Close()
+		return nil, err
+	}
+	return &pairSearcher{a: s1, b: s2, gap: uint64(last.Position - first.Position),
+		first: string(first.Term), second: string(last.Term), stale: true}, nil
+}
+
+type pairSearcher struct {
+	a, b          bsearch.Searcher
+	curA, curB    *bsearch.DocumentMatch
+	gap           uint64
+	first, second string
+	stale         bool // both sit on the document last returned
+	done          bool
+}
+
+// align moves the two term searchers until they sit on one document.
+func (s *pairSearcher) align(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	var err error
+	for s.curA != nil && s.curB != nil {
+		switch c := s.curA.IndexInternalID.Compare(s.curB.IndexInternalID); {
+		case c < 0:
+			ctx.DocumentMatchPool.Put(s.curA)
+			s.curA, err = s.a.Advance(ctx, s.curB.IndexInternalID)
+		case c > 0:
+			ctx.DocumentMatchPool.Put(s.curB)
+			s.curB, err = s.b.Advance(ctx, s.curA.IndexInternalID)
+		default:
+			return s.match(ctx), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.done = true
+	return nil, nil
+}
+
+// match scores the document both sit on and marks them stale.
+func (s *pairSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
+	rv := s.curA
+	adjacent := false
+	for _, la := range rv.FieldTermLocations {
+		if la.Term != s.first {
+			continue
+		}
+		for _, lb := range s.curB.FieldTermLocations {
+			if lb.Term == s.second && lb.Field == la.Field && lb.Location.Pos == la.Location.Pos+s.gap {
+				adjacent = true
+				break
+			}
+		}
+		if adjacent {
+			break
+		}
+	}
+	if adjacent {
+		rv.Score += s.curB.Score
+		rv.FieldTermLocations = append(rv.FieldTermLocations, s.curB.FieldTermLocations...)
+	} else {
+		rv.Score = 0
+		rv.FieldTermLocations = rv.FieldTermLocations[:0]
+	}
+	ctx.DocumentMatchPool.Put(s.curB)
+	s.curA, s.curB, s.stale = nil, nil, true
+	return rv
+}
+
+func (s *pairSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if s.done {
+		return nil, nil
+	}
+	var err error
+	if s.stale {
+		if s.curA, err = s.a.Next(ctx); err != nil {
+			return nil, err
+		}
+		if s.curB, err = s.b.Next(ctx); err != nil {
+			return nil, err
+		}
+		s.stale = false
+	}
+	return s.align(ctx)
+}
+
+func (s *pairSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	if s.done {
+		return nil, nil
+	}
+	var err error
+	if s.stale || s.curA.IndexInternalID.Compare(id) < 0 {
+		if s.curA != nil {
+			ctx.DocumentMatchPool.Put(s.curA)
+		}
+		if s.curA, err = s.a.Advance(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if s.stale || s.curB.IndexInternalID.Compare(id) < 0 {
+		if s.curB != nil {
+			ctx.DocumentMatchPool.Put(s.curB)
+		}
+		if s.curB, err = s.b.Advance(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	s.stale = false
+	return s.align(ctx)
+}
+
+func (s *pairSearcher) Close() error {
+	err := s.a.Close()
+	if berr := s.b.Close(); err == nil {
+		err = berr
+	}
+	return err
+}
+
+func (s *pairSearcher) Weight() float64      { return 1 }
+func (s *pairSearcher) SetQueryNorm(float64) {}
+func (s *pairSearcher) Count() uint64        { return min(s.a.Count(), s.b.Count()) }
+func (s *pairSearcher) Min() int             { return 0 }
+func (s *pairSearcher) Size() int            { return 64 + s.a.Size() + s.b.Size() }
+func (s *pairSearcher) DocumentMatchPoolSize() int {
+	return 2 + s.a.DocumentMatchPoolSize() + s.b.DocumentMatchPoolSize()
+}
+
+// restrictQuery is inner over the documents with the given ids alone, which
+// it visits one by one, asking inner for each (Advance) and never for its
+// next match in the rest of the index.
+type restrictQuery struct {
+	ids   []string
+	inner query.Query
+}
+
+// Searcher implements query.Query.
+func (q *restrictQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	io := options
+	io.Score, io.Explain, io.IncludeTermVectors = "none", false, false
+	ids, err := query.NewDocIDQuery(q.ids).Searcher(ctx, i, m, io)
+	if err != nil {
+		return nil, err
+	}
+	in, err := q.inner.Searcher(ctx, i, m, options)
+	if err != nil {
+		ids.Close()
+		return nil, err
+	}
+	return &restrictSearcher{ids: ids, inner: in}, nil
+}
+
+type restrictSearcher struct {
+	ids, inner bsearch.Searcher
+	cur        *bsearch.DocumentMatch // inner's last answer, ahead of the ids
+	done       bool
+}
+
+// probe returns inner's match on id's document, or nil.
+func (s *restrictSearcher) probe(ctx *bsearch.SearchContext, id *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
+	if s.cur != nil && s.cur.IndexInternalID.Compare(id.IndexInternalID) < 0 {
+		ctx.DocumentMatchPool.Put(s.cur)
+		s.cur = nil
+	}
+	if s.cur == nil && !s.done {
+		var err error
+		if s.cur, err = s.inner.Advance(ctx, id.IndexInternalID); err != nil {
+			return nil, err
+		}
+		s.done = s.cur == nil
+	}
+	if s.cur != nil && s.cur.IndexInternalID.Equals(id.IndexInternalID) {
+		rv := s.cur
+		s.cur = nil
+		return rv, nil
+	}
+	return nil, nil
+}
+
+func (s *restrictSearcher) walk(ctx *bsearch.SearchContext, id *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	for ; err == nil && id != nil; id, err = s.ids.Next(ctx) {
+		rv, perr := s.probe(ctx, id)
+		ctx.DocumentMatchPool.Put(id)
+		if perr != nil {
+			return nil, perr
+		}
+		if rv != nil {
+			return rv, nil
+		}
+		if s.done {
+			return nil, nil
+		}
+	}
+	return nil, err
+}
+
+func (s *restrictSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	id, err := s.ids.Next(ctx)
+	return s.walk(ctx, id, err)
+}
+
+func (s *restrictSearcher) Advance(ctx *bsearch.SearchContext, target index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	id, err := s.ids.Advance(ctx, target)
+	return s.walk(ctx, id, err)
+}
+
+func (s *restrictSearcher) Close() error {
+	err := s.ids.Close()
+	if ierr := s.inner.Close(); err == nil {
+		err = ierr
+	}
+	return err
+}
+
+func (s *restrictSearcher) Weight() float64      { return 1 }
+func (s *restrictSearcher) SetQueryNorm(float64) {}
+func (s *restrictSearcher) Count() uint64        { return s.ids.Count() }
+func (s *restrictSearcher) Min() int             { return 0 }
+func (s *restrictSearcher) Size() int            { return 64 + s.ids.Size() + s.inner.Size() }
+func (s *restrictSearcher) DocumentMatchPoolSize() int {
+	return 2 + s.ids.DocumentMatchPoolSize() + s.inner.DocumentMatchPoolSize()
+}
