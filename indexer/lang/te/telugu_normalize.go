@@ -112,12 +112,31 @@ var lookAlikes = strings.NewReplacer(
 func Normalize(s string) string {
 	for range 8 {
 		next := normalizeOnce(s)
-		if next == s {
-			break
+		if next == s || isNormal(next) {
+			return next
 		}
 		s = next
 	}
 	return s
+}
+
+// isNormal reports, without building a string, whether normalizeOnce would
+// return s unchanged: the usual case after one pass, which this saves a
+// second pass to confirm.
+func isNormal(s string) bool {
+	if isPlain([]byte(s)) {
+		return true
+	}
+	for _, r := range s {
+		switch {
+		case r == '\u200c' || r == '\u200d' || r == '\u0c3c' || r == '\u0c03' || r == '\u0c31' ||
+			r == '\u0c00' || r == '\u0c01' || r >= '\u0c66' && r <= '\u0c6f':
+			return false
+		case (r < 0x0c00 || r > 0x0c7f) && unicode.ToLower(r) != r:
+			return false
+		}
+	}
+	return norm.NFC.IsNormalString(s) && lookAlikes.Replace(s) == s
 }
 
 func normalizeOnce(s string) string {
