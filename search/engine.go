@@ -283,12 +283,14 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	hits := res.Hits
 	if rescore {
 		// Only the first rescoreWindow, whatever the page, so that every
-		// page cuts the same order.
-		top := hits[:min(rescoreWindow, len(hits))]
-		if top, err = e.rescore(ctx, withPriors(p.pairs), top); err != nil {
-			return nil, err
+		// page cuts the same order; one hit has nothing to reorder.
+		if len(hits) > 1 {
+			top := hits[:min(rescoreWindow, len(hits))]
+			if top, err = e.rescore(ctx, withPriors(p.pairs), top); err != nil {
+				return nil, err
+			}
+			hits = append(top, hits[len(top):]...)
 		}
-		hits = append(top, hits[len(top):]...)
 		hits = hits[min(r.From, len(hits)):min(r.From+r.Size, len(hits))]
 	}
 	out := &Result{
