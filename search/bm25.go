@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -138,13 +140,9 @@ type matchQuery struct {
 // Searcher implements query.Query.
 func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	name := q.analyzer
-	if name == "" {
-		name = m.AnalyzerNameForPath(q.field)
-	}
-	a := m.AnalyzerNamed(name)
-	if a == nil {
-		return nil, fmt.Errorf("no analyzer named %q", name)
+	a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	if err != nil {
+		return nil, err
 	}
 	sum := &sumQuery{}
 	seen := map[string]int{}
@@ -161,4 +159,17 @@ func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 		return sum.clauses[0].Searcher(ctx, i, m, options)
 	}
 	return sum.Searcher(ctx, i, m, options)
+}
+
+// fieldAnalyzer is the analyzer named, or where name is "" the one the
+// mapping gives field.
+func fieldAnalyzer(m mapping.IndexMapping, field, name string) (analysis.Analyzer, error) {
+	if name == "" {
+		name = m.AnalyzerNameForPath(field)
+	}
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return nil, fmt.Errorf("no analyzer named %q", name)
+	}
+	return a, nil
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -24,13 +23,9 @@ type pairQuery struct {
 // Searcher implements query.Query.
 func (q *pairQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	name := q.analyzer
-	if name == "" {
-		name = m.AnalyzerNameForPath(q.field)
-	}
-	a := m.AnalyzerNamed(name)
-	if a == nil {
-		return nil, fmt.Errorf("no analyzer named %q", name)
+	a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	if err != nil {
+		return nil, err
 	}
 	toks := a.Analyze([]byte(q.text))
 	if len(toks) < 2 || toks[len(toks)-1].Position == toks[0].Position {

@@ -224,52 +224,38 @@ func withExactBoost(q query.Query, root node, v vocab) query.Query {
 // terms lists every text term of a query (words, phrases, prefixes), the
 // negated ones too.
 func terms(n node, out []*term) []*term {
-	switch n := n.(type) {
-	case *term:
-		if n.field == "" || n.field == "title" {
-			out = append(out, n)
-		}
-	case *reqNode:
-		out = terms(n.item, out)
-	case *notNode:
-		out = terms(n.item, out)
-	case *orNode:
-		for _, it := range n.items {
-			out = terms(it, out)
-		}
-	case *seqNode:
-		for _, it := range n.items {
-			out = terms(it, out)
-		}
-	case *andNode:
-		for _, it := range n.items {
-			out = terms(it, out)
-		}
-	}
-	return out
+	return collect(n, out, true, func(t *term) bool { return t.field == "" || t.field == "title" })
 }
 
 // words lists the plain words of a query that are not negated.
 func words(n node, out []*term) []*term {
+	return collect(n, out, false, (*term).plain)
+}
+
+// collect appends the terms of n that keep accepts, looking under
+// negations only where negated is set.
+func collect(n node, out []*term, negated bool, keep func(*term) bool) []*term {
+	var items []node
 	switch n := n.(type) {
 	case *term:
-		if n.field == "" && !n.phrase && !n.prefix && n.fuzzy == 0 {
+		if keep(n) {
 			out = append(out, n)
 		}
 	case *reqNode:
-		out = words(n.item, out)
+		items = []node{n.item}
+	case *notNode:
+		if negated {
+			items = []node{n.item}
+		}
 	case *orNode:
-		for _, it := range n.items {
-			out = words(it, out)
-		}
+		items = n.items
 	case *seqNode:
-		for _, it := range n.items {
-			out = words(it, out)
-		}
+		items = n.items
 	case *andNode:
-		for _, it := range n.items {
-			out = words(it, out)
-		}
+		items = n.items
+	}
+	for _, it := range items {
+		out = collect(it, out, negated, keep)
 	}
 	return out
 }
