@@ -110,3 +110,28 @@ func TestAnalysisMatches(t *testing.T) {
 		}
 	}
 }
+
+// The sound keys join Telugu and Latin script: only those bodies feed them.
+func TestNamesFedByTeluguAndLatinBodies(t *testing.T) {
+	tests := []struct {
+		lang string
+		cfg  Config
+		want bool
+	}{
+		{"te", Config{}, true},
+		{"en", Config{}, true},
+		{"fr", Config{}, true},
+		{"el", Config{}, true}, // the standard analysis
+		{"ta", Config{}, false},
+		{"ja", Config{}, false},
+		{"ru", Config{}, false},
+		{"te", Config{NoCompanions: true}, false},
+		{"en", Config{TeluguAnalyzer: "standard"}, false},
+	}
+	for _, tt := range tests {
+		a := AnalysisFor(tt.lang)
+		if got := tt.cfg.names(a); got != tt.want {
+			t.Errorf("%s (analysis %s) under %+v: names = %v, want %v", tt.lang, a.Key, tt.cfg, got, tt.want)
+		}
+	}
+}

@@ -52,8 +52,14 @@ func (c Config) prefix(a Analysis) string {
 	return a.Prefix
 }
 
-// names reports whether bodies also feed the sound keys of NamesField.
-func (c Config) names() bool { return !c.NoCompanions && c.TeluguAnalyzer == "" }
+// names reports whether the bodies of a also feed the sound keys of
+// NamesField.
+// Only Telugu and Latin-script bodies feed it: the sound keys join those two
+// scripts, and the rest would only add the keys of the Latin words they quote.
+func (c Config) names(a Analysis) bool {
+	_, otherScript := scriptsOf[a.Key]
+	return !c.NoCompanions && c.TeluguAnalyzer == "" && (a.Key == "te" || !otherScript)
+}
 
 // exact returns the analyzer of a's exact field under c, or "".
 func (c Config) exact(a Analysis) string {
@@ -126,7 +132,7 @@ func (c Config) Mapping() mapping.IndexMapping {
 		if p := c.prefix(a); p != "" {
 			doc.AddFieldMappingsAt(BodyField(a.Key), companion(PrefixField(a.Key), p, true))
 		}
-		if c.names() {
+		if c.names(a) {
 			doc.AddFieldMappingsAt(BodyField(a.Key), companion(NamesField, translit.AnalyzerName, true))
 		}
 		if e := c.exact(a); e != "" {

@@ -46,7 +46,7 @@ func (s *fieldStats) add(f map[string]interface{}) error {
 				s.Tokens[PrefixField(a.Key)] += n
 				s.With[PrefixField(a.Key)]++
 			}
-			if name == BodyField(a.Key) && s.cfg.names() {
+			if name == BodyField(a.Key) && s.cfg.names(a) {
 				// About one key a word: counting them exactly would mean
 				// romanizing every body twice.
 				s.Tokens[NamesField] += n
