@@ -45,30 +45,19 @@ func (v vocab) analyses() []indexer.Analysis {
 // maxQueryBytes bounds the query text.
 const maxQueryBytes = 1024
 
-// parseQuery turns query text into a Bleve query (see parse.go for the
-// language). Plain words and "quoted phrases" are matched in the title and
-// body of every language, each with that language's analyzer; a document
-// matching more of them ranks higher. In plain mode the text is only words:
-// for text that was not typed as a query, such as a question or a title.
 // parsed is a query made ready for searching: main decides what matches and
 // how it ranks; pairs, where the query has neighbouring words, only adds to
-// the score of documents main matches (see withProximity), and is computed
+// the score of documents main matches (see proximity), and is computed
 // for the best of them alone (Engine.rescore).
 type parsed struct {
 	main, pairs query.Query
 }
 
-// full is the query with its pairs: main, and pairs adding to its score.
-func (p *parsed) full() query.Query {
-	if p.pairs == nil {
-		return p.main
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(p.main)
-	b.AddShould(p.pairs)
-	return b
-}
-
+// parseQuery turns query text into a Bleve query (see parse.go for the
+// language). Plain words and "quoted phrases" are matched in the title and
+// body of every language, each with that language's analyzer; a document
+// matching more of them ranks higher. In plain mode the text is only words:
+// for text that was not typed as a query, such as a question or a title.
 func parseQuery(text string, plain bool, v vocab) (*parsed, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
