@@ -2,7 +2,7 @@
 // synthetic corpus, in the same run: index build rate, index size, and
 // query latency and throughput.
 //
-//	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-shared ../shared] [-seed 1]
+//	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-shared ../shared] [-seed 1]
 //
 // The corpus is synthesized from real text: the default corpus, the lk-pmd
 // press releases under -shared when present, and the Debian hunspell-te
@@ -11,39 +11,52 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
 	"pressearch/search"
-	"pressearch/web"
 )
 
+type options struct {
+	docs, size, queries, conns int
+	shared, mix                string
+	seed                       int64
+	serve                      bool
+}
+
 func main() {
-	n := flag.Int("docs", 10000, "documents to synthesize")
-	size := flag.Int("size", 2048, "mean document size in bytes")
-	nq := flag.Int("queries", 2000, "queries to run against each index")
-	shared := flag.String("shared", "../shared", "the shared folder, for lk-pmd")
-	seed := flag.Int64("seed", 1, "random seed")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	var o options
+	flag.IntVar(&o.docs, "docs", 10000, "documents to synthesize")
+	flag.IntVar(&o.size, "size", 2048, "mean document size in bytes")
+	flag.IntVar(&o.queries, "queries", 2000, "queries to run against each index")
+	flag.StringVar(&o.mix, "mix", "uniform", "query words: uniform (any word the documents use) or common (frequent words: long posting lists)")
+	flag.StringVar(&o.shared, "shared", "../shared", "the shared folder, for lk-pmd")
+	flag.Int64Var(&o.seed, "seed", 1, "random seed")
+	flag.BoolVar(&o.serve, "serve", true, "also start `pressearch serve` on the index and load its JSON API")
+	flag.IntVar(&o.conns, "conns", 8, "concurrent connections of the HTTP load")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process run to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -58,7 +71,7 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*n, *size, *nq, *shared, *seed); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "pressbench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
@@ -73,9 +86,9 @@ func vocabularies(shared string) (map[string][]string, error) {
 			words[lang] = map[string]bool{}
 		}
 		for _, w := range strings.Fields(text) {
-			w = strings.Trim(w, `.,;:!?"“”‘’()[]`)
-			if w != "" {
-				words[lang][w] = true
+			w = strings.Trim(w, `.,;:!?"“”‘’()[]、。「」`)
+			for _, piece := range cjkPieces(w) {
+				words[lang][piece] = true
 			}
 		}
 	}
@@ -105,7 +118,34 @@ func vocabularies(shared string) (map[string][]string, error) {
 	return out, nil
 }
 
-func synthesize(vocab map[string][]string, n, size int, rng *rand.Rand) ([]corpus.Document, int64) {
+// cjkPieces cuts a run of Chinese or Japanese text, which has no spaces
+// between words, into pieces of two or three characters, about the length
+// of a word; other words come back whole.
+func cjkPieces(w string) []string {
+	rs := []rune(w)
+	if len(rs) == 0 {
+		return nil
+	}
+	if len(rs) <= 3 || !unicode.In(rs[0], unicode.Han, unicode.Hiragana, unicode.Katakana) {
+		return []string{w}
+	}
+	var out []string
+	for i := 0; i < len(rs); {
+		n := 2 + i%2
+		if i+n > len(rs) {
+			n = len(rs) - i
+		}
+		out = append(out, string(rs[i:i+n]))
+		i += n
+	}
+	return out
+}
+
+// synthesize makes n documents, each drawing the words of its title and body
+// from one language's vocabulary, common words more often than rare ones. It
+// returns them, the bytes of text they hold, and per language the words
+// they use.
+func synthesize(vocab map[string][]string, n, size int, rng *rand.Rand) ([]corpus.Document, int64, map[string][]string) {
 	langs := make([]string, 0, len(vocab))
 	for l := range vocab {
 		langs = append(langs, l)
@@ -113,14 +153,20 @@ func synthesize(vocab map[string][]string, n, size int, rng *rand.Rand) ([]corpu
 	sort.Strings(langs)
 	docs := make([]corpus.Document, n)
 	var bytes int64
+	used := map[string][]bool{}
 	for i := range docs {
 		lang := langs[rng.Intn(len(langs))]
 		words := vocab[lang]
+		if used[lang] == nil {
+			used[lang] = make([]bool, len(words))
+		}
 		target := size/2 + rng.Intn(size)
 		var b strings.Builder
 		for b.Len() < target {
 			// Zipf-like: common words often, rare words sometimes.
-			b.WriteString(words[int(float64(len(words))*rng.Float64()*rng.Float64()*rng.Float64())])
+			k := int(float64(len(words)) * rng.Float64() * rng.Float64() * rng.Float64())
+			used[lang][k] = true
+			b.WriteString(words[k])
 			b.WriteByte(' ')
 		}
 		fields := strings.Fields(b.String())
@@ -130,7 +176,48 @@ func synthesize(vocab map[string][]string, n, size int, rng *rand.Rand) ([]corpu
 			Source: []string{"Ministry A", "Ministry B", "Agency C"}[rng.Intn(3)]}
 		bytes += int64(len(title) + len(docs[i].Body))
 	}
-	return docs, bytes
+	inUse := map[string][]string{}
+	for lang, u := range used {
+		for k, ok := range u {
+			if ok {
+				inUse[lang] = append(inUse[lang], vocab[lang][k])
+			}
+		}
+	}
+	return docs, bytes, inUse
+}
+
+// makeQueries draws n two-word queries, each from the words of one language.
+// Mix "uniform" takes any word the documents use with the same chance, as a
+// reader looking for a particular thing would (most words are rare); mix
+// "common" draws towards the most frequent words, whose posting lists are
+// long: a stress test.
+func makeQueries(vocab, inUse map[string][]string, n int, mix string, rng *rand.Rand) ([]string, error) {
+	langs := make([]string, 0, len(inUse))
+	for l := range inUse {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	var queries []string
+	for i := 0; i < n; i++ {
+		lang := langs[rng.Intn(len(langs))]
+		var a, b string
+		switch mix {
+		case "uniform":
+			w := inUse[lang]
+			a, b = w[rng.Intn(len(w))], w[rng.Intn(len(w))]
+		case "common":
+			w := vocab[lang]
+			a = w[int(float64(len(w))*rng.Float64()*rng.Float64())]
+			b = w[int(float64(len(w))*rng.Float64()*rng.Float64())]
+		default:
+			return nil, fmt.Errorf("-mix must be uniform or common, not %q", mix)
+		}
+		// Plain words: no query syntax, so that the API reads them as the
+		// engine does.
+		queries = append(queries, syntax.Replace(a+" "+b))
+	}
+	return queries, nil
 }
 
 // syntax blanks out the characters of the query language.
@@ -153,23 +240,46 @@ type result struct {
 	bytes         int64
 	p50, p95, p99 time.Duration
 	qps           float64
-	heap          uint64
+	peak          uint64 // peak resident memory of the build and queries
 }
 
 func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 	return d[int(float64(len(d)-1)*p)]
 }
 
-func heapInUse() uint64 {
+// resetPeak returns freed memory to the system and starts a new measure of
+// this process's peak resident memory (Linux: clear_refs 5 resets VmHWM).
+func resetPeak() {
 	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
+	debug.FreeOSMemory()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// procMemory reads a process's resident memory now (VmRSS) and at its peak
+// (VmHWM) from /proc, in bytes; zeros where /proc is missing.
+func procMemory(pid string) (rss, peak uint64) {
+	raw, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		var kb uint64
+		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+			rss = kb << 10
+		} else if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+			peak = kb << 10
+		}
+	}
+	return rss, peak
 }
 
 func measure(name string, build func() error, dir string, query func(q string) error, queries []string) (result, error) {
 	r := result{name: name}
+	resetPeak()
 	start := time.Now()
 	if err := build(); err != nil {
 		return r, err
@@ -187,31 +297,21 @@ func measure(name string, build func() error, dir string, query func(q string) e
 	}
 	r.qps = float64(len(queries)) / time.Since(qstart).Seconds()
 	r.p50, r.p95, r.p99 = percentile(lat, .5), percentile(lat, .95), percentile(lat, .99)
-	r.heap = heapInUse()
+	_, r.peak = procMemory("self")
 	return r, nil
 }
 
-func run(n, size, nq int, shared string, seed int64) error {
-	rng := rand.New(rand.NewSource(seed))
-	vocab, err := vocabularies(shared)
+func run(o options) error {
+	rng := rand.New(rand.NewSource(o.seed))
+	vocab, err := vocabularies(o.shared)
 	if err != nil {
 		return err
 	}
-	docs, raw := synthesize(vocab, n, size, rng)
-	// Two-word OR queries from the vocabulary of a random language.
-	var queries []string
-	langs := make([]string, 0, len(vocab))
-	for l := range vocab {
-		langs = append(langs, l)
-	}
-	sort.Strings(langs)
-	for i := 0; i < nq; i++ {
-		w := vocab[langs[rng.Intn(len(langs))]]
-		a := w[int(float64(len(w))*rng.Float64()*rng.Float64())]
-		b := w[int(float64(len(w))*rng.Float64()*rng.Float64())]
-		// Plain words: no query syntax, so that the API reads them as the
-		// engine does.
-		queries = append(queries, syntax.Replace(a+" "+b))
+	docs, raw, inUse := synthesize(vocab, o.docs, o.size, rng)
+	n := len(docs)
+	queries, err := makeQueries(vocab, inUse, o.queries, o.mix, rng)
+	if err != nil {
+		return err
 	}
 	tmp, err := os.MkdirTemp("", "pressbench")
 	if err != nil {
@@ -219,8 +319,12 @@ func run(n, size, nq int, shared string, seed int64) error {
 	}
 	defer os.RemoveAll(tmp)
 	ctx := context.Background()
-	fmt.Printf("%d documents, %.1f MB of text, %d two-word queries, %d cores, %s\n\n",
-		n, float64(raw)/1e6, nq, runtime.NumCPU(), time.Now().Format("2006-01-02"))
+	distinct := 0
+	for _, w := range inUse {
+		distinct += len(w)
+	}
+	fmt.Printf("%d documents, %.1f MB of text, %d distinct words; %d two-word queries (%s); %d cores, %s, %s\n\n",
+		n, float64(raw)/1e6, distinct, len(queries), o.mix, runtime.NumCPU(), runtime.Version(), time.Now().Format("2006-01-02"))
 
 	// Plain Bleve: the default mapping (dynamic, standard analyzer, stored
 	// fields), title and body, a match query.
@@ -251,68 +355,130 @@ func run(n, size, nq int, shared string, seed int64) error {
 		return err
 	}
 	plain.Close()
+	plain = nil
 
 	var engine *search.Engine
-	pdir := filepath.Join(tmp, "pressearch")
+	data := filepath.Join(tmp, "pressearch")
+	var store *indexer.Store
 	bare, err := measure("pressearch", func() error {
-		if _, err := indexer.BuildIndex(ctx, pdir, docs, indexer.Config{}, nil); err != nil {
+		if store, err = indexer.OpenStore(data); err != nil {
 			return err
 		}
-		idx, err := indexer.OpenIndex(pdir)
+		sum, err := store.Build(ctx, docs, nil)
+		if err != nil {
+			return err
+		}
+		idx, err := store.Open(sum.Generation)
 		if err != nil {
 			return err
 		}
 		engine = search.NewEngine()
-		engine.Swap(idx, "bench")
+		engine.Swap(idx, sum.Generation)
 		return nil
-	}, pdir, func(q string) error {
+	}, data, func(q string) error {
 		_, err := engine.Search(ctx, search.Request{Query: q, Plain: true, NoSnippets: true})
 		return err
 	}, queries)
 	if err != nil {
 		return err
 	}
-	full, err := measure("pressearch, facets and snippets", func() error { return nil }, pdir, func(q string) error {
+	full, err := measure("pressearch, facets and snippets", func() error { return nil }, data, func(q string) error {
 		_, err := engine.Search(ctx, search.Request{Query: q, Plain: true})
 		return err
 	}, queries)
 	if err != nil {
 		return err
 	}
-	full.build, full.bytes = bare.build, bare.bytes
+	full.build, full.bytes, full.peak = bare.build, bare.bytes, max(bare.peak, full.peak)
+	engine.Close()
 
-	fmt.Printf("%-32s %10s %8s %10s %9s %9s %9s %9s %9s\n", "", "docs/s", "MB/s", "bytes/doc", "p50", "p95", "p99", "q/s", "heap MB")
+	fmt.Printf("%-32s %10s %8s %10s %9s %9s %9s %9s %9s\n", "", "docs/s", "MB/s", "bytes/doc", "p50", "p95", "p99", "q/s", "peak MB")
 	for _, r := range []result{plainRes, bare, full} {
 		fmt.Printf("%-32s %10.0f %8.2f %10.0f %9s %9s %9s %9.0f %9.0f\n", r.name,
 			float64(n)/r.build.Seconds(), float64(raw)/1e6/r.build.Seconds(), float64(r.bytes)/float64(n),
-			r.p50.Round(time.Microsecond), r.p95.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.qps, float64(r.heap)/1e6)
+			r.p50.Round(time.Microsecond), r.p95.Round(time.Microsecond), r.p99.Round(time.Microsecond), r.qps, float64(r.peak)/1e6)
 	}
 	fmt.Printf("\nratios, pressearch / plain Bleve: build rate %.2f, index size %.2f, bare query p50 %.2f p99 %.2f\n",
 		plainRes.build.Seconds()/bare.build.Seconds(), float64(bare.bytes)/float64(plainRes.bytes),
 		float64(bare.p50)/float64(plainRes.p50), float64(bare.p99)/float64(plainRes.p99))
 	fmt.Printf("index size / raw text: pressearch %.2f, plain Bleve %.2f\n", float64(bare.bytes)/float64(raw), float64(plainRes.bytes)/float64(raw))
 
-	// The JSON API over HTTP on 127.0.0.1, 8 connections.
-	srv, err := web.New(engine, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if !o.serve {
+		return nil
+	}
+	return serveLoad(ctx, tmp, data, queries, o.conns)
+}
+
+// serveLoad starts `pressearch serve` on the index just built, as a process
+// of its own, and measures how soon it is ready, the JSON API's throughput
+// and latency under conns connections, and its resident memory.
+func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int) error {
+	bin := filepath.Join(tmp, "pressearch-bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build pressearch: %w", err)
+	}
+	cmd := exec.CommandContext(ctx, bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json")
+	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return err
 	}
-	ts := httptest.NewServer(srv)
-	httpQPS, httpP99, slow, err := loadHTTP(ts.URL, queries, 8)
-	ts.Close()
-	engine.Close()
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	// serve logs the address it listens on; then /readyz says when the
+	// index is open.
+	base := ""
+	lines := bufio.NewScanner(logs)
+	for base == "" && lines.Scan() {
+		var entry struct{ Msg, URL string }
+		if json.Unmarshal(lines.Bytes(), &entry) == nil && entry.Msg == "serving" {
+			base = entry.URL
+		}
+	}
+	if base == "" {
+		return fmt.Errorf("serve did not say where it listens")
+	}
+	go io.Copy(io.Discard, logs)
+	var ready time.Duration
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				ready = time.Since(start)
+				break
+			}
+		}
+		if time.Since(start) > time.Minute {
+			return fmt.Errorf("serve not ready after a minute")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	pid := fmt.Sprint(cmd.Process.Pid)
+	idleRSS, _ := procMemory(pid)
+	qps, p50, p99, slow, err := loadHTTP(base, queries, conns)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("/api/v1/search over HTTP, 8 connections: %.0f queries/s, p99 %s, %d answered 503 (the search deadline)\n",
-		httpQPS, httpP99.Round(time.Microsecond), slow)
+	rss, peak := procMemory(pid)
+	fmt.Printf("\npressearch serve: ready in %s on the existing index; resident memory %.0f MB idle, %.0f MB after the load, peak %.0f MB\n",
+		ready.Round(time.Millisecond), float64(idleRSS)/1e6, float64(rss)/1e6, float64(peak)/1e6)
+	fmt.Printf("/api/v1/search over HTTP, %d connections: %.0f queries/s, p50 %s, p99 %s, %d answered 503 (the search deadline)\n",
+		conns, qps, p50.Round(time.Microsecond), p99.Round(time.Microsecond), slow)
 	return nil
 }
 
 // loadHTTP sends every query to /api/v1/search from conns clients at once
 // and returns the throughput, the 99th percentile latency and how many
 // searches ran out of time (503); any other failure is an error.
-func loadHTTP(base string, queries []string, conns int) (float64, time.Duration, int, error) {
+func loadHTTP(base string, queries []string, conns int) (float64, time.Duration, time.Duration, int, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}, Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -354,7 +520,7 @@ func loadHTTP(base string, queries []string, conns int) (float64, time.Duration,
 	close(next)
 	wg.Wait()
 	if firstErr != nil {
-		return 0, 0, 0, firstErr
+		return 0, 0, 0, 0, firstErr
 	}
-	return float64(len(queries)) / time.Since(start).Seconds(), percentile(lat, .99), slow, nil
+	return float64(len(queries)) / time.Since(start).Seconds(), percentile(lat, .5), percentile(lat, .99), slow, nil
 }
