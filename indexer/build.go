@@ -4,16 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
 
 	"pressearch/corpus"
 )
 
-// batchSize is how many documents go into one Bleve batch.
-const batchSize = 500
+// batchSize is how many documents go into one segment of the index
+// builder.
+const batchSize = 1000
+
+// progressEvery is how often, in documents, a build tells its progress.
+const progressEvery = 100
 
 // Summary describes a finished build.
 type Summary struct {
@@ -66,59 +73,173 @@ func ReadBuildInfo(idx bleve.Index) (BuildInfo, error) {
 // Progress is told how many of the documents are indexed so far.
 type Progress func(done, total int)
 
-// BuildIndex writes docs into a new index at path, analyzed as cfg says. The
-// index is closed when it returns; Store.Build is the way to make
-// generations that serve.
-func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
-	start := time.Now()
-	idx, err := bleve.New(path, cfg.Mapping())
-	if err != nil {
-		return Summary{}, fmt.Errorf("create index: %w", err)
+// prepared is one document mapped and analyzed ahead of the index builder,
+// with the words it gives to completion.
+type prepared struct {
+	doc   *document.Document
+	lang  string
+	words []string
+	err   error
+}
+
+// analyzedField is a field analyzed already: the index builder's own call
+// to Analyze does nothing, so the analysis runs once, in parallel.
+type analyzedField struct{ document.Field }
+
+func (analyzedField) Analyze() {}
+
+// preMapped is the index mapping as Bleve's offline builder sees it: a
+// prepared document passes through as it is; anything else is mapped.
+type preMapped struct{ mapping.IndexMapping }
+
+func (m preMapped) MapDocument(doc *document.Document, data interface{}) error {
+	p, ok := data.(*document.Document)
+	if !ok {
+		return m.IndexMapping.MapDocument(doc, data)
 	}
-	sum := Summary{Languages: map[string]int{}}
-	stats := newFieldStats(cfg)
-	suggest := newSuggestCollector()
-	batch := idx.NewBatch()
-	flush := func() error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if err := idx.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-		batch.Reset()
-		if progress != nil {
-			progress(sum.Documents, len(docs))
-		}
-		return nil
+	doc.Fields = p.Fields
+	doc.CompositeFields = p.CompositeFields
+	doc.StoredFieldsSize = p.StoredFieldsSize
+	if p.Indexed() {
+		doc.SetIndexed()
 	}
-	for i := range docs {
-		if err := ctx.Err(); err != nil {
-			idx.Close()
-			return Summary{}, err
+	return nil
+}
+
+// MarshalJSON writes the mapping itself, which the builder stores.
+func (m preMapped) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMapping) }
+
+// prepare maps one document and analyzes its fields, as the index would.
+func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
+	f := fields(d)
+	doc := document.NewDocument(d.ID)
+	if err := m.MapDocument(doc, f); err != nil {
+		return prepared{err: fmt.Errorf("document %s: %w", d.ID, err)}
+	}
+	for i, field := range doc.Fields {
+		if field.Options().IsIndexed() {
+			field.Analyze()
+			for _, cf := range doc.CompositeFields {
+				cf.Compose(field.Name(), field.AnalyzedLength(), field.AnalyzedTokenFrequencies())
+			}
 		}
-		f := fields(&docs[i])
-		if err := stats.add(f); err != nil {
-			idx.Close()
-			return Summary{}, err
+		doc.Fields[i] = analyzedField{field}
+	}
+	return prepared{doc: doc, lang: f[FieldLang].(string), words: suggestWords(d.Title, d.Body)}
+}
+
+// prepareAll prepares docs on every core and hands them to use in their
+// order; it stops early when use fails or ctx ends.
+func prepareAll(ctx context.Context, m mapping.IndexMapping, docs []corpus.Document, use func(prepared) error) error {
+	const chunk = 32
+	workers := runtime.GOMAXPROCS(0)
+	type job struct {
+		docs []corpus.Document
+		out  chan []prepared
+	}
+	jobs := make(chan job)
+	order := make(chan chan []prepared, 2*workers)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(jobs)
+		defer close(order)
+		for i := 0; i < len(docs); i += chunk {
+			j := job{docs: docs[i:min(i+chunk, len(docs))], out: make(chan []prepared, 1)}
+			select {
+			case order <- j.out:
+			case <-stop:
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-stop:
+				return
+			}
 		}
-		suggest.add(docs[i].Title, docs[i].Body)
-		if err := batch.Index(docs[i].ID, f); err != nil {
-			idx.Close()
-			return Summary{}, fmt.Errorf("document %s: %w", docs[i].ID, err)
-		}
-		sum.Documents++
-		sum.Languages[f[FieldLang].(string)]++
-		if batch.Size() >= batchSize {
-			if err := flush(); err != nil {
-				idx.Close()
-				return Summary{}, err
+	}()
+	for range workers {
+		go func() {
+			for j := range jobs {
+				out := make([]prepared, len(j.docs))
+				for i := range j.docs {
+					out[i] = prepare(m, &j.docs[i])
+				}
+				j.out <- out
+			}
+		}()
+	}
+	for out := range order {
+		for _, p := range <-out {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := use(p); err != nil {
+				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
-		idx.Close()
-		return Summary{}, err
+	return nil
+}
+
+// BuildIndex writes docs into a new index at path, analyzed as cfg says. The
+// index is closed when it returns; Store.Build is the way to make
+// generations that serve.
+//
+// Documents are analyzed on every core and written by Bleve's offline
+// builder, which makes one segment per batch and merges them once at the
+// end: the index comes out as a single segment, the fastest to search.
+func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
+	start := time.Now()
+	m := cfg.Mapping()
+	sum := Summary{Languages: map[string]int{}}
+	stats := newFieldStats()
+	suggest := newSuggestCollector()
+	if len(docs) > 0 {
+		b, err := bleve.NewBuilder(path, preMapped{m}, map[string]interface{}{
+			"batchSize": batchSize,
+			// Merge the segments in one pass where there are up to this
+			// many: each pass rewrites the whole index.
+			"mergeMax":        100,
+			"buildPathPrefix": path,
+		})
+		if err != nil {
+			return Summary{}, fmt.Errorf("create index: %w", err)
+		}
+		err = prepareAll(ctx, m, docs, func(p prepared) error {
+			if p.err != nil {
+				return p.err
+			}
+			stats.add(p.doc)
+			suggest.add(docs[sum.Documents].Title, p.words)
+			if err := b.Index(p.doc.ID(), p.doc); err != nil {
+				return fmt.Errorf("document %s: %w", p.doc.ID(), err)
+			}
+			sum.Documents++
+			sum.Languages[p.lang]++
+			if progress != nil && (sum.Documents%progressEvery == 0 || sum.Documents == len(docs)) {
+				progress(sum.Documents, len(docs))
+			}
+			return nil
+		})
+		if err != nil {
+			// The builder's files are under path, which the caller
+			// removes; closing it would merge what it has for nothing.
+			return Summary{}, err
+		}
+		if err := b.Close(); err != nil {
+			return Summary{}, fmt.Errorf("write index: %w", err)
+		}
+	}
+	var idx bleve.Index
+	var err error
+	if len(docs) > 0 {
+		idx, err = bleve.Open(path)
+	} else {
+		idx, err = bleve.New(path, m)
+	}
+	if err != nil {
+		return Summary{}, fmt.Errorf("open new index: %w", err)
 	}
 	raw, err := json.Marshal(stats)
 	if err == nil {

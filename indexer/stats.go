@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
@@ -15,51 +16,37 @@ var statsKey = []byte("pressearch:field-stats")
 // fieldStats counts, per text field, the tokens indexed and the documents
 // that have the field.
 type fieldStats struct {
-	cfg    Config
 	Docs   uint64            `json:"docs"`
 	Tokens map[string]uint64 `json:"tokens"`
 	With   map[string]uint64 `json:"with"`
 }
 
-func newFieldStats(cfg Config) *fieldStats {
-	return &fieldStats{cfg: cfg, Tokens: map[string]uint64{}, With: map[string]uint64{}}
+func newFieldStats() *fieldStats {
+	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}}
 }
 
-// add counts the analyzed tokens of one document's text fields.
-func (s *fieldStats) add(f map[string]interface{}) error {
+// add counts the analyzed tokens of one document's text fields, as the
+// analysis that indexes them counted them.
+func (s *fieldStats) add(doc *document.Document) {
 	s.Docs++
-	for _, a := range analyses {
-		for _, name := range []string{TitleField(a.Key), BodyField(a.Key), LeadField(a.Key)} {
-			text, ok := f[name].(string)
-			if !ok {
-				continue
-			}
-			an, err := analyzers.AnalyzerNamed(s.cfg.analyzer(a))
-			if err != nil {
-				return err
-			}
-			n := uint64(len(an.Analyze([]byte(text))))
-			s.Tokens[name] += n
-			s.With[name]++
-			// The companions keep every token: only the stemmer differs.
-			if name == BodyField(a.Key) && s.cfg.prefix(a) != "" {
-				s.Tokens[PrefixField(a.Key)] += n
-				s.With[PrefixField(a.Key)]++
-			}
-			if name == BodyField(a.Key) && s.cfg.names(a) {
-				// About one key a word: counting them exactly would mean
-				// romanizing every body twice.
-				s.Tokens[NamesField] += n
-				s.With[NamesField]++
-			}
-			if name == BodyField(a.Key) && s.cfg.exact(a) != "" {
-				s.Tokens[ExactField(a.Key)] += n
-				s.With[ExactField(a.Key)]++
-			}
+	for _, f := range doc.Fields {
+		if textFields[f.Name()] {
+			s.Tokens[f.Name()] += uint64(f.AnalyzedLength())
+			s.With[f.Name()]++
 		}
 	}
-	return nil
 }
+
+// textFields are the fields whose token counts BM25 needs.
+var textFields = func() map[string]bool {
+	m := map[string]bool{NamesField: true}
+	for _, a := range analyses {
+		for _, name := range []string{TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key)} {
+			m[name] = true
+		}
+	}
+	return m
+}()
 
 // Stats are the statistics Bleve's BM25 scorer needs: Global for any
 // field, and per text field those of the documents that have the field.

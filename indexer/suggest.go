@@ -53,22 +53,38 @@ var stops = func() map[string]bool {
 	return m
 }()
 
-// add counts the words of one document.
-func (c *suggestCollector) add(title, body string) {
-	if len(c.titles) < maxSuggestTitles {
-		c.titles = append(c.titles, title)
-	}
+// suggestWords returns the distinct words of one document that completion
+// may offer, in their matching form.
+func suggestWords(title, body string) []string {
+	var words []string
 	seen := map[string]bool{}
+	raw := map[string]bool{}
+	tokenizer := telugu.NewTokenizer()
 	for _, text := range []string{title, body} {
-		for _, tok := range telugu.NewTokenizer().Tokenize([]byte(text)) {
+		for _, tok := range tokenizer.Tokenize([]byte(text)) {
+			if raw[string(tok.Term)] {
+				continue
+			}
+			raw[string(tok.Term)] = true
 			w := telugu.Normalize(string(tok.Term))
 			n := utf8.RuneCountInString(w)
 			if n < 2 || n > maxWordRunes || stops[w] || seen[w] || isNumber(w) {
 				continue
 			}
 			seen[w] = true
-			c.df[w]++
+			words = append(words, w)
 		}
+	}
+	return words
+}
+
+// add counts one document: its title and its words (from suggestWords).
+func (c *suggestCollector) add(title string, words []string) {
+	if len(c.titles) < maxSuggestTitles {
+		c.titles = append(c.titles, title)
+	}
+	for _, w := range words {
+		c.df[w]++
 	}
 }
 

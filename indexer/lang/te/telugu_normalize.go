@@ -111,32 +111,36 @@ var lookAlikes = strings.NewReplacer(
 // Normalize is idempotent.
 func Normalize(s string) string {
 	for range 8 {
-		next := normalizeOnce(s)
-		if next == s || isNormal(next) {
-			return next
+		if isNormal(s) {
+			return s
 		}
-		s = next
+		s = normalizeOnce(s)
 	}
 	return s
 }
 
 // isNormal reports, without building a string, whether normalizeOnce would
-// return s unchanged: the usual case after one pass, which this saves a
-// second pass to confirm.
+// return s unchanged: most words of most texts are normal already (words of
+// other scripts go through this filter too, in the generic Indic analysis),
+// and a word after one pass nearly always is.
 func isNormal(s string) bool {
 	if isPlain([]byte(s)) {
 		return true
 	}
+	telugu := false
 	for _, r := range s {
 		switch {
 		case r == '\u200c' || r == '\u200d' || r == '\u0c3c' || r == '\u0c03' || r == '\u0c31' ||
 			r == '\u0c00' || r == '\u0c01' || r >= '\u0c66' && r <= '\u0c6f':
 			return false
-		case (r < 0x0c00 || r > 0x0c7f) && unicode.ToLower(r) != r:
+		case r >= 0x0c00 && r <= 0x0c7f:
+			telugu = true
+		case r >= utf8.RuneSelf && unicode.ToLower(r) != r, 'A' <= r && r <= 'Z':
 			return false
 		}
 	}
-	return norm.NFC.IsNormalString(s) && lookAlikes.Replace(s) == s
+	// The look-alike sequences are all Telugu.
+	return norm.NFC.IsNormalString(s) && (!telugu || lookAlikes.Replace(s) == s)
 }
 
 func normalizeOnce(s string) string {

@@ -1,0 +1,125 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"pressearch/corpus"
+	"pressearch/indexer/translit"
+)
+
+// A build larger than one segment of the builder comes out as one segment
+// holding every document, each findable, in the order given.
+func TestBuildMergesIntoOneSegment(t *testing.T) {
+	n := 2*batchSize + 300
+	docs := make([]corpus.Document, n)
+	for i := range docs {
+		docs[i] = corpus.Document{ID: fmt.Sprintf("d%05d", i), Lang: "en", Kind: corpus.KindPressRelease,
+			Title: "release", Body: fmt.Sprintf("common words and the marker w%d", i)}
+	}
+	path := filepath.Join(t.TempDir(), "idx")
+	var calls, last int
+	sum, err := BuildIndex(context.Background(), path, docs, Config{}, func(done, total int) {
+		if done < last || total != n {
+			t.Errorf("progress went %d -> %d of %d", last, done, total)
+		}
+		calls++
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Documents != n || last != n || calls < n/progressEvery {
+		t.Errorf("summary says %d documents, progress ended at %d after %d calls; want %d", sum.Documents, last, calls, n)
+	}
+	segs, _ := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+	if len(segs) != 1 {
+		t.Errorf("index has %d segments, want 1: %v", len(segs), segs)
+	}
+	idx, err := OpenIndex(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if c, _ := idx.DocCount(); c != uint64(n) {
+		t.Errorf("DocCount = %d, want %d", c, n)
+	}
+	for _, i := range []int{0, batchSize, n - 1} {
+		q := bleve.NewTermQuery(fmt.Sprintf("w%d", i))
+		q.SetField(BodyField("en"))
+		res, err := idx.Search(bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 || res.Hits[0].ID != docs[i].ID {
+			t.Errorf("w%d finds %d documents, want %s alone", i, res.Total, docs[i].ID)
+		}
+	}
+}
+
+// The token counts BM25 works with are those of the analysis that indexed
+// each field: stems, sound keys and the lead alike.
+func TestFieldStatsCountIndexedTokens(t *testing.T) {
+	te := "రష్యాతో జపాన్ భాగస్వామ్యం. బోరెల్ టోక్యోలో మాట్లాడారు, ‌జపాన్‌తో ఒప్పందం గురించి."
+	docs := []corpus.Document{
+		{ID: "te1", Lang: "te", Title: "ఈయూ జపాన్", Body: te},
+		{ID: "te2", Lang: "te", Title: "రక్షణ", Body: "రక్షణ భాగస్వామ్యం ఒప్పందం"},
+		{ID: "en1", Lang: "en", Title: "Security pact", Body: strings.Repeat("Borrell met the ministers in Tokyo. ", 20)},
+	}
+	path := filepath.Join(t.TempDir(), "idx")
+	if _, err := BuildIndex(context.Background(), path, docs, Config{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := OpenIndex(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	raw, err := idx.GetInternal(statsKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got fieldStats
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	count := func(analyzer string, texts ...string) uint64 {
+		an, err := analyzers.AnalyzerNamed(analyzer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n uint64
+		for _, text := range texts {
+			n += uint64(len(an.Analyze([]byte(text))))
+		}
+		return n
+	}
+	teA, enA := AnalysisFor("te"), AnalysisFor("en")
+	want := map[string]uint64{
+		BodyField("te"):   count(teA.Analyzer, docs[0].Body, docs[1].Body),
+		TitleField("te"):  count(teA.Analyzer, docs[0].Title, docs[1].Title),
+		LeadField("te"):   count(teA.Analyzer, Lead(docs[0].Body), Lead(docs[1].Body)),
+		ExactField("te"):  count(teA.Exact, docs[0].Body, docs[1].Body),
+		PrefixField("te"): count(teA.Prefix, docs[0].Body, docs[1].Body),
+		BodyField("en"):   count(enA.Analyzer, docs[2].Body),
+		LeadField("en"):   count(enA.Analyzer, Lead(docs[2].Body)),
+		NamesField:        count(translit.AnalyzerName, docs[0].Body, docs[1].Body, docs[2].Body),
+	}
+	for field, n := range want {
+		if n == 0 {
+			t.Fatalf("%s: the test text has no tokens", field)
+		}
+		if got.Tokens[field] != n {
+			t.Errorf("%s: %d tokens recorded, the analyzer makes %d", field, got.Tokens[field], n)
+		}
+	}
+	if got.With[BodyField("te")] != 2 || got.With[BodyField("en")] != 1 || got.With[NamesField] != 3 || got.Docs != 3 {
+		t.Errorf("documents with each field: %v of %d", got.With, got.Docs)
+	}
+}
