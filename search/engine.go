@@ -113,6 +113,7 @@ type Engine struct {
 	suggest *suggester
 	info    Info
 	present map[string]bool // the analyses with documents; nil: all
+	facets  *facetColumns   // each document's facet values; nil: Bleve counts them
 }
 
 // Info describes the index an engine is searching.
@@ -161,11 +162,15 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	if err != nil {
 		sugg = &indexer.Suggestions{} // search works without completions
 	}
+	cols, err := loadFacetColumns(context.Background(), idx, facetFields)
+	if err != nil {
+		cols = nil // Bleve counts the facets itself
+	}
 	info := Info{Generation: gen}
 	info.Documents, _ = idx.DocCount()
 	info.Build, _ = indexer.ReadBuildInfo(idx)
 	e.alias.Swap([]bleve.Index{idx}, out)
-	e.cur, e.gen, e.stats, e.suggest, e.info = idx, gen, stats, newSuggester(sugg), info
+	e.cur, e.gen, e.stats, e.suggest, e.info, e.facets = idx, gen, stats, newSuggester(sugg), info, cols
 	e.present = indexer.PresentAnalyses(idx)
 	return old
 }
@@ -212,7 +217,7 @@ func (e *Engine) Close() error {
 	}
 	err := e.cur.Close()
 	e.alias.Swap(nil, []bleve.Index{e.cur})
-	e.cur, e.gen, e.suggest, e.info = nil, "", nil, Info{}
+	e.cur, e.gen, e.suggest, e.info, e.facets = nil, "", nil, Info{}, nil
 	return err
 }
 
@@ -231,6 +236,9 @@ func storedFields() []string {
 // facetFields are the facets every search counts.
 var facetFields = []string{indexer.FieldLang, indexer.FieldSource, indexer.FieldKind, indexer.FieldYear}
 
+// facetSize is how many values of each facet a search returns.
+const facetSize = 20
+
 // Search runs one search.
 func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	start := time.Now()
@@ -244,7 +252,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	e.mu.Lock()
-	present := e.present
+	present, cols := e.present, e.facets
 	e.mu.Unlock()
 	p, err := parseQuery(r.Query, r.Plain, vocab{has: e.hasTerm, present: present})
 	if err != nil {
@@ -263,9 +271,12 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		from, size = 0, max(r.From+r.Size, rescoreWindow)
 	}
 	req := bleve.NewSearchRequestOptions(q, size, from, false)
-	if !r.NoSnippets {
+	var facets *counter
+	if !r.NoSnippets && cols != nil {
+		facets = cols.counter()
+	} else if !r.NoSnippets {
 		for _, f := range facetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 20))
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		}
 	}
 	if r.Sort == "date" {
@@ -276,7 +287,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		req.SortBy([]string{"-_score"})
 	}
 	ctx = e.scoring(ctx)
-	res, err := e.alias.SearchInContext(ctx, req)
+	mainCtx := ctx
+	if facets != nil {
+		mainCtx = facets.context(ctx)
+	}
+	res, err := e.alias.SearchInContext(mainCtx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}
@@ -327,7 +342,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	for _, f := range facetFields {
-		out.Facets[f] = facetValues(res.Facets[f])
+		if facets != nil {
+			out.Facets[f] = facets.values(f, facetSize)
+		} else {
+			out.Facets[f] = facetValues(res.Facets[f])
+		}
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil

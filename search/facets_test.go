@@ -1,0 +1,70 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"pressearch/corpus"
+)
+
+// Facets counted from the in-memory columns are the ones Bleve counts from
+// the index, for every kind of query and filter.
+func TestFacetColumnsCountAsBleveDoes(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More documents than one facet value's worth, some without a source
+	// or a date, in several years and languages.
+	for i := 0; i < 300; i++ {
+		d := corpus.Document{ID: fmt.Sprintf("extra-%03d", i), Lang: []string{"en", "te", "ja"}[i%3],
+			Kind: corpus.KindPressRelease, Title: fmt.Sprintf("Release %d on security", i),
+			Body: "The ministry spoke on security and defence cooperation with Japan."}
+		if i%4 != 0 {
+			d.Source = fmt.Sprintf("Ministry %d", i%25)
+		}
+		if i%5 != 0 {
+			d.Date = fmt.Sprintf("%d-03-01", 2000+i%30)
+		}
+		docs = append(docs, d)
+	}
+	e := newTestEngine(t, docs)
+	e.mu.Lock()
+	cols := e.facets
+	e.mu.Unlock()
+	if cols == nil {
+		t.Fatal("the engine has no facet columns")
+	}
+	for _, r := range []Request{
+		{Query: ""},
+		{Query: "security"},
+		{Query: "జపాన్"},
+		{Query: "tokyo OR borrell"},
+		{Query: "security", Lang: "en"},
+		{Query: "defence", From: 20, Size: 5},
+		{Query: "nothingmatchesthis"},
+	} {
+		withCols, err := e.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.mu.Lock()
+		e.facets = nil
+		e.mu.Unlock()
+		withBleve, err := e.Search(context.Background(), r)
+		e.mu.Lock()
+		e.facets = cols
+		e.mu.Unlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
+			t.Errorf("%+v: facets from columns\n%v\nfrom Bleve\n%v", r, withCols.Facets, withBleve.Facets)
+		}
+		if withCols.Total != withBleve.Total || !reflect.DeepEqual(ids(withCols.Hits), ids(withBleve.Hits)) {
+			t.Errorf("%+v: hits differ with facet columns", r)
+		}
+	}
+}
