@@ -551,30 +551,61 @@ func (e *Engine) resolveRelated(ctx context.Context, hits []Hit) error {
 }
 
 // resolveTranslations lists, for each hit, the other documents of its story
-// (its original and the original's translations), with one lookup.
+// (its original and the original's translations), with one lookup. Hits
+// that are originals themselves are loaded already: only translations and
+// originals off the page are looked up, so a page without translations
+// loads no document.
 func (e *Engine) resolveTranslations(ctx context.Context, hits []Hit) error {
-	var originals []string
-	for _, h := range hits {
-		originals = append(originals, original(h))
-	}
-	if len(originals) == 0 {
+	if len(hits) == 0 {
 		return nil
 	}
+	onPage := map[string]int{}
+	for i, h := range hits {
+		onPage[h.ID] = i
+	}
 	var qs []query.Query
-	for _, o := range originals {
+	var missing []string
+	originals := map[string]bool{}
+	for _, h := range hits {
+		o := original(h)
+		if originals[o] {
+			continue
+		}
+		originals[o] = true
 		t := bleve.NewTermQuery(o)
 		t.SetField(indexer.FieldTranslationOf)
 		qs = append(qs, t)
+		if _, ok := onPage[o]; !ok {
+			missing = append(missing, o)
+		}
 	}
-	qs = append(qs, bleve.NewDocIDQuery(originals))
+	if len(missing) > 0 {
+		qs = append(qs, bleve.NewDocIDQuery(missing))
+	}
 	refs, of, err := e.refsOf(ctx, bleve.NewDisjunctionQuery(qs...))
 	if err != nil {
 		return err
 	}
+	found := map[string]bool{}
+	for _, r := range refs {
+		found[r.ID] = true
+	}
+	for _, h := range hits {
+		if originals[h.ID] && !found[h.ID] {
+			refs = append(refs, Ref{ID: h.ID, Lang: h.Lang, Title: h.Title})
+			of = append(of, h.translationOf)
+			found[h.ID] = true
+		}
+	}
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return refs[order[i]].ID < refs[order[j]].ID })
 	for i := range hits {
 		o := original(hits[i])
-		for j, r := range refs {
-			if r.ID != hits[i].ID && (r.ID == o || of[j] == o) {
+		for _, j := range order {
+			if r := refs[j]; r.ID != hits[i].ID && (r.ID == o || of[j] == o) {
 				hits[i].Translations = append(hits[i].Translations, r)
 			}
 		}

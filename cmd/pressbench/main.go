@@ -44,6 +44,7 @@ type options struct {
 	shared, mix                string
 	seed                       int64
 	serve                      bool
+	serveProfile               string
 }
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 	flag.BoolVar(&o.serve, "serve", true, "also start `pressearch serve` on the index and load its JSON API")
 	flag.IntVar(&o.conns, "conns", 8, "concurrent connections of the HTTP load")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process run to this file")
+	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -406,20 +408,24 @@ func run(o options) error {
 	if !o.serve {
 		return nil
 	}
-	return serveLoad(ctx, tmp, data, queries, o.conns)
+	return serveLoad(ctx, tmp, data, queries, o.conns, o.serveProfile)
 }
 
 // serveLoad starts `pressearch serve` on the index just built, as a process
 // of its own, and measures how soon it is ready, the JSON API's throughput
 // and latency under conns connections, and its resident memory.
-func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int) error {
+func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int, profile string) error {
 	bin := filepath.Join(tmp, "pressearch-bin")
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build pressearch: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, bin, "serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json")
+	args := []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json"}
+	if profile != "" {
+		args = append(args, "--pprof")
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	logs, err := cmd.StderrPipe()
 	if err != nil {
 		return err
@@ -463,8 +469,17 @@ func serveLoad(ctx context.Context, tmp, data string, queries []string, conns in
 	}
 	pid := fmt.Sprint(cmd.Process.Pid)
 	idleRSS, _ := procMemory(pid)
+	profiled := make(chan error, 1)
+	if profile != "" {
+		go func() { profiled <- fetchProfile(base, profile) }()
+	} else {
+		profiled <- nil
+	}
 	qps, p50, p99, slow, err := loadHTTP(base, queries, conns)
 	if err != nil {
+		return err
+	}
+	if err := <-profiled; err != nil {
 		return err
 	}
 	rss, peak := procMemory(pid)
@@ -473,6 +488,24 @@ func serveLoad(ctx context.Context, tmp, data string, queries []string, conns in
 	fmt.Printf("/api/v1/search over HTTP, %d connections: %.0f queries/s, p50 %s, p99 %s, %d answered 503 (the search deadline)\n",
 		conns, qps, p50.Round(time.Microsecond), p99.Round(time.Microsecond), slow)
 	return nil
+}
+
+// fetchProfile saves two seconds of the serve process's CPU profile.
+func fetchProfile(base, path string) error {
+	resp, err := http.Get(base + "/debug/pprof/profile?seconds=2")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // loadHTTP sends every query to /api/v1/search from conns clients at once
