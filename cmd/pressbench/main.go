@@ -2,12 +2,22 @@
 // synthetic corpus, in the same run: index build rate, index size, and
 // query latency and throughput.
 //
-//	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-shared ../shared] [-seed 1]
+//	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-dump DIR] [-shared ../shared] [-seed 1]
 //
 // The corpus is synthesized from real text: the default corpus, the lk-pmd
 // press releases under -shared when present, and the Debian hunspell-te
 // word list when installed; each document draws its words from one
 // language's vocabulary, with lengths spread around -size bytes.
+//
+// It prints, for plain Bleve (default mapping, standard analyzer) and for
+// pressearch: documents/s and MB/s of the build, index bytes a document,
+// in-process latency percentiles and queries/s of two-word queries, and
+// peak resident memory; the ratios; then it starts `pressearch serve` on
+// the index as a process of its own and prints its start-up time, resident
+// memory and the JSON API's throughput under -conns connections. -shards N
+// adds the shard experiment; -dump DIR writes the documents and queries for
+// sidebyside.py (beside this file), which runs SQLite FTS5 and Xapian on
+// them.
 package main
 
 import (
@@ -33,6 +43,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -45,6 +56,8 @@ type options struct {
 	seed                       int64
 	serve                      bool
 	serveProfile               string
+	dump                       string
+	shards                     int
 }
 
 func main() {
@@ -58,6 +71,8 @@ func main() {
 	flag.BoolVar(&o.serve, "serve", true, "also start `pressearch serve` on the index and load its JSON API")
 	flag.IntVar(&o.conns, "conns", 8, "concurrent connections of the HTTP load")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process run to this file")
+	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
+	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
 	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -264,19 +279,25 @@ func resetPeak() {
 // procMemory reads a process's resident memory now (VmRSS) and at its peak
 // (VmHWM) from /proc, in bytes; zeros where /proc is missing.
 func procMemory(pid string) (rss, peak uint64) {
+	m := procStatus(pid)
+	return m["VmRSS"], m["VmHWM"]
+}
+
+// procStatus reads the memory figures (kB) of /proc/PID/status, in bytes.
+func procStatus(pid string) map[string]uint64 {
+	out := map[string]uint64{}
 	raw, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
-		return 0, 0
+		return out
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
+		name, rest, ok := strings.Cut(line, ":")
 		var kb uint64
-		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
-			rss = kb << 10
-		} else if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
-			peak = kb << 10
+		if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); ok && err == nil {
+			out[name] = kb << 10
 		}
 	}
-	return rss, peak
+	return out
 }
 
 func measure(name string, build func() error, dir string, query func(q string) error, queries []string) (result, error) {
@@ -314,6 +335,11 @@ func run(o options) error {
 	queries, err := makeQueries(vocab, inUse, o.queries, o.mix, rng)
 	if err != nil {
 		return err
+	}
+	if o.dump != "" {
+		if err := dump(o.dump, docs, queries); err != nil {
+			return err
+		}
 	}
 	tmp, err := os.MkdirTemp("", "pressbench")
 	if err != nil {
@@ -392,6 +418,7 @@ func run(o options) error {
 		return err
 	}
 	full.build, full.bytes, full.peak = bare.build, bare.bytes, max(bare.peak, full.peak)
+	single := store.Path(engine.Generation())
 	engine.Close()
 
 	fmt.Printf("%-32s %10s %8s %10s %9s %9s %9s %9s %9s\n", "", "docs/s", "MB/s", "bytes/doc", "p50", "p95", "p99", "q/s", "peak MB")
@@ -405,6 +432,11 @@ func run(o options) error {
 		float64(bare.p50)/float64(plainRes.p50), float64(bare.p99)/float64(plainRes.p99))
 	fmt.Printf("index size / raw text: pressearch %.2f, plain Bleve %.2f\n", float64(bare.bytes)/float64(raw), float64(plainRes.bytes)/float64(raw))
 
+	if o.shards > 1 {
+		if err := shardExperiment(ctx, tmp, single, docs, queries, o.shards, bare.build); err != nil {
+			return err
+		}
+	}
 	if !o.serve {
 		return nil
 	}
@@ -482,12 +514,120 @@ func serveLoad(ctx context.Context, tmp, data string, queries []string, conns in
 	if err := <-profiled; err != nil {
 		return err
 	}
-	rss, peak := procMemory(pid)
-	fmt.Printf("\npressearch serve: ready in %s on the existing index; resident memory %.0f MB idle, %.0f MB after the load, peak %.0f MB\n",
-		ready.Round(time.Millisecond), float64(idleRSS)/1e6, float64(rss)/1e6, float64(peak)/1e6)
+	m := procStatus(pid)
+	fmt.Printf("\npressearch serve: ready in %s on the existing index; resident memory %.0f MB idle, %.0f MB after the load (%.0f MB of it the process's own, %.0f MB pages of the mapped index files), peak %.0f MB\n",
+		ready.Round(time.Millisecond), float64(idleRSS)/1e6, float64(m["VmRSS"])/1e6, float64(m["RssAnon"])/1e6, float64(m["RssFile"])/1e6, float64(m["VmHWM"])/1e6)
 	fmt.Printf("/api/v1/search over HTTP, %d connections: %.0f queries/s, p50 %s, p99 %s, %d answered 503 (the search deadline)\n",
 		conns, qps, p50.Round(time.Microsecond), p99.Round(time.Microsecond), slow)
 	return nil
+}
+
+// shardExperiment builds the index as n shards at once, one slice of the
+// documents each, and compares the build with the single index's and a
+// search through an IndexAlias of the shards (which searches them in
+// parallel) with the same search of the single index. The search is
+// Bleve's: each query word matched in the title and body fields of every
+// analysis, the main clause of pressearch's query without its own scoring,
+// which reads statistics of one index.
+func shardExperiment(ctx context.Context, tmp, single string, docs []corpus.Document, queries []string, n int, singleBuild time.Duration) error {
+	dirs := make([]string, n)
+	errs := make([]error, n)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		dirs[i] = filepath.Join(tmp, fmt.Sprintf("shard%d", i))
+		part := make([]corpus.Document, 0, len(docs)/n+1)
+		for j := i; j < len(docs); j += n {
+			part = append(part, docs[j])
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = indexer.BuildIndex(ctx, dirs[i], part, indexer.Config{}, nil)
+		}()
+	}
+	wg.Wait()
+	build := time.Since(start)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	alias := bleve.NewIndexAlias()
+	for _, d := range dirs {
+		idx, err := indexer.OpenIndex(d)
+		if err != nil {
+			return err
+		}
+		defer idx.Close()
+		alias.Add(idx)
+	}
+	one, err := indexer.OpenIndex(single)
+	if err != nil {
+		return err
+	}
+	defer one.Close()
+	var fields []string
+	for _, a := range indexer.Analyses() {
+		fields = append(fields, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
+	}
+	search := func(idx bleve.Index) (p50, p99 time.Duration, err error) {
+		lat := make([]time.Duration, 0, len(queries))
+		for _, q := range queries {
+			var clauses []query.Query
+			for _, f := range fields {
+				m := bleve.NewMatchQuery(q)
+				m.SetField(f)
+				clauses = append(clauses, m)
+			}
+			t := time.Now()
+			if _, err := idx.SearchInContext(ctx, bleve.NewSearchRequest(bleve.NewDisjunctionQuery(clauses...))); err != nil {
+				return 0, 0, err
+			}
+			lat = append(lat, time.Since(t))
+		}
+		return percentile(lat, .5), percentile(lat, .99), nil
+	}
+	s50, s99, err := search(one)
+	if err != nil {
+		return err
+	}
+	a50, a99, err := search(alias)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n%d shards built at once: %.0f docs/s (one index: %.0f, %.2fx); Bleve's search of every title and body field: one index p50 %s p99 %s, %d shards p50 %s p99 %s\n",
+		n, float64(len(docs))/build.Seconds(), float64(len(docs))/singleBuild.Seconds(), singleBuild.Seconds()/build.Seconds(),
+		s50.Round(time.Microsecond), s99.Round(time.Microsecond), n, a50.Round(time.Microsecond), a99.Round(time.Microsecond))
+	return nil
+}
+
+// dump writes docs as JSON lines (id, lang, title, body) and the queries
+// one a line, for other engines to index and run.
+func dump(dir string, docs []corpus.Document, queries []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(filepath.Join(dir, "docs.jsonl"))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for _, d := range docs {
+		if err := enc.Encode(map[string]string{"id": d.ID, "lang": d.Lang, "title": d.Title, "body": d.Body}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "queries.txt"), []byte(strings.Join(queries, "\n")+"\n"), 0o644)
 }
 
 // fetchProfile saves two seconds of the serve process's CPU profile.
