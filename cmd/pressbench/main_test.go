@@ -1,0 +1,49 @@
+package main
+
+import (
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestCJKPieces(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Tokyo", []string{"Tokyo"}},
+		{"రష్యాతో", []string{"రష్యాతో"}},
+		{"日本", []string{"日本"}},
+		{"日本と欧州連合の安全保障", []string{"日本", "と欧州", "連合", "の安全", "保障"}},
+		{"", nil},
+	} {
+		if got := cjkPieces(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("cjkPieces(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Uniform queries are two words a document uses, both of one language;
+// common ones come from the front of the vocabulary.
+func TestMakeQueries(t *testing.T) {
+	vocab := map[string][]string{"en": {"alpha", "beta", "gamma", "delta"}, "te": {"రష్యా", "జపాన్"}}
+	inUse := map[string][]string{"en": {"beta", "delta"}, "te": {"జపాన్"}}
+	qs, err := makeQueries(vocab, inUse, 200, "uniform", rand.New(rand.NewSource(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string]string{"beta": "en", "delta": "en", "జపాన్": "te"}
+	for _, q := range qs {
+		w := strings.Fields(q)
+		if len(w) != 2 || allowed[w[0]] == "" || allowed[w[0]] != allowed[w[1]] {
+			t.Fatalf("query %q: want two used words of one language", q)
+		}
+	}
+	if len(qs) != 200 {
+		t.Errorf("%d queries, want 200", len(qs))
+	}
+	if _, err := makeQueries(vocab, inUse, 1, "zipf", rand.New(rand.NewSource(1))); err == nil {
+		t.Error("an unknown mix is accepted")
+	}
+}
