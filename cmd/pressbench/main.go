@@ -135,9 +135,10 @@ func vocabularies(shared string) (map[string][]string, error) {
 	return out, nil
 }
 
-// cjkPieces cuts a run of Chinese or Japanese text, which has no spaces
-// between words, into pieces of two or three characters, about the length
-// of a word; other words come back whole.
+// cjkPieces cuts a run of Chinese or Japanese text of four characters or
+// more, which has no spaces between words, into pieces of two characters
+// (the last may have one), the bigrams the CJK analyzer indexes; other words
+// come back whole.
 func cjkPieces(w string) []string {
 	rs := []rune(w)
 	if len(rs) == 0 {
@@ -147,13 +148,8 @@ func cjkPieces(w string) []string {
 		return []string{w}
 	}
 	var out []string
-	for i := 0; i < len(rs); {
-		n := 2 + i%2
-		if i+n > len(rs) {
-			n = len(rs) - i
-		}
-		out = append(out, string(rs[i:i+n]))
-		i += n
+	for i := 0; i < len(rs); i += 2 {
+		out = append(out, string(rs[i:min(i+2, len(rs))]))
 	}
 	return out
 }

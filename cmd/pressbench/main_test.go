@@ -15,7 +15,10 @@ func TestCJKPieces(t *testing.T) {
 		{"Tokyo", []string{"Tokyo"}},
 		{"రష్యాతో", []string{"రష్యాతో"}},
 		{"日本", []string{"日本"}},
-		{"日本と欧州連合の安全保障", []string{"日本", "と欧州", "連合", "の安全", "保障"}},
+		{"日本と欧州連合の安全保障", []string{"日本", "と欧", "州連", "合の", "安全", "保障"}},
+		{"安全保障会議", []string{"安全", "保障", "会議"}},
+		{"日本と欧州", []string{"日本", "と欧", "州"}},
+		{"日本と", []string{"日本と"}},
 		{"", nil},
 	} {
 		if got := cjkPieces(c.in); !reflect.DeepEqual(got, c.want) {
