@@ -50,6 +50,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		progress = func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) }
 	}
 	sum, err := store.Build(ctx, docs, progress)
+	if progress != nil {
+		fmt.Fprint(stderr, clearLine)
+	}
 	if err != nil {
 		return err
 	}
@@ -72,12 +75,20 @@ func loadCorpus(corpora []string) ([]corpus.Document, error) {
 	return docs, nil
 }
 
-// progressBar draws one frame of the progress bar, clearing the line once
-// everything is done.
+// clearLine takes a terminal's cursor back to the start of the line and
+// clears it.
+const clearLine = "\r\033[K"
+
+// progressBar draws one frame of the progress bar; once every document is
+// analyzed, it says the index is being written (the merge into one segment
+// takes a while on a large corpus).
 func progressBar(done, total int) string {
 	const width = 30
-	if total <= 0 || done >= total {
-		return "\r\033[K"
+	if total <= 0 {
+		return clearLine
+	}
+	if done >= total {
+		return fmt.Sprintf("%swriting the index of %d documents...", clearLine, total)
 	}
 	filled := width * done / total
 	return fmt.Sprintf("\rindexing [%s%s] %3d%% %d/%d documents",

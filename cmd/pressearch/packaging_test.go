@@ -41,8 +41,8 @@ func TestProgressBar(t *testing.T) {
 	if got := progressBar(15, 30); !strings.Contains(got, "[###############...............]  50% 15/30") {
 		t.Errorf("half way: %q", got)
 	}
-	if got := progressBar(30, 30); got != "\r\033[K" {
-		t.Errorf("done: %q, want the line cleared", got)
+	if got := progressBar(30, 30); got != "\r\033[Kwriting the index of 30 documents..." {
+		t.Errorf("done: %q, want the line cleared for the writing note", got)
 	}
 }
 
