@@ -3,10 +3,14 @@ package search
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"pressearch/corpus"
+	"pressearch/indexer"
 )
 
 // Facets counted from the in-memory columns are the ones Bleve counts from
@@ -66,5 +70,52 @@ func TestFacetColumnsCountAsBleveDoes(t *testing.T) {
 		if withCols.Total != withBleve.Total || !reflect.DeepEqual(ids(withCols.Hits), ids(withBleve.Hits)) {
 			t.Errorf("%+v: hits differ with facet columns", r)
 		}
+	}
+}
+
+// Generations written before the offline builder have several segments;
+// the columns number their documents as Bleve's searches do.
+func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
+	idx, err := bleve.New(filepath.Join(t.TempDir(), "idx"), indexer.NewMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := 0; b < 4; b++ {
+		batch := idx.NewBatch()
+		for i := 0; i < 50; i++ {
+			n := b*50 + i
+			batch.Index(fmt.Sprintf("d%03d", n), map[string]interface{}{
+				indexer.FieldLang: []string{"en", "fr"}[n%2], indexer.FieldKind: "press_release",
+				indexer.FieldSource: fmt.Sprintf("Ministry %d", n%7), indexer.FieldYear: fmt.Sprint(2000 + n%11),
+				indexer.TitleField("en"): "security release", indexer.BodyField("en"): fmt.Sprintf("security words %d", n),
+			})
+		}
+		if err := idx.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := NewEngine()
+	e.Swap(idx, "segmented")
+	defer e.Close()
+	e.mu.Lock()
+	cols := e.facets
+	e.mu.Unlock()
+	if cols == nil {
+		t.Fatal("no facet columns")
+	}
+	r := Request{Query: "security"}
+	withCols, err := e.Search(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.facets = nil
+	e.mu.Unlock()
+	withBleve, err := e.Search(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withCols.Total != 200 || !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
+		t.Errorf("%d matches; facets from columns\n%v\nfrom Bleve\n%v", withCols.Total, withCols.Facets, withBleve.Facets)
 	}
 }
