@@ -35,12 +35,6 @@ func TestFacetColumnsCountAsBleveDoes(t *testing.T) {
 		docs = append(docs, d)
 	}
 	e := newTestEngine(t, docs)
-	e.mu.Lock()
-	cols := e.facets
-	e.mu.Unlock()
-	if cols == nil {
-		t.Fatal("the engine has no facet columns")
-	}
 	for _, r := range []Request{
 		{Query: ""},
 		{Query: "security"},
@@ -50,20 +44,7 @@ func TestFacetColumnsCountAsBleveDoes(t *testing.T) {
 		{Query: "defence", From: 20, Size: 5},
 		{Query: "nothingmatchesthis"},
 	} {
-		withCols, err := e.Search(context.Background(), r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.mu.Lock()
-		e.facets = nil
-		e.mu.Unlock()
-		withBleve, err := e.Search(context.Background(), r)
-		e.mu.Lock()
-		e.facets = cols
-		e.mu.Unlock()
-		if err != nil {
-			t.Fatal(err)
-		}
+		withCols, withBleve := searchBothWays(t, e, r)
 		if !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
 			t.Errorf("%+v: facets from columns\n%v\nfrom Bleve\n%v", r, withCols.Facets, withBleve.Facets)
 		}
@@ -97,13 +78,22 @@ func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
 	e := NewEngine()
 	e.Swap(idx, "segmented")
 	defer e.Close()
+	withCols, withBleve := searchBothWays(t, e, Request{Query: "security"})
+	if withCols.Total != 200 || !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
+		t.Errorf("%d matches; facets from columns\n%v\nfrom Bleve\n%v", withCols.Total, withCols.Facets, withBleve.Facets)
+	}
+}
+
+// searchBothWays runs r with the engine's facet columns and again with
+// Bleve counting the facets, and returns both results.
+func searchBothWays(t *testing.T, e *Engine, r Request) (withCols, withBleve *Result) {
+	t.Helper()
 	e.mu.Lock()
 	cols := e.facets
 	e.mu.Unlock()
 	if cols == nil {
-		t.Fatal("no facet columns")
+		t.Fatal("the engine has no facet columns")
 	}
-	r := Request{Query: "security"}
 	withCols, err := e.Search(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
@@ -111,11 +101,12 @@ func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
 	e.mu.Lock()
 	e.facets = nil
 	e.mu.Unlock()
-	withBleve, err := e.Search(context.Background(), r)
+	withBleve, err = e.Search(context.Background(), r)
+	e.mu.Lock()
+	e.facets = cols
+	e.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if withCols.Total != 200 || !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
-		t.Errorf("%d matches; facets from columns\n%v\nfrom Bleve\n%v", withCols.Total, withCols.Facets, withBleve.Facets)
-	}
+	return withCols, withBleve
 }
