@@ -78,6 +78,7 @@ type Progress func(done, total int)
 type prepared struct {
 	doc   *document.Document
 	lang  string
+	title string
 	words []string
 	err   error
 }
@@ -125,7 +126,7 @@ func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
 		}
 		doc.Fields[i] = analyzedField{field}
 	}
-	return prepared{doc: doc, lang: f[FieldLang].(string), words: suggestWords(d.Title, d.Body)}
+	return prepared{doc: doc, lang: f[FieldLang].(string), title: d.Title, words: suggestWords(d.Title, d.Body)}
 }
 
 // prepareAll prepares docs on every core and hands them to use in their
@@ -211,7 +212,7 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 				return p.err
 			}
 			stats.add(p.doc)
-			suggest.add(docs[sum.Documents].Title, p.words)
+			suggest.add(p.title, p.words)
 			if err := b.Index(p.doc.ID(), p.doc); err != nil {
 				return fmt.Errorf("document %s: %w", p.doc.ID(), err)
 			}

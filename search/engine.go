@@ -559,9 +559,9 @@ func (e *Engine) resolveTranslations(ctx context.Context, hits []Hit) error {
 	if len(hits) == 0 {
 		return nil
 	}
-	onPage := map[string]int{}
-	for i, h := range hits {
-		onPage[h.ID] = i
+	onPage := map[string]bool{}
+	for _, h := range hits {
+		onPage[h.ID] = true
 	}
 	var qs []query.Query
 	var missing []string
@@ -575,7 +575,7 @@ func (e *Engine) resolveTranslations(ctx context.Context, hits []Hit) error {
 		t := bleve.NewTermQuery(o)
 		t.SetField(indexer.FieldTranslationOf)
 		qs = append(qs, t)
-		if _, ok := onPage[o]; !ok {
+		if !onPage[o] {
 			missing = append(missing, o)
 		}
 	}
