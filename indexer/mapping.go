@@ -171,18 +171,32 @@ const LeadWords = 50
 // Lead returns the first LeadWords words of a body: where a news story or
 // press release says what it is about (the inverted pyramid), so a word
 // there says more about the document than the same word further down.
+// Chinese and Japanese put no spaces between words; there every two
+// characters count as a word, the length of most of their words (and the
+// bigrams their analyzer indexes), so that their lead is a lead too and
+// not the whole body.
 func Lead(body string) string {
 	n := 0
 	inWord := false
+	run := 0 // characters of the current run of Chinese or Japanese
 	for i, r := range body {
-		space := unicode.IsSpace(r)
-		if !space && !inWord {
+		start := false
+		switch {
+		case unicode.IsSpace(r):
+			inWord, run = false, 0
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			start = run%2 == 0
+			inWord, run = true, run+1
+		default:
+			start = !inWord || run > 0
+			inWord, run = true, 0
+		}
+		if start {
 			n++
 			if n > LeadWords {
 				return body[:i]
 			}
 		}
-		inWord = !space
 	}
 	return body
 }

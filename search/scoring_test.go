@@ -119,6 +119,10 @@ func TestLead(t *testing.T) {
 		{"cut after LeadWords words", long, strings.Repeat("word ", indexer.LeadWords)},
 		{"empty", "", ""},
 		{"Telugu words", "జపాన్ యూరోపియన్", "జపాన్ యూరోపియన్"},
+		// Japanese has no spaces: two characters count as a word.
+		{"Japanese cut by characters", strings.Repeat("防衛", indexer.LeadWords+10), strings.Repeat("防衛", indexer.LeadWords)},
+		{"Japanese odd run", "日本" + strings.Repeat("の防衛", indexer.LeadWords), "日本" + strings.Repeat("の防衛", indexer.LeadWords)[:3*2*(indexer.LeadWords-1)]},
+		{"Latin word then Japanese", "EUの声明 " + strings.Repeat("word ", indexer.LeadWords), "EUの声明 " + strings.Repeat("word ", indexer.LeadWords-3)},
 	}
 	for _, tt := range tests {
 		if got := indexer.Lead(tt.body); got != tt.want {
