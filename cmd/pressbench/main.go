@@ -135,22 +135,39 @@ func vocabularies(shared string) (map[string][]string, error) {
 	return out, nil
 }
 
-// cjkPieces cuts a run of Chinese or Japanese text of four characters or
-// more, which has no spaces between words, into pieces of two characters
-// (the last may have one), the bigrams the CJK analyzer indexes; other words
-// come back whole.
+// cjkPieces cuts a word into the pieces a reader would search for: a run
+// of Chinese or Japanese text of four characters or more, which has no
+// spaces between words, into pieces of two characters (the last may have
+// one), the bigrams the CJK analyzer indexes; shorter runs and runs of
+// other scripts stay whole, and punctuation between runs goes. A word of
+// one script comes back whole.
 func cjkPieces(w string) []string {
-	rs := []rune(w)
-	if len(rs) == 0 {
-		return nil
-	}
-	if len(rs) <= 3 || !unicode.In(rs[0], unicode.Han, unicode.Hiragana, unicode.Katakana) {
-		return []string{w}
-	}
 	var out []string
-	for i := 0; i < len(rs); i += 2 {
-		out = append(out, string(rs[i:min(i+2, len(rs))]))
+	var run []rune
+	cjk := false
+	flush := func() {
+		if cjk && len(run) > 3 {
+			for i := 0; i < len(run); i += 2 {
+				out = append(out, string(run[i:min(i+2, len(run))]))
+			}
+		} else if len(run) > 0 {
+			out = append(out, string(run))
+		}
+		run = run[:0]
 	}
+	for _, r := range w {
+		if r >= 0x3000 && unicode.IsPunct(r) { // 、。「」 and the like
+			flush()
+			continue
+		}
+		isCJK := unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) || r == 'ー'
+		if isCJK != cjk {
+			flush()
+			cjk = isCJK
+		}
+		run = append(run, r)
+	}
+	flush()
 	return out
 }
 

@@ -19,6 +19,11 @@ func TestCJKPieces(t *testing.T) {
 		{"安全保障会議", []string{"安全", "保障", "会議"}},
 		{"日本と欧州", []string{"日本", "と欧", "州"}},
 		{"日本と", []string{"日本と"}},
+		// A sentence with Latin letters and punctuation in it: each run
+		// on its own, the punctuation gone.
+		{"EUの声明によると、ボレル氏", []string{"EU", "の声", "明に", "よる", "と", "ボレ", "ル氏"}},
+		{"EUの声明", []string{"EU", "の声明"}},
+		{"ユーロ圏", []string{"ユー", "ロ圏"}},
 		{"", nil},
 	} {
 		if got := cjkPieces(c.in); !reflect.DeepEqual(got, c.want) {
