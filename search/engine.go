@@ -13,6 +13,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -105,6 +106,10 @@ type Document struct {
 // started on.
 type Engine struct {
 	alias bleve.IndexAlias
+	// searching is held (read) by each search for its whole run, and
+	// (write) by Swap and Close: a search reads the index it started on
+	// through several readers, and it must not be closed under them.
+	searching sync.RWMutex
 
 	mu      sync.Mutex
 	cur     bleve.Index
@@ -147,13 +152,6 @@ func NewEngine() *Engine {
 // Swap makes idx (generation gen) the index searches use and returns the one
 // it replaces, which no search uses any more once Swap returns.
 func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	old := e.cur
-	var out []bleve.Index
-	if old != nil {
-		out = append(out, old)
-	}
 	stats, err := indexer.BM25Stats(idx)
 	if err != nil {
 		stats = nil // Bleve's own estimate is still usable
@@ -169,9 +167,20 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	info := Info{Generation: gen}
 	info.Documents, _ = idx.DocCount()
 	info.Build, _ = indexer.ReadBuildInfo(idx)
+	present := indexer.PresentAnalyses(idx)
+
+	e.searching.Lock()
+	defer e.searching.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	old := e.cur
+	var out []bleve.Index
+	if old != nil {
+		out = append(out, old)
+	}
 	e.alias.Swap([]bleve.Index{idx}, out)
 	e.cur, e.gen, e.stats, e.suggest, e.info, e.facets = idx, gen, stats, newSuggester(sugg), info, cols
-	e.present = indexer.PresentAnalyses(idx)
+	e.present = present
 	return old
 }
 
@@ -194,15 +203,31 @@ func (e *Engine) scoring(ctx context.Context) context.Context {
 	return context.WithValue(ctx, fieldStatsKey{}, stats.PerField)
 }
 
-// hasTerm reports whether field of the current index has term.
-func (e *Engine) hasTerm(field, term string) bool {
-	d, err := e.alias.FieldDictRange(field, []byte(term), []byte(term))
-	if err != nil {
+// termChecker answers whether a field of one reader has a term, opening
+// each field's dictionary once.
+type termChecker struct {
+	r     index.IndexReader
+	dicts map[string]index.FieldDictContains
+}
+
+func (c *termChecker) has(field, term string) bool {
+	d, ok := c.dicts[field]
+	if !ok {
+		if fc, canContain := c.r.(interface {
+			FieldDictContains(string) (index.FieldDictContains, error)
+		}); canContain {
+			d, _ = fc.FieldDictContains(field)
+		}
+		if c.dicts == nil {
+			c.dicts = map[string]index.FieldDictContains{}
+		}
+		c.dicts[field] = d
+	}
+	if d == nil {
 		return false
 	}
-	defer d.Close()
-	entry, err := d.Next()
-	return err == nil && entry != nil && entry.Term == term
+	found, err := d.Contains([]byte(term))
+	return err == nil && found
 }
 
 // Ready reports whether the engine has an index.
@@ -210,6 +235,8 @@ func (e *Engine) Ready() bool { return e.Generation() != "" }
 
 // Close closes the current index.
 func (e *Engine) Close() error {
+	e.searching.Lock()
+	defer e.searching.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.cur == nil {
@@ -251,10 +278,25 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
+	e.searching.RLock()
+	defer e.searching.RUnlock()
 	e.mu.Lock()
-	present, cols := e.present, e.facets
+	idx, present, cols := e.cur, e.present, e.facets
 	e.mu.Unlock()
-	p, err := parseQuery(r.Query, r.Plain, vocab{has: e.hasTerm, present: present})
+	if idx == nil {
+		return nil, errNoIndex
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	defer reader.Close()
+	terms := &termChecker{r: reader}
+	p, err := parseQuery(r.Query, r.Plain, vocab{has: terms.has, present: present})
 	if err != nil {
 		return nil, err
 	}
@@ -263,54 +305,62 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	q = withPriors(q)
-	// With word pairs to score, the first rescoreWindow hits are fetched,
-	// rescored with them and cut to the page.
-	rescore := p.pairs != nil && r.Sort != "date"
-	from, size := r.From, r.Size
-	if rescore {
-		from, size = 0, max(r.From+r.Size, rescoreWindow)
-	}
-	req := bleve.NewSearchRequestOptions(q, size, from, false)
 	var facets *counter
 	if !r.NoSnippets && cols != nil {
 		facets = cols.counter()
-	} else if !r.NoSnippets {
-		for _, f := range facetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-		}
-	}
-	if r.Sort == "date" {
-		req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
-	} else {
-		// Ties keep the index order, which is stable from page to page;
-		// sorting on _id as well would load the id of every candidate.
-		req.SortBy([]string{"-_score"})
 	}
 	ctx = e.scoring(ctx)
-	mainCtx := ctx
-	if facets != nil {
-		mainCtx = facets.context(ctx)
-	}
-	res, err := e.alias.SearchInContext(mainCtx, req)
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	hits := res.Hits
-	if rescore {
-		// Only the first rescoreWindow, whatever the page, so that every
-		// page cuts the same order; one hit has nothing to reorder.
-		if len(hits) > 1 {
-			top := hits[:min(rescoreWindow, len(hits))]
-			if top, err = e.rescore(ctx, withPriors(p.pairs), top); err != nil {
-				return nil, err
-			}
-			hits = append(top, hits[len(top):]...)
+	var hits bsearch.DocumentMatchCollection
+	var total uint64
+	var bleveFacets bsearch.FacetResults
+	if r.Sort != "date" {
+		// By relevance, word pairs rescoring the first rescoreWindow hits,
+		// facets counted from the columns.
+		var pairs query.Query
+		if p.pairs != nil {
+			pairs = withPriors(p.pairs)
 		}
-		hits = hits[min(r.From, len(hits)):min(r.From+r.Size, len(hits))]
+		var count func(index.IndexInternalID)
+		if facets != nil {
+			count = facets.add
+		}
+		res, err := rank(ctx, reader, idx.Mapping(), q, pairs, r.From, r.Size, count)
+		if err != nil {
+			return nil, searchError(ctx, err)
+		}
+		hits, total = res.hits, res.total
+	}
+	if r.Sort == "date" || (facets == nil && !r.NoSnippets) {
+		// By date, or facets without columns: Bleve's search request.
+		size, from := r.Size, r.From
+		if r.Sort != "date" {
+			size, from = 0, 0 // the facets alone
+		}
+		req := bleve.NewSearchRequestOptions(q, size, from, false)
+		if facets == nil && !r.NoSnippets {
+			for _, f := range facetFields {
+				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+			}
+		}
+		if r.Sort == "date" {
+			req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
+		}
+		sctx := ctx
+		if facets != nil {
+			sctx = facets.context(ctx)
+		}
+		res, err := idx.SearchInContext(sctx, req)
+		if err != nil {
+			return nil, searchError(ctx, err)
+		}
+		bleveFacets = res.Facets
+		if r.Sort == "date" {
+			hits, total = res.Hits, res.Total
+		}
 	}
 	out := &Result{
 		Query:  r.Query,
-		Total:  res.Total,
+		Total:  total,
 		Hits:   make([]Hit, 0, len(hits)),
 		Facets: map[string][]FacetValue{},
 	}
@@ -319,7 +369,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 		}
 	} else if len(hits) > 0 {
-		details, err := e.details(ctx, p.main, hits)
+		details, err := details(ctx, idx, p.main, hits)
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +395,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		if facets != nil {
 			out.Facets[f] = facets.values(f, facetSize)
 		} else {
-			out.Facets[f] = facetValues(res.Facets[f])
+			out.Facets[f] = facetValues(bleveFacets[f])
 		}
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
@@ -432,53 +482,19 @@ func searchError(ctx context.Context, err error) error {
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
-// rescoreWindow is how many of the best hits the pairs of neighbouring
-// words rescore; below it the order is the main query's.
-const rescoreWindow = 100
-
-// rescore adds to each hit's score what pairs scores it (nothing where they
-// do not match) and sorts the hits again, ties in their order. pairs runs
-// over these hits alone: phrase matching reads positions, and doing it for
-// every document with the two words would cost more than the whole search.
-func (e *Engine) rescore(ctx context.Context, pairs query.Query, hits bsearch.DocumentMatchCollection) (bsearch.DocumentMatchCollection, error) {
-	if len(hits) == 0 {
-		return hits, nil
-	}
-	ids := make([]string, len(hits))
+// details searches q again over the page's hits alone (by their internal
+// ids in idx), for their stored fields and where q matches in them. Asking
+// for locations in the main search would gather them for every matching
+// document, which for a common word is most of the index.
+func details(ctx context.Context, idx bleve.Index, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+	ids := make([]index.IndexInternalID, len(hits))
 	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(&restrictQuery{ids: ids, inner: pairs}, len(ids), 0, false)
-	res, err := e.alias.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	extra := make(map[string]float64, len(res.Hits))
-	for _, h := range res.Hits {
-		extra[h.ID] = h.Score
-	}
-	out := make(bsearch.DocumentMatchCollection, len(hits))
-	copy(out, hits)
-	for _, h := range out {
-		h.Score += extra[h.ID]
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	return out, nil
-}
-
-// details searches q again over the page's hits alone, for their stored
-// fields and where q matches in them. Asking for locations in the main
-// search would gather them for every matching document, which for a common
-// word is most of the index.
-func (e *Engine) details(ctx context.Context, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
+		ids[i] = h.IndexInternalID
 	}
 	req := bleve.NewSearchRequestOptions(&restrictQuery{ids: ids, inner: q}, len(ids), 0, false)
 	req.IncludeLocations = true
 	req.Fields = storedFields()
-	res, err := e.alias.SearchInContext(ctx, req)
+	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}

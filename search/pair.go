@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -167,51 +168,48 @@ func (s *pairSearcher) DocumentMatchPoolSize() int {
 	return 2 + s.a.DocumentMatchPoolSize() + s.b.DocumentMatchPoolSize()
 }
 
-// restrictQuery is inner over the documents with the given ids alone, which
-// it visits one by one, asking inner for each (Advance) and never for its
-// next match in the rest of the index.
+// restrictQuery is inner over the documents with the given internal ids
+// alone (ids of the reader it is searched on), which it visits one by one,
+// asking inner for each (Advance) and never for its next match in the rest
+// of the index.
 type restrictQuery struct {
-	ids   []string
+	ids   []index.IndexInternalID
 	inner query.Query
 }
 
 // Searcher implements query.Query.
 func (q *restrictQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	io := options
-	io.Score, io.Explain, io.IncludeTermVectors = "none", false, false
-	ids, err := query.NewDocIDQuery(q.ids).Searcher(ctx, i, m, io)
-	if err != nil {
-		return nil, err
-	}
 	in, err := q.inner.Searcher(ctx, i, m, options)
 	if err != nil {
-		ids.Close()
 		return nil, err
 	}
-	return &restrictSearcher{ids: ids, inner: in}, nil
+	ids := slices.Clone(q.ids)
+	slices.SortFunc(ids, index.IndexInternalID.Compare)
+	return &restrictSearcher{ids: slices.CompactFunc(ids, index.IndexInternalID.Equals), inner: in}, nil
 }
 
 type restrictSearcher struct {
-	ids, inner bsearch.Searcher
-	cur        *bsearch.DocumentMatch // inner's last answer, ahead of the ids
-	done       bool
+	ids   []index.IndexInternalID // in index order; the first is the next to visit
+	inner bsearch.Searcher
+	cur   *bsearch.DocumentMatch // inner's last answer, ahead of the ids
+	done  bool
 }
 
-// probe returns inner's match on id's document, or nil.
-func (s *restrictSearcher) probe(ctx *bsearch.SearchContext, id *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
-	if s.cur != nil && s.cur.IndexInternalID.Compare(id.IndexInternalID) < 0 {
+// probe returns inner's match on document id, or nil.
+func (s *restrictSearcher) probe(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	if s.cur != nil && s.cur.IndexInternalID.Compare(id) < 0 {
 		ctx.DocumentMatchPool.Put(s.cur)
 		s.cur = nil
 	}
 	if s.cur == nil && !s.done {
 		var err error
-		if s.cur, err = s.inner.Advance(ctx, id.IndexInternalID); err != nil {
+		if s.cur, err = s.inner.Advance(ctx, id); err != nil {
 			return nil, err
 		}
 		s.done = s.cur == nil
 	}
-	if s.cur != nil && s.cur.IndexInternalID.Equals(id.IndexInternalID) {
+	if s.cur != nil && s.cur.IndexInternalID.Equals(id) {
 		rv := s.cur
 		s.cur = nil
 		return rv, nil
@@ -219,46 +217,32 @@ func (s *restrictSearcher) probe(ctx *bsearch.SearchContext, id *bsearch.Documen
 	return nil, nil
 }
 
-func (s *restrictSearcher) walk(ctx *bsearch.SearchContext, id *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	for ; err == nil && id != nil; id, err = s.ids.Next(ctx) {
-		rv, perr := s.probe(ctx, id)
-		ctx.DocumentMatchPool.Put(id)
-		if perr != nil {
-			return nil, perr
-		}
-		if rv != nil {
-			return rv, nil
-		}
-		if s.done {
-			return nil, nil
+func (s *restrictSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	for len(s.ids) > 0 && !s.done {
+		id := s.ids[0]
+		s.ids = s.ids[1:]
+		rv, err := s.probe(ctx, id)
+		if err != nil || rv != nil {
+			return rv, err
 		}
 	}
-	return nil, err
-}
-
-func (s *restrictSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	id, err := s.ids.Next(ctx)
-	return s.walk(ctx, id, err)
+	return nil, nil
 }
 
 func (s *restrictSearcher) Advance(ctx *bsearch.SearchContext, target index.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	id, err := s.ids.Advance(ctx, target)
-	return s.walk(ctx, id, err)
+	for len(s.ids) > 0 && s.ids[0].Compare(target) < 0 {
+		s.ids = s.ids[1:]
+	}
+	return s.Next(ctx)
 }
 
-func (s *restrictSearcher) Close() error {
-	err := s.ids.Close()
-	if ierr := s.inner.Close(); err == nil {
-		err = ierr
-	}
-	return err
-}
+func (s *restrictSearcher) Close() error { return s.inner.Close() }
 
 func (s *restrictSearcher) Weight() float64      { return 1 }
 func (s *restrictSearcher) SetQueryNorm(float64) {}
-func (s *restrictSearcher) Count() uint64        { return s.ids.Count() }
+func (s *restrictSearcher) Count() uint64        { return uint64(len(s.ids)) }
 func (s *restrictSearcher) Min() int             { return 0 }
-func (s *restrictSearcher) Size() int            { return 64 + s.ids.Size() + s.inner.Size() }
+func (s *restrictSearcher) Size() int            { return 64 + 8*len(s.ids) + s.inner.Size() }
 func (s *restrictSearcher) DocumentMatchPoolSize() int {
-	return 2 + s.ids.DocumentMatchPoolSize() + s.inner.DocumentMatchPoolSize()
+	return 2 + s.inner.DocumentMatchPoolSize()
 }

@@ -1,0 +1,159 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// ranked is what a relevance search of one index found: its best hits in
+// order, each with its internal and external id, and how many documents
+// matched.
+type ranked struct {
+	hits  bsearch.DocumentMatchCollection
+	total uint64
+}
+
+// checkDoneEvery is how many matches a search collects between looks at
+// its context, as Bleve's collector does.
+const checkDoneEvery = 1024
+
+// rank runs q over reader r and keeps the best k matches by score
+// (ties in index order), counting every match in count when it is set;
+// pairs, when set, then rescores the best rescoreWindow of them (see
+// rescore). Of the result, hits from..from+size come back with their
+// external ids.
+//
+// It does in one pass over one reader what Bleve's search request would do
+// in two (the main search, then the rescoring search by document id), and
+// it looks up the external id of the page's hits alone, where Bleve's
+// collector looks up every collected one.
+func rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, pairs query.Query, from, size int, count func(index.IndexInternalID)) (*ranked, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+
+	k := from + size
+	if pairs != nil {
+		k = max(k, rescoreWindow)
+	}
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+k+1, 0),
+		IndexReader:       r,
+	}
+	top := &topHeap{}
+	out := &ranked{}
+	dm, err := s.Next(sctx)
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		out.total++
+		if out.total%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if count != nil {
+			count(dm.IndexInternalID)
+		}
+		switch {
+		case k == 0:
+			sctx.DocumentMatchPool.Put(dm)
+		case top.Len() < k:
+			heap.Push(top, dm)
+		case dm.Score > (*top)[0].Score:
+			// A later document with the same score stays out: ties keep
+			// the index order.
+			sctx.DocumentMatchPool.Put((*top)[0])
+			(*top)[0] = dm
+			heap.Fix(top, 0)
+		default:
+			sctx.DocumentMatchPool.Put(dm)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	hits := bsearch.DocumentMatchCollection(*top)
+	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j]) })
+	if pairs != nil && len(hits) > 1 {
+		window := hits[:min(rescoreWindow, len(hits))]
+		if err := rescore(ctx, r, m, pairs, window); err != nil {
+			return nil, err
+		}
+	}
+	hits = hits[min(from, len(hits)):min(from+size, len(hits))]
+	for _, h := range hits {
+		if h.ID, err = r.ExternalID(h.IndexInternalID); err != nil {
+			return nil, err
+		}
+	}
+	out.hits = hits
+	return out, nil
+}
+
+// better orders matches by score, then index order.
+func better(a, b *bsearch.DocumentMatch) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.IndexInternalID.Compare(b.IndexInternalID) < 0
+}
+
+// topHeap holds the best matches so far with the worst on top: the lowest
+// score, and of equal scores the latest document.
+type topHeap []*bsearch.DocumentMatch
+
+func (h topHeap) Len() int           { return len(h) }
+func (h topHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topHeap) Push(x any)        { *h = append(*h, x.(*bsearch.DocumentMatch)) }
+func (h *topHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// rescoreWindow is how many of the best hits the pairs of neighbouring
+// words rescore; below it the order is the main query's.
+const rescoreWindow = 100
+
+// rescore adds to each hit's score what pairs scores it (nothing where they
+// do not match) and sorts the hits again, ties in their order. pairs runs
+// over these hits alone: phrase matching reads positions, and doing it for
+// every document with the two words would cost more than the whole search.
+func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, pairs query.Query, hits bsearch.DocumentMatchCollection) error {
+	rq := &restrictQuery{inner: pairs}
+	for _, h := range hits {
+		rq.ids = append(rq.ids, h.IndexInternalID)
+	}
+	s, err := rq.Searcher(ctx, r, m, bsearch.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       r,
+	}
+	extra := make(map[uint64]float64, len(hits))
+	dm, err := s.Next(sctx)
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		extra[dm.IndexInternalID.Value()] = dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		h.Score += extra[h.IndexInternalID.Value()]
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	return nil
+}

@@ -1,0 +1,157 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// rankCorpus is the default corpus and 400 documents drawn from a small
+// vocabulary: many share scores (some bodies are equal), so ties matter.
+func rankCorpus(t *testing.T) []corpus.Document {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"security", "defence", "japan", "ministry", "cooperation", "tokyo", "trade", "summit",
+		"రష్యా", "జపాన్", "భద్రత", "రక్షణ"}
+	rng := rand.New(rand.NewSource(7))
+	for i := 0; i < 400; i++ {
+		var b []string
+		n := 3 + rng.Intn(12)
+		if i%10 == 0 {
+			n = 5 // equal bodies
+		}
+		for j := 0; j < n; j++ {
+			if i%10 == 0 {
+				b = append(b, words[j])
+			} else {
+				b = append(b, words[rng.Intn(len(words))])
+			}
+		}
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("r%03d", i), Lang: []string{"en", "te"}[i%2],
+			Kind: corpus.KindPressRelease, Title: fmt.Sprintf("Release %d", i), Body: strings.Join(b, " ")})
+	}
+	return docs
+}
+
+// rank keeps what Bleve's top-N collector keeps, in the same order (score,
+// then index order), with the same scores and total, on any page.
+func TestRankAgreesWithBleveCollector(t *testing.T) {
+	e := newTestEngine(t, rankCorpus(t))
+	idx := e.cur
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	ctx := e.scoring(context.Background())
+	pages := []struct{ from, size int }{{0, 10}, {0, 1}, {7, 13}, {0, 1000}, {395, 10}, {5000, 10}}
+	for _, text := range []string{"security", "japan security", "జపాన్", "tokyo OR రష్యా", "summit -trade", "nothingmatchesthis", ""} {
+		p, err := parseQuery(text, false, vocab{present: e.present})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := withPriors(p.main)
+		for _, pg := range pages {
+			got, err := rank(ctx, reader, idx.Mapping(), q, nil, pg.from, pg.size, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := bleve.NewSearchRequestOptions(q, pg.size, pg.from, false)
+			req.SortBy([]string{"-_score"})
+			want, err := idx.SearchInContext(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.total != want.Total {
+				t.Errorf("%q %+v: total %d, Bleve %d", text, pg, got.total, want.Total)
+			}
+			if len(got.hits) != len(want.Hits) {
+				t.Errorf("%q %+v: %d hits, Bleve %d", text, pg, len(got.hits), len(want.Hits))
+				continue
+			}
+			for i := range got.hits {
+				g, w := got.hits[i], want.Hits[i]
+				if g.ID != w.ID || g.Score != w.Score {
+					t.Errorf("%q %+v: hit %d is %s (%.6f), Bleve %s (%.6f)", text, pg, i, g.ID, g.Score, w.ID, w.Score)
+					break
+				}
+			}
+		}
+	}
+}
+
+// Searches running while the index is swapped, and the old one closed
+// (as serve does after a reindex), each read one index whole: none fails,
+// and each counts the documents of one of the two.
+func TestSwapWhileSearching(t *testing.T) {
+	docs := rankCorpus(t)
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gens []string
+	for _, d := range [][]corpus.Document{docs, docs[:5]} {
+		sum, err := store.Build(context.Background(), d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gens = append(gens, sum.Generation)
+	}
+	open := func(gen string) bleve.Index {
+		idx, err := store.Open(gen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return idx
+	}
+	e := NewEngine()
+	defer e.Close()
+	e.Swap(open(gens[0]), gens[0])
+	stop := make(chan struct{})
+	errs := make(chan error, 2)
+	for w := 0; w < 2; w++ {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				res, err := e.Search(context.Background(), Request{Query: "security OR జపాన్ OR \"japan security\""})
+				if err == nil && res.Total > uint64(len(docs)) {
+					err = fmt.Errorf("%d matches of %d documents", res.Total, len(docs))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 40; i++ {
+		gen := gens[i%2]
+		if old := e.Swap(open(gen), gen); old != nil {
+			old.Close()
+		}
+	}
+	close(stop)
+	for w := 0; w < 2; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
