@@ -369,7 +369,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 		}
 	} else if len(hits) > 0 {
-		details, err := details(ctx, idx, p.main, hits)
+		details, err := details(ctx, reader, idx.Mapping(), p.main, hits)
 		if err != nil {
 			return nil, err
 		}
@@ -480,29 +480,6 @@ func searchError(ctx context.Context, err error) error {
 			"a prefix or fuzzy word matches more than %d words; make it longer", MaxExpansion)}
 	}
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
-}
-
-// details searches q again over the page's hits alone (by their internal
-// ids in idx), for their stored fields and where q matches in them. Asking
-// for locations in the main search would gather them for every matching
-// document, which for a common word is most of the index.
-func details(ctx context.Context, idx bleve.Index, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
-	ids := make([]index.IndexInternalID, len(hits))
-	for i, h := range hits {
-		ids[i] = h.IndexInternalID
-	}
-	req := bleve.NewSearchRequestOptions(&restrictQuery{ids: ids, inner: q}, len(ids), 0, false)
-	req.IncludeLocations = true
-	req.Fields = storedFields()
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	out := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = h
-	}
-	return out, nil
 }
 
 // hitFrom turns a Bleve hit into ours, with snippets cut from the stored

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"sort"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -156,4 +157,63 @@ func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	return nil
+}
+
+// details searches q again over hits alone, on reader r, for where q
+// matches in them, and loads their stored fields. Asking for locations in
+// the main search would gather them for every matching document, which for
+// a common word is most of the index. The hits need their ids, internal
+// and external.
+func details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+	rq := &restrictQuery{inner: q}
+	for _, h := range hits {
+		rq.ids = append(rq.ids, h.IndexInternalID)
+	}
+	s, err := rq.Searcher(ctx, r, m, bsearch.SearcherOptions{IncludeTermVectors: true})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &bsearch.SearchContext{
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+len(hits)+1, 0),
+		IndexReader:       r,
+	}
+	located := make(map[uint64]*bsearch.DocumentMatch, len(hits))
+	dm, err := s.Next(sctx)
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		dm.Complete(nil)
+		located[dm.IndexInternalID.Value()] = dm
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*bsearch.DocumentMatch, len(hits))
+	for _, h := range hits {
+		d := located[h.IndexInternalID.Value()]
+		if d == nil {
+			d = &bsearch.DocumentMatch{}
+		}
+		d.ID = h.ID
+		doc, err := r.Document(h.ID)
+		if err != nil {
+			return nil, err
+		}
+		if doc != nil {
+			doc.VisitFields(func(f index.Field) {
+				switch v := f.(type) {
+				case index.TextField:
+					d.AddFieldValue(f.Name(), v.Text())
+				case index.DateTimeField:
+					if t, layout, err := v.DateTime(); err == nil {
+						if layout == "" {
+							layout = time.RFC3339
+						}
+						d.AddFieldValue(f.Name(), t.Format(layout))
+					}
+				}
+			})
+		}
+		out[h.ID] = d
+	}
+	return out, nil
 }

@@ -155,3 +155,35 @@ func TestSwapWhileSearching(t *testing.T) {
 		}
 	}
 }
+
+// A page's hits carry their stored fields and snippets marked where the
+// query matched, sorted by relevance or by date.
+func TestPageHitsHaveFieldsAndSnippets(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		{ID: "a", Lang: "en", Title: "Harbour opens", Body: "The new harbour opens in May.", Date: "2024-05-01",
+			Source: "Ministry A", Kind: corpus.KindPressRelease, Related: []string{"b"}},
+		{ID: "b", Lang: "te", Title: "ఓడరేవు", Body: "కొత్త ఓడరేవు harbour మేలో తెరుచుకుంటుంది.", Date: "2025-02-03",
+			Source: "Ministry B", Kind: corpus.KindStatement},
+	})
+	for _, sort := range []string{"", "date"} {
+		res, err := e.Search(context.Background(), Request{Query: "harbour", Sort: sort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 2 {
+			t.Fatalf("sort %q: %d hits, want 2", sort, len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			want := map[string][3]string{"a": {"en", "2024-05-01", "Ministry A"}, "b": {"te", "2025-02-03", "Ministry B"}}[h.ID]
+			if got := [3]string{h.Lang, h.Date, h.Source}; got != want || h.Title == "" {
+				t.Errorf("sort %q, %s: lang, date, source %v, title %q; want %v", sort, h.ID, got, h.Title, want)
+			}
+			if len(h.Snippets) == 0 || !strings.Contains(h.Snippets[0], "<mark>harbour</mark>") {
+				t.Errorf("sort %q, %s: snippets %q do not mark the match", sort, h.ID, h.Snippets)
+			}
+		}
+		if a := res.Hits[0]; sort == "" && (a.ID != "a" || len(a.Related) != 1 || a.Related[0].Title != "ఓడరేవు") {
+			t.Errorf("first hit %+v: want a, related to b by title", a)
+		}
+	}
+}
