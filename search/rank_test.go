@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -185,5 +186,55 @@ func TestPageHitsHaveFieldsAndSnippets(t *testing.T) {
 		if a := res.Hits[0]; sort == "" && (a.ID != "a" || len(a.Related) != 1 || a.Related[0].Title != "ఓడరేవు") {
 			t.Errorf("first hit %+v: want a, related to b by title", a)
 		}
+	}
+}
+
+// A word's clauses that find nothing (its fields in languages of other
+// scripts, a stem no document has) are left out of the searcher, which
+// would otherwise look at each of them for every match of the rest.
+func TestEmptyClausesLeftOut(t *testing.T) {
+	e := newTestEngine(t, rankCorpus(t))
+	adv, err := e.cur.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := parseQuery("summit", true, vocab{present: e.present})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := p.main.Searcher(e.scoring(context.Background()), r, e.cur.Mapping(), bsearch.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var fields []string
+	var walk func(s bsearch.Searcher)
+	walk = func(s bsearch.Searcher) {
+		switch s := s.(type) {
+		case *sumSearcher:
+			for _, c := range s.children {
+				walk(c)
+			}
+		case *boostSearcher:
+			walk(s.inner)
+		case *termSearcher:
+			if s.Count() == 0 {
+				t.Errorf("%s:%s finds nothing and is searched", s.field, s.term)
+			}
+			fields = append(fields, s.field)
+		default:
+			t.Errorf("unexpected searcher %T", s)
+		}
+	}
+	walk(s)
+	// The bodies (and leads) of both languages have it, as the corpus is
+	// made; no title does, and no other language has documents.
+	if got := strings.Join(fields, " "); got != "body_te lead_te body_en lead_en" {
+		t.Errorf("searched fields %s, want body_te lead_te body_en lead_en", got)
 	}
 }

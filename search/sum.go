@@ -6,6 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -39,11 +40,35 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 			s.Close()
 			return nil, err
 		}
+		if empty(cs) {
+			// Most clauses of a word find nothing (its fields in the
+			// languages of other scripts): left in, each would be looked
+			// at for every document the others match.
+			if err := cs.Close(); err != nil {
+				s.Close()
+				return nil, err
+			}
+			continue
+		}
 		s.children = append(s.children, cs)
 		s.weights = append(s.weights, q.weights[k])
 	}
 	s.currs = make([]*bsearch.DocumentMatch, len(s.children))
 	return s, nil
+}
+
+// empty reports whether s is known to match nothing: our own term and pair
+// searchers with no documents, a sum of nothing, Bleve's match-none.
+func empty(s bsearch.Searcher) bool {
+	switch s := s.(type) {
+	case *termSearcher, *pairSearcher:
+		return s.Count() == 0
+	case *sumSearcher:
+		return len(s.children) == 0
+	case *searcher.MatchNoneSearcher:
+		return true
+	}
+	return false
 }
 
 type sumSearcher struct {
