@@ -69,6 +69,24 @@ type termSearcher struct {
 	idf, avgLen float64
 }
 
+// length is the length of the field of tm's document: Bleve stores 1/√length.
+func (s *termSearcher) length(tm *index.TermFieldDoc) float64 {
+	if tm.Norm > 0 {
+		return 1 / float64(tm.Norm*tm.Norm)
+	}
+	return s.avgLen
+}
+
+// bm25 is the score of the term in tm's document.
+func (s *termSearcher) bm25(tm *index.TermFieldDoc) float64 {
+	tf := float64(tm.Freq)
+	norm := 1 - bm25B
+	if s.avgLen > 0 {
+		norm += bm25B * s.length(tm) / s.avgLen
+	}
+	return s.idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+}
+
 func (s *termSearcher) match(ctx *bsearch.SearchContext, tm *index.TermFieldDoc) *bsearch.DocumentMatch {
 	if tm == nil {
 		return nil
@@ -76,19 +94,10 @@ func (s *termSearcher) match(ctx *bsearch.SearchContext, tm *index.TermFieldDoc)
 	dm := ctx.DocumentMatchPool.Get()
 	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, tm.ID)
 	if s.score {
-		tf := float64(tm.Freq)
-		length := s.avgLen
-		if tm.Norm > 0 {
-			length = 1 / float64(tm.Norm*tm.Norm) // Bleve stores 1/√length
-		}
-		norm := 1 - bm25B
-		if s.avgLen > 0 {
-			norm += bm25B * length / s.avgLen
-		}
-		dm.Score = s.idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+		dm.Score = s.bm25(tm)
 		if s.explain {
 			dm.Expl = &bsearch.Explanation{Value: dm.Score,
-				Message: fmt.Sprintf("bm25(%s:%s tf=%v len=%.0f avglen=%.1f idf=%.3f)", s.field, s.term, tf, length, s.avgLen, s.idf)}
+				Message: fmt.Sprintf("bm25(%s:%s tf=%v len=%.0f avglen=%.1f idf=%.3f)", s.field, s.term, tm.Freq, s.length(tm), s.avgLen, s.idf)}
 		}
 	}
 	for _, v := range tm.Vectors {

@@ -3,12 +3,15 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -222,6 +225,10 @@ func TestEmptyClausesLeftOut(t *testing.T) {
 			}
 		case *boostSearcher:
 			walk(s.inner)
+		case *termSum:
+			for _, c := range s.terms {
+				walk(c)
+			}
 		case *termSearcher:
 			if s.Count() == 0 {
 				t.Errorf("%s:%s finds nothing and is searched", s.field, s.term)
@@ -236,5 +243,73 @@ func TestEmptyClausesLeftOut(t *testing.T) {
 	// made; no title does, and no other language has documents.
 	if got := strings.Join(fields, " "); got != "body_te lead_te body_en lead_en" {
 		t.Errorf("searched fields %s, want body_te lead_te body_en lead_en", got)
+	}
+}
+
+// The flat sum of terms finds what the general sum of the same clauses
+// finds, scored the same, when walked match by match and when advanced
+// from document to document (as a restriction or a filter does).
+func TestTermSumAgreesWithSum(t *testing.T) {
+	e := newTestEngine(t, rankCorpus(t))
+	adv, err := e.cur.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := e.scoring(context.Background())
+	collect := func(q query.Query, general bool, step int) map[uint64]float64 {
+		t.Helper()
+		// Term vectors keep the general sum; they change no score.
+		s, err := q.Searcher(ctx, r, e.cur.Mapping(), bsearch.SearcherOptions{IncludeTermVectors: general})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, flat := s.(*termSum); flat == general {
+			t.Fatalf("general %v: searcher %T", general, s)
+		}
+		sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
+		out := map[uint64]float64{}
+		dm, err := s.Next(sctx)
+		for err == nil && dm != nil {
+			n := dm.IndexInternalID.Value()
+			out[n] = dm.Score
+			sctx.DocumentMatchPool.Put(dm)
+			if step > 1 {
+				dm, err = s.Advance(sctx, index.NewIndexInternalID(nil, n+uint64(step)))
+			} else {
+				dm, err = s.Next(sctx)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, text := range []string{"security", "japan security summit", "జపాన్ రక్షణ", "tokyo OR రష్యా"} {
+		p, err := parseQuery(text, false, vocab{present: e.present})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := p.main
+		if b, ok := q.(*boostQuery); ok {
+			q = b.inner // the exact-form boost wraps the sum
+		}
+		for _, step := range []int{1, 2, 7} {
+			flat, general := collect(q, false, step), collect(q, true, step)
+			if len(flat) != len(general) || len(flat) == 0 {
+				t.Errorf("%q step %d: %d matches, general sum %d", text, step, len(flat), len(general))
+				continue
+			}
+			for n, g := range general {
+				if f, ok := flat[n]; !ok || math.Abs(f-g) > 1e-9*g {
+					t.Errorf("%q step %d: document %d scores %v, general sum %v", text, step, n, f, g)
+				}
+			}
+		}
 	}
 }

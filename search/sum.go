@@ -50,11 +50,42 @@ func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 			}
 			continue
 		}
-		s.children = append(s.children, cs)
-		s.weights = append(s.weights, q.weights[k])
+		s.add(cs, q.weights[k])
 	}
 	s.currs = make([]*bsearch.DocumentMatch, len(s.children))
-	return s, nil
+	if options.Explain || options.IncludeTermVectors {
+		return s, nil
+	}
+	terms := make([]*termSearcher, 0, len(s.children))
+	for _, c := range s.children {
+		t, ok := c.(*termSearcher)
+		if !ok {
+			return s, nil
+		}
+		terms = append(terms, t)
+	}
+	return newTermSum(terms, s.weights), nil
+}
+
+// add appends child with its weight; a sum of sums is one sum (weights
+// multiplied), unless it explains its scores.
+func (s *sumSearcher) add(child bsearch.Searcher, weight float64) {
+	if !s.explain {
+		switch c := child.(type) {
+		case *sumSearcher:
+			for k, cc := range c.children {
+				s.add(cc, weight*c.weights[k])
+			}
+			return
+		case *termSum:
+			for k, t := range c.terms {
+				s.add(t, weight*c.weights[k])
+			}
+			return
+		}
+	}
+	s.children = append(s.children, child)
+	s.weights = append(s.weights, weight)
 }
 
 // empty reports whether s is known to match nothing: our own term and pair
