@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 )
@@ -83,32 +84,11 @@ type prepared struct {
 	err   error
 }
 
-// analyzedField is a field analyzed already: the index builder's own call
-// to Analyze does nothing, so the analysis runs once, in parallel.
+// analyzedField is a field analyzed already: a later call to Analyze does
+// nothing, so the analysis runs once, in parallel.
 type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
-
-// preMapped is the index mapping as Bleve's offline builder sees it: a
-// prepared document passes through as it is; anything else is mapped.
-type preMapped struct{ mapping.IndexMapping }
-
-func (m preMapped) MapDocument(doc *document.Document, data interface{}) error {
-	p, ok := data.(*document.Document)
-	if !ok {
-		return m.IndexMapping.MapDocument(doc, data)
-	}
-	doc.Fields = p.Fields
-	doc.CompositeFields = p.CompositeFields
-	doc.StoredFieldsSize = p.StoredFieldsSize
-	if p.Indexed() {
-		doc.SetIndexed()
-	}
-	return nil
-}
-
-// MarshalJSON writes the mapping itself, which the builder stores.
-func (m preMapped) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMapping) }
 
 // prepare maps one document and analyzes its fields, as the index would.
 func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
@@ -187,9 +167,9 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, docs []corpus.Docum
 // index is closed when it returns; Store.Build is the way to make
 // generations that serve.
 //
-// Documents are analyzed on every core and written by Bleve's offline
-// builder, which makes one segment per batch and merges them once at the
-// end: the index comes out as a single segment, the fastest to search.
+// Documents are analyzed on every core and written a segment per batch,
+// also on every core, and the segments merged once at the end: the index
+// comes out as a single segment, the fastest to search.
 func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
 	start := time.Now()
 	m := cfg.Mapping()
@@ -197,24 +177,23 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 	stats := newFieldStats()
 	suggest := newSuggestCollector()
 	if len(docs) > 0 {
-		b, err := bleve.NewBuilder(path, preMapped{m}, map[string]interface{}{
-			"batchSize": batchSize,
-			// Merge the segments in one pass where there are up to this
-			// many: each pass rewrites the whole index.
-			"mergeMax":        100,
-			"buildPathPrefix": path,
-		})
+		segs, err := newSegmentWriter(path)
 		if err != nil {
-			return Summary{}, fmt.Errorf("create index: %w", err)
+			return Summary{}, err
 		}
+		var batch []index.Document
 		err = prepareAll(ctx, m, docs, func(p prepared) error {
 			if p.err != nil {
 				return p.err
 			}
 			stats.add(p.doc)
 			suggest.add(p.title, p.words)
-			if err := b.Index(p.doc.ID(), p.doc); err != nil {
-				return fmt.Errorf("document %s: %w", p.doc.ID(), err)
+			batch = append(batch, p.doc)
+			if len(batch) == batchSize {
+				if err := segs.write(batch); err != nil {
+					return err
+				}
+				batch = nil
 			}
 			sum.Documents++
 			sum.Languages[p.lang]++
@@ -223,12 +202,17 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 			}
 			return nil
 		})
+		if err == nil && len(batch) > 0 {
+			err = segs.write(batch)
+		}
+		if werr := segs.wait(); err == nil {
+			err = werr
+		}
 		if err != nil {
-			// The builder's files are under path, which the caller
-			// removes; closing it would merge what it has for nothing.
+			// What was written is under path, which the caller removes.
 			return Summary{}, err
 		}
-		if err := b.Close(); err != nil {
+		if err := segs.finish(path, m); err != nil {
 			return Summary{}, fmt.Errorf("write index: %w", err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer/translit"
@@ -49,6 +50,22 @@ func TestBuildMergesIntoOneSegment(t *testing.T) {
 	defer idx.Close()
 	if c, _ := idx.DocCount(); c != uint64(n) {
 		t.Errorf("DocCount = %d, want %d", c, n)
+	}
+	// Documents are numbered in the order given, across segments: ties
+	// in ranking keep that order.
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, i := range []int{0, batchSize - 1, batchSize, 2 * batchSize, n - 1} {
+		if id, err := r.ExternalID(index.NewIndexInternalID(nil, uint64(i))); err != nil || id != docs[i].ID {
+			t.Errorf("document number %d is %q (%v), want %s", i, id, err, docs[i].ID)
+		}
 	}
 	for _, i := range []int{0, batchSize, n - 1} {
 		q := bleve.NewTermQuery(fmt.Sprintf("w%d", i))

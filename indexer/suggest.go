@@ -58,20 +58,19 @@ var stops = func() map[string]bool {
 func suggestWords(title, body string) []string {
 	var words []string
 	seen := map[string]bool{}
-	raw := map[string]bool{}
 	tokenizer := telugu.NewTokenizer()
 	for _, text := range []string{title, body} {
 		for _, tok := range tokenizer.Tokenize([]byte(text)) {
-			if raw[string(tok.Term)] {
+			term := telugu.NormalizeTerm(tok.Term)
+			if seen[string(term)] {
 				continue
 			}
-			raw[string(tok.Term)] = true
-			w := telugu.Normalize(string(tok.Term))
-			n := utf8.RuneCountInString(w)
-			if n < 2 || n > maxWordRunes || stops[w] || seen[w] || isNumber(w) {
-				continue
-			}
+			w := string(term)
 			seen[w] = true
+			n := utf8.RuneCountInString(w)
+			if n < 2 || n > maxWordRunes || stops[w] || isNumber(w) {
+				continue
+			}
 			words = append(words, w)
 		}
 	}

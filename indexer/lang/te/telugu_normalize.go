@@ -40,7 +40,7 @@ func NewNormalizeFilter() *NormalizeFilter { return &NormalizeFilter{} }
 func (f *NormalizeFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := input[:0]
 	for _, tok := range input {
-		tok.Term = normalizeTerm(tok.Term)
+		tok.Term = NormalizeTerm(tok.Term)
 		if len(tok.Term) > 0 {
 			out = append(out, tok)
 		}
@@ -48,9 +48,10 @@ func (f *NormalizeFilter) Filter(input analysis.TokenStream) analysis.TokenStrea
 	return out
 }
 
-// normalizeTerm normalizes one term, in place where nothing but ASCII case
-// changes and without copying where nothing changes.
-func normalizeTerm(term []byte) []byte {
+// NormalizeTerm is Normalize for a term in bytes, in place where nothing
+// but ASCII case changes and without copying where nothing changes: the
+// fast way for text that is mostly normal already.
+func NormalizeTerm(term []byte) []byte {
 	ascii := true
 	for _, c := range term {
 		if c >= utf8.RuneSelf {

@@ -44,8 +44,8 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, once)
 		}
 		if utf8.ValidString(s) {
-			if fast := string(normalizeTerm([]byte(s))); fast != once {
-				t.Fatalf("normalizeTerm(%q) = %q, Normalize = %q", s, fast, once)
+			if fast := string(NormalizeTerm([]byte(s))); fast != once {
+				t.Fatalf("NormalizeTerm(%q) = %q, Normalize = %q", s, fast, once)
 			}
 		}
 		if twice := Normalize(once); twice != once {
