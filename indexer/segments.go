@@ -50,7 +50,9 @@ func newSegmentWriter(path string) (*segmentWriter, error) {
 		return nil, err
 	}
 	workers := runtime.GOMAXPROCS(0)
-	w := &segmentWriter{dir: dir, jobs: make(chan segmentJob, workers)}
+	// Unbuffered: each batch waits for a free worker, so that at most one
+	// batch more than there are workers is held in memory.
+	w := &segmentWriter{dir: dir, jobs: make(chan segmentJob)}
 	for range workers {
 		w.wg.Add(1)
 		go func() {

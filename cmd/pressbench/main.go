@@ -245,13 +245,25 @@ func makeQueries(vocab, inUse map[string][]string, n int, mix string, rng *rand.
 		}
 		// Plain words: no query syntax, so that the API reads them as the
 		// engine does.
-		queries = append(queries, syntax.Replace(a+" "+b))
+		queries = append(queries, plainWords(a+" "+b))
 	}
 	return queries, nil
 }
 
 // syntax blanks out the characters of the query language.
 var syntax = strings.NewReplacer("(", " ", ")", " ", `"`, " ", "*", " ", "~", " ", ":", " ", "+", " ", "-", " ")
+
+// plainWords makes text a query of plain words: the characters of the
+// query language blanked out, its operators AND, OR and NOT lower-cased.
+func plainWords(text string) string {
+	words := strings.Fields(syntax.Replace(text))
+	for i, w := range words {
+		if w == "AND" || w == "OR" || w == "NOT" {
+			words[i] = strings.ToLower(w)
+		}
+	}
+	return strings.Join(words, " ")
+}
 
 func dirSize(dir string) int64 {
 	var n int64

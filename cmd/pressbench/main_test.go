@@ -55,3 +55,19 @@ func TestMakeQueries(t *testing.T) {
 		t.Error("an unknown mix is accepted")
 	}
 }
+
+// Queries sent to the API are plain words: no syntax characters, and the
+// operator words as ordinary words.
+func TestPlainWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"clerical AND":       "clerical and",
+		"NOT OR":             "not or",
+		`lang:te "a" (b)*`:   "lang te a b",
+		"Oregon ANDROID":     "Oregon ANDROID",
+		"-defence +security": "defence security",
+	} {
+		if got := plainWords(in); got != want {
+			t.Errorf("plainWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
