@@ -369,7 +369,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 		}
 	} else if len(hits) > 0 {
-		details, err := details(ctx, reader, idx.Mapping(), p.main, hits)
+		details, err := details(ctx, reader, idx.Mapping(), p.highlight(), hits)
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,9 @@ type vocab struct {
 	// native are the analyses whose own script some word of the query is
 	// written in: there a Latin word of the same query is no quotation.
 	native map[string]bool
+	// highlight asks for the clauses whose matches a snippet marks alone:
+	// the bodies and their companions, no titles or leads.
+	highlight bool
 }
 
 // analyses are the analyses a query is matched against: those with
@@ -51,6 +54,25 @@ const maxQueryBytes = 1024
 // for the best of them alone (Engine.rescore).
 type parsed struct {
 	main, pairs query.Query
+	root        node
+	vocab       vocab
+}
+
+// highlight is the query whose matches in a page's documents their
+// snippets mark: every word, phrase or prefix the query looks for in
+// bodies (not those it excludes), in the body fields alone, without the
+// structure that decides what matches.
+func (p *parsed) highlight() query.Query {
+	v := p.vocab
+	v.highlight = true
+	sum := &sumQuery{}
+	for _, t := range collect(p.root, nil, false, func(t *term) bool { return t.field == "" }) {
+		sum.add(textQuery(t, true, v), 1)
+	}
+	if len(sum.clauses) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return sum
 }
 
 // parseQuery turns query text into a Bleve query (see parse.go for the
@@ -91,7 +113,7 @@ func parseQuery(text string, plain bool, v vocab) (*parsed, error) {
 			}
 		}
 	}
-	p := &parsed{main: withExactBoost(translate(root, v), root, v)}
+	p := &parsed{main: withExactBoost(translate(root, v), root, v), root: root, vocab: v}
 	if pairs := proximity(root, v); pairs != nil {
 		p.pairs = withExactBoost(pairs, root, v)
 	}
@@ -366,6 +388,9 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 		if body {
 			fields = append(fields, indexer.BodyField(a.Key))
 		}
+		if vocab.highlight {
+			fields = fields[1:]
+		}
 		for _, f := range fields {
 			var q query.Query
 			switch {
@@ -396,7 +421,7 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			}
 			sum.add(inField(q, f), w)
 		}
-		if body && t.plain() {
+		if body && t.plain() && !vocab.highlight {
 			sum.add(&matchQuery{field: indexer.LeadField(a.Key), text: t.text}, leadWeight)
 		}
 		// A word the index has never seen in its stemmed form falls back
