@@ -21,6 +21,7 @@ type termSum struct {
 	// used marks the terms whose document was the last returned: they
 	// move on when asked, by Next or straight to where Advance goes.
 	used []bool
+	on   []int // scratch: the terms on the lowest document
 }
 
 const termDone = math.MaxUint64
@@ -83,18 +84,23 @@ func (s *termSum) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) 
 // sum of the terms on it.
 func (s *termSum) emit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 	low := uint64(termDone)
-	for _, d := range s.at {
-		low = min(low, d)
+	on := s.on[:0] // the terms on low
+	for i, d := range s.at {
+		if d < low {
+			low, on = d, on[:0]
+		}
+		if d == low {
+			on = append(on, i)
+		}
 	}
+	s.on = on
 	if low == termDone {
 		return nil
 	}
 	score := 0.0
-	for i, d := range s.at {
-		if d == low {
-			score += s.weights[i] * s.terms[i].bm25(&s.docs[i])
-			s.used[i] = true
-		}
+	for _, i := range on {
+		score += s.weights[i] * s.terms[i].bm25(&s.docs[i])
+		s.used[i] = true
 	}
 	dm := ctx.DocumentMatchPool.Get()
 	dm.IndexInternalID = index.NewIndexInternalID(dm.IndexInternalID, low)
