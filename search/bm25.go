@@ -149,13 +149,13 @@ type matchQuery struct {
 // Searcher implements query.Query.
 func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	name, a, err := fieldAnalyzer(m, q.field, q.analyzer)
 	if err != nil {
 		return nil, err
 	}
 	sum := &sumQuery{}
 	seen := map[string]int{}
-	for _, tok := range a.Analyze([]byte(q.text)) {
+	for _, tok := range analyze(ctx, name, a, q.text) {
 		t := string(tok.Term)
 		if k, ok := seen[t]; ok {
 			sum.weights[k]++ // a term the text repeats counts as often
@@ -171,14 +171,14 @@ func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 }
 
 // fieldAnalyzer is the analyzer named, or where name is "" the one the
-// mapping gives field.
-func fieldAnalyzer(m mapping.IndexMapping, field, name string) (analysis.Analyzer, error) {
+// mapping gives field, with its name.
+func fieldAnalyzer(m mapping.IndexMapping, field, name string) (string, analysis.Analyzer, error) {
 	if name == "" {
 		name = m.AnalyzerNameForPath(field)
 	}
 	a := m.AnalyzerNamed(name)
 	if a == nil {
-		return nil, fmt.Errorf("no analyzer named %q", name)
+		return "", nil, fmt.Errorf("no analyzer named %q", name)
 	}
-	return a, nil
+	return name, a, nil
 }

@@ -31,6 +31,14 @@ func (q *boostQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 		in.Close()
 		return nil, err
 	}
+	if empty(f) && !options.Explain {
+		// Nothing to boost: the inner searcher alone.
+		if err := f.Close(); err != nil {
+			in.Close()
+			return nil, err
+		}
+		return in, nil
+	}
 	return &boostSearcher{inner: in, filter: f, factor: q.factor}, nil
 }
 

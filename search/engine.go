@@ -309,7 +309,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if !r.NoSnippets && cols != nil {
 		facets = cols.counter()
 	}
-	ctx = e.scoring(ctx)
+	ctx = withAnalysisMemo(e.scoring(ctx))
 	var hits bsearch.DocumentMatchCollection
 	var total uint64
 	var bleveFacets bsearch.FacetResults

@@ -24,11 +24,11 @@ type pairQuery struct {
 // Searcher implements query.Query.
 func (q *pairQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	name, a, err := fieldAnalyzer(m, q.field, q.analyzer)
 	if err != nil {
 		return nil, err
 	}
-	toks := a.Analyze([]byte(q.text))
+	toks := analyze(ctx, name, a, q.text)
 	if len(toks) < 2 || toks[len(toks)-1].Position == toks[0].Position {
 		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
 	}

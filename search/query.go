@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -214,22 +215,19 @@ const exactBoost = 1.05
 // withExactBoost wraps q so that documents with an unstemmed match of one of
 // the query's words score exactBoost times higher.
 func withExactBoost(q query.Query, root node, v vocab) query.Query {
-	var qs []query.Query
+	exact := &sumQuery{}
 	for _, t := range words(root, nil) {
 		for _, a := range v.analyses() {
 			if a.Exact == "" || !a.Matches(t.text) {
 				continue
 			}
-			m := bleve.NewMatchQuery(t.text)
-			m.SetField(indexer.ExactField(a.Key))
-			m.Analyzer = a.Exact
-			qs = append(qs, m)
+			exact.add(&matchQuery{field: indexer.ExactField(a.Key), text: t.text, analyzer: a.Exact}, 1)
 		}
 	}
-	if len(qs) == 0 {
+	if len(exact.clauses) == 0 {
 		return q
 	}
-	return &boostQuery{inner: q, filter: bleve.NewDisjunctionQuery(qs...), factor: exactBoost}
+	return &boostQuery{inner: q, filter: exact, factor: exactBoost}
 }
 
 // terms lists every text term of a query (words, phrases, prefixes), the
@@ -463,6 +461,33 @@ const crossBoost = 0.2
 // crossKeys are the sound keys a word is looked for by in the other
 // script: a Latin word among Telugu words, a Telugu word among Latin ones.
 func crossKeys(word string) []string {
+	crossCache.mu.Lock()
+	out, ok := crossCache.keys[word]
+	crossCache.mu.Unlock()
+	if ok {
+		return out
+	}
+	out = makeCrossKeys(word)
+	crossCache.mu.Lock()
+	if len(crossCache.keys) >= maxCrossCache {
+		clear(crossCache.keys) // a cheap bound; the words in use come back
+	}
+	crossCache.keys[word] = out
+	crossCache.mu.Unlock()
+	return out
+}
+
+// crossCache keeps the sound keys of the words searched lately:
+// romanizing a Telugu word is a good part of building a query.
+var crossCache = struct {
+	mu   sync.Mutex
+	keys map[string][]string
+}{keys: map[string][]string{}}
+
+// maxCrossCache bounds crossCache.
+const maxCrossCache = 4096
+
+func makeCrossKeys(word string) []string {
 	var out []string
 	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(word)) {
 		w := telugu.Normalize(string(tok.Term))

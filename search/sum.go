@@ -88,14 +88,16 @@ func (s *sumSearcher) add(child bsearch.Searcher, weight float64) {
 	s.weights = append(s.weights, weight)
 }
 
-// empty reports whether s is known to match nothing: our own term and pair
+// empty reports whether s is known to match nothing: term and pair
 // searchers with no documents, a sum of nothing, Bleve's match-none.
 func empty(s bsearch.Searcher) bool {
 	switch s := s.(type) {
-	case *termSearcher, *pairSearcher:
+	case *termSearcher, *pairSearcher, *searcher.TermSearcher:
 		return s.Count() == 0
 	case *sumSearcher:
 		return len(s.children) == 0
+	case *termSum:
+		return len(s.terms) == 0
 	case *searcher.MatchNoneSearcher:
 		return true
 	}

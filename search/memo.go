@@ -1,0 +1,46 @@
+package search
+
+import (
+	"context"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// analysisMemo keeps the tokens of each text one search analyzes, by
+// analyzer: a word is matched in the title, body and lead of its language,
+// all with one analyzer, and its pairs in the title and body again.
+type analysisMemo struct {
+	mu     sync.Mutex
+	tokens map[memoKey]analysis.TokenStream
+}
+
+type memoKey struct{ analyzer, text string }
+
+type memoCtxKey struct{}
+
+// withAnalysisMemo returns ctx carrying a new memo for one search.
+func withAnalysisMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoCtxKey{}, &analysisMemo{tokens: map[memoKey]analysis.TokenStream{}})
+}
+
+// analyze returns what analyzer a (registered as name) makes of text, from
+// the context's memo when the search has one. The tokens are shared: read
+// them, do not change them.
+func analyze(ctx context.Context, name string, a analysis.Analyzer, text string) analysis.TokenStream {
+	memo, _ := ctx.Value(memoCtxKey{}).(*analysisMemo)
+	if memo == nil {
+		return a.Analyze([]byte(text))
+	}
+	k := memoKey{name, text}
+	memo.mu.Lock()
+	toks, ok := memo.tokens[k]
+	memo.mu.Unlock()
+	if !ok {
+		toks = a.Analyze([]byte(text))
+		memo.mu.Lock()
+		memo.tokens[k] = toks
+		memo.mu.Unlock()
+	}
+	return toks
+}
