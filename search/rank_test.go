@@ -46,20 +46,28 @@ func rankCorpus(t *testing.T) []corpus.Document {
 	return docs
 }
 
+// currentReader is a reader of e's current index, closed when the test
+// ends.
+func currentReader(t *testing.T, e *Engine) index.IndexReader {
+	t.Helper()
+	adv, err := e.cur.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
 // rank keeps what Bleve's top-N collector keeps, in the same order (score,
 // then index order), with the same scores and total, on any page.
 func TestRankAgreesWithBleveCollector(t *testing.T) {
 	e := newTestEngine(t, rankCorpus(t))
 	idx := e.cur
-	adv, err := idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
+	reader := currentReader(t, e)
 	ctx := e.scoring(context.Background())
 	pages := []struct{ from, size int }{{0, 10}, {0, 1}, {7, 13}, {0, 1000}, {395, 10}, {5000, 10}}
 	for _, text := range []string{"security", "japan security", "జపాన్", "tokyo OR రష్యా", "summit -trade", "nothingmatchesthis", ""} {
@@ -197,15 +205,7 @@ func TestPageHitsHaveFieldsAndSnippets(t *testing.T) {
 // would otherwise look at each of them for every match of the rest.
 func TestEmptyClausesLeftOut(t *testing.T) {
 	e := newTestEngine(t, rankCorpus(t))
-	adv, err := e.cur.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := currentReader(t, e)
 	p, err := parseQuery("summit", true, vocab{present: e.present})
 	if err != nil {
 		t.Fatal(err)
@@ -251,15 +251,7 @@ func TestEmptyClausesLeftOut(t *testing.T) {
 // from document to document (as a restriction or a filter does).
 func TestTermSumAgreesWithSum(t *testing.T) {
 	e := newTestEngine(t, rankCorpus(t))
-	adv, err := e.cur.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := currentReader(t, e)
 	ctx := e.scoring(context.Background())
 	collect := func(q query.Query, general bool, step int) map[uint64]float64 {
 		t.Helper()
