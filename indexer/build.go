@@ -16,8 +16,8 @@ import (
 	"pressearch/corpus"
 )
 
-// batchSize is how many documents go into one segment of the index
-// builder.
+// batchSize is how many documents go into one segment before the segments
+// are merged.
 const batchSize = 1000
 
 // progressEvery is how often, in documents, a build tells its progress.
@@ -74,7 +74,7 @@ func ReadBuildInfo(idx bleve.Index) (BuildInfo, error) {
 // Progress is told how many of the documents are indexed so far.
 type Progress func(done, total int)
 
-// prepared is one document mapped and analyzed ahead of the index builder,
+// prepared is one document mapped and analyzed ahead of the segment writer,
 // with the words it gives to completion.
 type prepared struct {
 	doc   *document.Document

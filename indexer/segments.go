@@ -89,8 +89,8 @@ func (w *segmentWriter) run(j segmentJob) {
 	path := filepath.Join(w.dir, fmt.Sprintf("%09d.zap", j.n))
 	err := func() error {
 		for _, d := range j.docs {
-			// The builder adds the id field to each document and analyzes
-			// it; the other fields were analyzed when prepared.
+			// Every segment document has an id field, analyzed as Bleve's
+			// builder would; the other fields were analyzed when prepared.
 			if doc, ok := d.(interface{ AddIDField() }); ok {
 				doc.AddIDField()
 			}
