@@ -52,7 +52,7 @@ const maxQueryBytes = 1024
 // parsed is a query made ready for searching: main decides what matches and
 // how it ranks; pairs, where the query has neighbouring words, only adds to
 // the score of documents main matches (see proximity), and is computed
-// for the best of them alone (Engine.rescore).
+// for the best of them alone (rescore, in rank.go).
 type parsed struct {
 	main, pairs query.Query
 	root        node
