@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 )
@@ -181,7 +180,7 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 		if err != nil {
 			return Summary{}, err
 		}
-		var batch []index.Document
+		var batch []*document.Document
 		err = prepareAll(ctx, m, docs, func(p prepared) error {
 			if p.err != nil {
 				return p.err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -34,7 +35,7 @@ type segmentWriter struct {
 
 type segmentJob struct {
 	n    int
-	docs []index.Document
+	docs []*document.Document
 }
 
 // mergeMax is how many segments one merge pass takes; each pass rewrites
@@ -67,7 +68,7 @@ func newSegmentWriter(path string) (*segmentWriter, error) {
 
 // write queues docs as the next segment; it waits while every worker is
 // busy, so that prepared documents do not pile up in memory.
-func (w *segmentWriter) write(docs []index.Document) error {
+func (w *segmentWriter) write(docs []*document.Document) error {
 	w.mu.Lock()
 	err, n := w.err, len(w.paths)
 	w.paths = append(w.paths, "")
@@ -88,19 +89,15 @@ func (w *segmentWriter) run(j segmentJob) {
 	}
 	path := filepath.Join(w.dir, fmt.Sprintf("%09d.zap", j.n))
 	err := func() error {
-		for _, d := range j.docs {
+		docs := make([]index.Document, len(j.docs))
+		for i, d := range j.docs {
 			// Every segment document has an id field, analyzed as Bleve's
 			// builder would; the other fields were analyzed when prepared.
-			if doc, ok := d.(interface{ AddIDField() }); ok {
-				doc.AddIDField()
-			}
-			d.VisitFields(func(f index.Field) {
-				if f.Name() == "_id" {
-					f.Analyze()
-				}
-			})
+			d.AddIDField()
+			d.Fields[len(d.Fields)-1].Analyze()
+			docs[i] = d
 		}
-		seg, _, err := (&zap.ZapPlugin{}).New(j.docs)
+		seg, _, err := (&zap.ZapPlugin{}).New(docs)
 		if err != nil {
 			return err
 		}
