@@ -17,6 +17,7 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	"pressearch/search/scoring"
 )
 
 // Paging limits.
@@ -72,10 +73,7 @@ type Hit struct {
 }
 
 // FacetValue is one value of a facet and how many matching documents have it.
-type FacetValue struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
+type FacetValue = scoring.FacetValue
 
 // Result is the answer to a Request.
 type Result struct {
@@ -117,8 +115,8 @@ type Engine struct {
 	stats   *indexer.Stats
 	suggest *suggester
 	info    Info
-	present map[string]bool // the analyses with documents; nil: all
-	facets  *facetColumns   // each document's facet values; nil: Bleve counts them
+	present map[string]bool       // the analyses with documents; nil: all
+	facets  *scoring.FacetColumns // each document's facet values; nil: Bleve counts them
 }
 
 // Info describes the index an engine is searching.
@@ -160,7 +158,7 @@ func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
 	if err != nil {
 		sugg = &indexer.Suggestions{} // search works without completions
 	}
-	cols, err := loadFacetColumns(context.Background(), idx, facetFields)
+	cols, err := scoring.LoadFacetColumns(context.Background(), idx, facetFields)
 	if err != nil {
 		cols = nil // Bleve counts the facets itself
 	}
@@ -199,8 +197,7 @@ func (e *Engine) scoring(ctx context.Context) context.Context {
 	if stats == nil {
 		return ctx
 	}
-	ctx = context.WithValue(ctx, bsearch.BM25StatsKey, stats.Global)
-	return context.WithValue(ctx, fieldStatsKey{}, stats.PerField)
+	return scoring.WithStats(ctx, &scoring.Stats{Global: stats.Global, PerField: stats.PerField, K1: bm25K1, B: bm25B})
 }
 
 // termChecker answers whether a field of one reader has a term, opening
@@ -305,11 +302,11 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	q = withPriors(q)
-	var facets *counter
+	var facets *scoring.Counter
 	if !r.NoSnippets && cols != nil {
-		facets = cols.counter()
+		facets = cols.Counter()
 	}
-	ctx = withAnalysisMemo(e.scoring(ctx))
+	ctx = scoring.WithAnalysisMemo(e.scoring(ctx))
 	var hits bsearch.DocumentMatchCollection
 	var total uint64
 	var bleveFacets bsearch.FacetResults
@@ -322,13 +319,13 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		var count func(index.IndexInternalID)
 		if facets != nil {
-			count = facets.add
+			count = facets.Add
 		}
-		res, err := rank(ctx, reader, idx.Mapping(), q, pairs, r.From, r.Size, count)
+		res, err := scoring.Rank(ctx, reader, idx.Mapping(), q, pairs, rescoreWindow, r.From, r.Size, count)
 		if err != nil {
 			return nil, searchError(ctx, err)
 		}
-		hits, total = res.hits, res.total
+		hits, total = res.Hits, res.Total
 	}
 	if r.Sort == "date" || (facets == nil && !r.NoSnippets) {
 		// By date, or facets without columns: Bleve's search request.
@@ -347,7 +344,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		sctx := ctx
 		if facets != nil {
-			sctx = facets.context(ctx)
+			sctx = facets.Context(ctx)
 		}
 		res, err := idx.SearchInContext(sctx, req)
 		if err != nil {
@@ -369,7 +366,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 		}
 	} else if len(hits) > 0 {
-		details, err := details(ctx, reader, idx.Mapping(), p.highlight(), hits)
+		details, err := scoring.Details(ctx, reader, idx.Mapping(), p.highlight(), hits)
 		if err != nil {
 			return nil, err
 		}
@@ -393,7 +390,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	for _, f := range facetFields {
 		if facets != nil {
-			out.Facets[f] = facets.values(f, facetSize)
+			out.Facets[f] = facets.Values(f, facetSize)
 		} else {
 			out.Facets[f] = facetValues(bleveFacets[f])
 		}
@@ -402,15 +399,10 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	return out, nil
 }
 
-// statementPrior scales the score of statements. A statement is a part of
-// the story an article tells; when both match, the article leads and the
-// statement is a click away from it.
-const statementPrior = 0.5
-
 func withPriors(q query.Query) query.Query {
 	kind := bleve.NewTermQuery(corpus.KindStatement)
 	kind.SetField(indexer.FieldKind)
-	return &boostQuery{inner: q, filter: kind, factor: statementPrior}
+	return &scoring.Boost{Inner: q, Filter: kind, Factor: statementPrior}
 }
 
 func (r *Request) validate() error {
@@ -725,12 +717,7 @@ func facetValues(f *bsearch.FacetResult) []FacetValue {
 	for _, t := range f.Terms.Terms() {
 		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	scoring.SortFacet(out)
 	return out
 }
 

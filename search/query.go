@@ -12,10 +12,8 @@ import (
 	"pressearch/indexer"
 	telugu "pressearch/indexer/lang/te"
 	"pressearch/indexer/translit"
+	"pressearch/search/scoring"
 )
-
-// titleBoost weighs a match in a title above one in a body.
-const titleBoost = 1.5
 
 // vocab is what query building knows of the index: which analyses have
 // documents (nil: all may), and whether a field has a term (nil: unknown).
@@ -66,11 +64,11 @@ type parsed struct {
 func (p *parsed) highlight() query.Query {
 	v := p.vocab
 	v.highlight = true
-	sum := &sumQuery{}
+	sum := &scoring.Sum{}
 	for _, t := range collect(p.root, nil, false, func(t *term) bool { return t.field == "" }) {
-		sum.add(textQuery(t, true, v), 1)
+		sum.Add(textQuery(t, true, v), 1)
 	}
-	if len(sum.clauses) == 0 {
+	if sum.Len() == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
 	return sum
@@ -121,12 +119,6 @@ func parseQuery(text string, plain bool, v vocab) (*parsed, error) {
 	return p, nil
 }
 
-// pairBoost weighs a document in which two neighbouring query words stand
-// side by side (in the query's order, stop words between them allowed)
-// above one that has them apart: a reader's query is mostly made of
-// phrases, and the text about it uses the same ones.
-const pairBoost = 0.3
-
 // proximity is the sum of the phrases of each two neighbouring plain words
 // of a juxtaposition, matched in the title and body of every analysis of
 // both words' script, or nil where the query has no such words.
@@ -163,9 +155,9 @@ func proximity(root node, v vocab) query.Query {
 	if len(pairs) == 0 {
 		return nil
 	}
-	sum := &sumQuery{}
+	sum := &scoring.Sum{}
 	for _, p := range pairs {
-		sum.add(p, pairBoost)
+		sum.Add(p, pairBoost)
 	}
 	return sum
 }
@@ -198,7 +190,7 @@ func pairQueries(run []string, v vocab) []query.Query {
 			if prev >= 0 {
 				text := strings.Join(run[prev:i+1], " ")
 				for _, f := range []string{indexer.TitleField(a.Key), indexer.BodyField(a.Key)} {
-					qs = append(qs, &pairQuery{field: f, text: text})
+					qs = append(qs, &scoring.Pair{Field: f, Text: text})
 				}
 			}
 			prev = i
@@ -207,27 +199,22 @@ func pairQueries(run []string, v vocab) []query.Query {
 	return qs
 }
 
-// exactBoost scales the score of a document that contains a query word in
-// the very form the query uses, above one that has only other forms of it.
-// On te-qa-dev it costs 0.0006 of MRR@100, one tie (README); it is kept small.
-const exactBoost = 1.05
-
 // withExactBoost wraps q so that documents with an unstemmed match of one of
 // the query's words score exactBoost times higher.
 func withExactBoost(q query.Query, root node, v vocab) query.Query {
-	exact := &sumQuery{}
+	exact := &scoring.Sum{}
 	for _, t := range words(root, nil) {
 		for _, a := range v.analyses() {
 			if a.Exact == "" || !a.Matches(t.text) {
 				continue
 			}
-			exact.add(&matchQuery{field: indexer.ExactField(a.Key), text: t.text, analyzer: a.Exact}, 1)
+			exact.Add(&scoring.Match{Field: indexer.ExactField(a.Key), Text: t.text, Analyzer: a.Exact}, 1)
 		}
 	}
-	if len(exact.clauses) == 0 {
+	if exact.Len() == 0 {
 		return q
 	}
-	return &boostQuery{inner: q, filter: exact, factor: exactBoost}
+	return &scoring.Boost{Inner: q, Filter: exact, Factor: exactBoost}
 }
 
 // terms lists every text term of a query (words, phrases, prefixes), the
@@ -282,9 +269,9 @@ func translate(n node, vocab vocab) query.Query {
 		b.AddMustNot(translate(n.item, vocab))
 		return b
 	case *orNode:
-		sum := &sumQuery{}
+		sum := &scoring.Sum{}
 		for _, it := range n.items {
-			sum.add(translate(it, vocab), 1)
+			sum.Add(translate(it, vocab), 1)
 		}
 		return sum
 	case *andNode:
@@ -302,7 +289,7 @@ func translate(n node, vocab vocab) query.Query {
 // word into a mere preference.
 func combine(items []node, all bool, vocab vocab) query.Query {
 	b := bleve.NewBooleanQuery()
-	should := &sumQuery{}
+	should := &scoring.Sum{}
 	must, required := 0, false
 	for _, it := range items {
 		switch it := it.(type) {
@@ -322,13 +309,13 @@ func combine(items []node, all bool, vocab vocab) query.Query {
 			b.AddMust(translate(it, vocab))
 			must++
 		} else {
-			should.add(translate(it, vocab), 1)
+			should.Add(translate(it, vocab), 1)
 		}
 	}
 	switch {
-	case len(should.clauses) > 0 && must == 0 && b.MustNot == nil:
+	case should.Len() > 0 && must == 0 && b.MustNot == nil:
 		return should // words only: their sum
-	case len(should.clauses) > 0:
+	case should.Len() > 0:
 		b.AddShould(should)
 		if !required {
 			b.SetMinShould(1)
@@ -377,7 +364,7 @@ func (t *term) query(vocab vocab) query.Query {
 // with the analyzer the index mapping gives that field, so queries and
 // documents meet in one form.
 func textQuery(t *term, body bool, vocab vocab) query.Query {
-	sum := &sumQuery{}
+	sum := &scoring.Sum{}
 	for _, a := range vocab.analyses() {
 		if !a.Matches(t.text) {
 			continue // a Telugu word has nothing to find in English fields
@@ -408,7 +395,7 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 				m.SetFuzziness(t.fuzzy)
 				q = m
 			default:
-				q = &matchQuery{field: f, text: t.text}
+				q = &scoring.Match{Field: f, Text: t.text}
 			}
 			w := 1.0
 			if f == indexer.TitleField(a.Key) {
@@ -417,10 +404,10 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			if a.Foreign(t.text) && !vocab.native[a.Key] {
 				w *= foreignWeight
 			}
-			sum.add(inField(q, f), w)
+			sum.Add(scoring.InField(q, f), w)
 		}
 		if body && t.plain() && !vocab.highlight {
-			sum.add(&matchQuery{field: indexer.LeadField(a.Key), text: t.text}, leadWeight)
+			sum.Add(&scoring.Match{Field: indexer.LeadField(a.Key), Text: t.text}, leadWeight)
 		}
 		// A word the index has never seen in its stemmed form falls back
 		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
@@ -428,35 +415,21 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			unknown(vocab.has, indexer.BodyField(a.Key), a.Analyzer, t.text) {
 			// Bleve finds a field's analyzer by property path, and the
 			// prefix field shares its property with the body: name it.
-			m := &matchQuery{field: indexer.PrefixField(a.Key), text: t.text, analyzer: a.Prefix}
-			sum.add(m, 1)
+			m := &scoring.Match{Field: indexer.PrefixField(a.Key), Text: t.text, Analyzer: a.Prefix}
+			sum.Add(m, prefixFallbackWeight)
 		}
 	}
 	// A name in one script finds it written in the other.
 	if body && !t.phrase && !t.prefix && t.fuzzy == 0 && vocab.present[indexer.NamesField] {
 		for _, k := range crossKeys(t.text) {
-			sum.add(&termQuery{field: indexer.NamesField, term: k}, crossBoost)
+			sum.Add(&scoring.Term{Field: indexer.NamesField, Term: k}, crossBoost)
 		}
 	}
-	if len(sum.clauses) == 0 {
+	if sum.Len() == 0 {
 		return bleve.NewMatchNoneQuery()
 	}
 	return sum
 }
-
-// leadWeight weighs a match in the lead of a body (its first words), on top
-// of the match in the body itself.
-const leadWeight = 0.3
-
-// foreignWeight weighs a match of a word in a language of another script,
-// a Latin word quoted in a Tamil release, below a match in its own script's
-// languages: an English query ranks English documents first.
-const foreignWeight = 0.3
-
-// crossBoost weighs a match across scripts below one in the query's own
-// script: a Telugu query finds the Telugu article first and its English
-// translation after.
-const crossBoost = 0.2
 
 // crossKeys are the sound keys a word is looked for by in the other
 // script: a Latin word among Telugu words, a Telugu word among Latin ones.

@@ -1,6 +1,8 @@
 package search
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -119,4 +121,25 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("parseQuery(%q): error %v is not invalid_query", s, err)
 		}
 	})
+}
+
+// The sound keys come the same from the cache, which stays bounded.
+func TestCrossKeysCache(t *testing.T) {
+	for _, w := range []string{"బోరెల్", "borrell", "టోక్యో", "tokyo", "EU"} {
+		want := makeCrossKeys(w)
+		for range 2 {
+			if got := crossKeys(w); !reflect.DeepEqual(got, want) {
+				t.Errorf("crossKeys(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+	for i := range maxCrossCache + 10 {
+		crossKeys(fmt.Sprintf("word%d", i))
+	}
+	crossCache.mu.Lock()
+	n := len(crossCache.keys)
+	crossCache.mu.Unlock()
+	if n > maxCrossCache {
+		t.Errorf("cache holds %d words, bound %d", n, maxCrossCache)
+	}
 }

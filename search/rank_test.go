@@ -3,18 +3,16 @@ package search
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	"pressearch/search/scoring"
 )
 
 // rankCorpus is the default corpus and 400 documents drawn from a small
@@ -77,7 +75,7 @@ func TestRankAgreesWithBleveCollector(t *testing.T) {
 		}
 		q := withPriors(p.main)
 		for _, pg := range pages {
-			got, err := rank(ctx, reader, idx.Mapping(), q, nil, pg.from, pg.size, nil)
+			got, err := scoring.Rank(ctx, reader, idx.Mapping(), q, nil, 0, pg.from, pg.size, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,15 +85,15 @@ func TestRankAgreesWithBleveCollector(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.total != want.Total {
-				t.Errorf("%q %+v: total %d, Bleve %d", text, pg, got.total, want.Total)
+			if got.Total != want.Total {
+				t.Errorf("%q %+v: total %d, Bleve %d", text, pg, got.Total, want.Total)
 			}
-			if len(got.hits) != len(want.Hits) {
-				t.Errorf("%q %+v: %d hits, Bleve %d", text, pg, len(got.hits), len(want.Hits))
+			if len(got.Hits) != len(want.Hits) {
+				t.Errorf("%q %+v: %d hits, Bleve %d", text, pg, len(got.Hits), len(want.Hits))
 				continue
 			}
-			for i := range got.hits {
-				g, w := got.hits[i], want.Hits[i]
+			for i := range got.Hits {
+				g, w := got.Hits[i], want.Hits[i]
 				if g.ID != w.ID || g.Score != w.Score {
 					t.Errorf("%q %+v: hit %d is %s (%.6f), Bleve %s (%.6f)", text, pg, i, g.ID, g.Score, w.ID, w.Score)
 					break
@@ -196,112 +194,6 @@ func TestPageHitsHaveFieldsAndSnippets(t *testing.T) {
 		}
 		if a := res.Hits[0]; sort == "" && (a.ID != "a" || len(a.Related) != 1 || a.Related[0].Title != "ఓడరేవు") {
 			t.Errorf("first hit %+v: want a, related to b by title", a)
-		}
-	}
-}
-
-// A word's clauses that find nothing (its fields in languages of other
-// scripts, a stem no document has) are left out of the searcher, which
-// would otherwise look at each of them for every match of the rest.
-func TestEmptyClausesLeftOut(t *testing.T) {
-	e := newTestEngine(t, rankCorpus(t))
-	r := currentReader(t, e)
-	p, err := parseQuery("summit", true, vocab{present: e.present})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := p.main.Searcher(e.scoring(context.Background()), r, e.cur.Mapping(), bsearch.SearcherOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var fields []string
-	var walk func(s bsearch.Searcher)
-	walk = func(s bsearch.Searcher) {
-		switch s := s.(type) {
-		case *sumSearcher:
-			for _, c := range s.children {
-				walk(c)
-			}
-		case *boostSearcher:
-			walk(s.inner)
-		case *termSum:
-			for _, c := range s.terms {
-				walk(c)
-			}
-		case *termSearcher:
-			if s.Count() == 0 {
-				t.Errorf("%s:%s finds nothing and is searched", s.field, s.term)
-			}
-			fields = append(fields, s.field)
-		default:
-			t.Errorf("unexpected searcher %T", s)
-		}
-	}
-	walk(s)
-	// The bodies (and leads) of both languages have it, as the corpus is
-	// made; no title does, and no other language has documents.
-	if got := strings.Join(fields, " "); got != "body_te lead_te body_en lead_en" {
-		t.Errorf("searched fields %s, want body_te lead_te body_en lead_en", got)
-	}
-}
-
-// The flat sum of terms finds what the general sum of the same clauses
-// finds, scored the same, when walked match by match and when advanced
-// from document to document (as a restriction or a filter does).
-func TestTermSumAgreesWithSum(t *testing.T) {
-	e := newTestEngine(t, rankCorpus(t))
-	r := currentReader(t, e)
-	ctx := e.scoring(context.Background())
-	collect := func(q query.Query, general bool, step int) map[uint64]float64 {
-		t.Helper()
-		// Term vectors keep the general sum; they change no score.
-		s, err := q.Searcher(ctx, r, e.cur.Mapping(), bsearch.SearcherOptions{IncludeTermVectors: general})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		if _, flat := s.(*termSum); flat == general {
-			t.Fatalf("general %v: searcher %T", general, s)
-		}
-		sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
-		out := map[uint64]float64{}
-		dm, err := s.Next(sctx)
-		for err == nil && dm != nil {
-			n := dm.IndexInternalID.Value()
-			out[n] = dm.Score
-			sctx.DocumentMatchPool.Put(dm)
-			if step > 1 {
-				dm, err = s.Advance(sctx, index.NewIndexInternalID(nil, n+uint64(step)))
-			} else {
-				dm, err = s.Next(sctx)
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	for _, text := range []string{"security", "japan security summit", "జపాన్ రక్షణ", "tokyo OR రష్యా"} {
-		p, err := parseQuery(text, false, vocab{present: e.present})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := p.main
-		if b, ok := q.(*boostQuery); ok {
-			q = b.inner // the exact-form boost wraps the sum
-		}
-		for _, step := range []int{1, 2, 7} {
-			flat, general := collect(q, false, step), collect(q, true, step)
-			if len(flat) != len(general) || len(flat) == 0 {
-				t.Errorf("%q step %d: %d matches, general sum %d", text, step, len(flat), len(general))
-				continue
-			}
-			for n, g := range general {
-				if f, ok := flat[n]; !ok || math.Abs(f-g) > 1e-9*g {
-					t.Errorf("%q step %d: document %d scores %v, general sum %v", text, step, n, f, g)
-				}
-			}
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"context"
@@ -12,12 +12,12 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// facetColumns hold every document's value of each facet field in memory,
+// FacetColumns hold every document's value of each facet field in memory,
 // by the index's internal document number. Counting facets from them costs
 // an array read a match; Bleve's own facets decompress the index's doc
 // values, chunk by chunk, in every search (most of the time a page took).
 // They suit an index that does not change, as a served generation does not.
-type facetColumns struct {
+type FacetColumns struct {
 	fields []string
 	values [][]string // per field, its distinct values
 	docs   [][]uint32 // per field and document number, 1 + the index of its value; 0 for none
@@ -27,9 +27,9 @@ type facetColumns struct {
 // and field).
 const maxFacetDocs = 50_000_000
 
-// loadFacetColumns reads the columns of fields from idx: each field's terms
+// LoadFacetColumns reads the columns of fields from idx: each field's terms
 // and, for each term, the documents that have it.
-func loadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*facetColumns, error) {
+func LoadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*FacetColumns, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func loadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*f
 		return nil, err
 	}
 	defer r.Close()
-	c := &facetColumns{fields: fields, values: make([][]string, len(fields)), docs: make([][]uint32, len(fields))}
+	c := &FacetColumns{fields: fields, values: make([][]string, len(fields)), docs: make([][]uint32, len(fields))}
 	for fi, field := range fields {
 		dict, err := r.FieldDict(field)
 		if err != nil {
@@ -105,21 +105,23 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 	return binary.BigEndian.Uint64(id), true
 }
 
-// counter counts the facets of the matches of one search.
-type counter struct {
-	c      *facetColumns
+// Counter counts the facets of the matches of one search.
+type Counter struct {
+	c      *FacetColumns
 	counts [][]int // per field, per value
 }
 
-func (c *facetColumns) counter() *counter {
-	k := &counter{c: c, counts: make([][]int, len(c.fields))}
+// Counter returns a new count of facet values.
+func (c *FacetColumns) Counter() *Counter {
+	k := &Counter{c: c, counts: make([][]int, len(c.fields))}
 	for i := range c.fields {
 		k.counts[i] = make([]int, len(c.values[i]))
 	}
 	return k
 }
 
-func (k *counter) add(id index.IndexInternalID) {
+// Add counts the document with internal id id.
+func (k *Counter) Add(id index.IndexInternalID) {
 	n, ok := docNumber(id)
 	if !ok {
 		return // loading checked the form of every number
@@ -131,9 +133,9 @@ func (k *counter) add(id index.IndexInternalID) {
 	}
 }
 
-// context returns the context under which a search counts its matches in
+// Context returns the context under which a search counts its matches in
 // k, then collects them as Bleve does.
-func (k *counter) context(ctx context.Context) context.Context {
+func (k *Counter) Context(ctx context.Context) context.Context {
 	var maker bsearch.MakeDocumentMatchHandler = func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
 		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil {
@@ -141,7 +143,7 @@ func (k *counter) context(ctx context.Context) context.Context {
 		}
 		return func(d *bsearch.DocumentMatch) error {
 			if d != nil {
-				k.add(d.IndexInternalID)
+				k.Add(d.IndexInternalID)
 			}
 			return next(d)
 		}, loadID, nil
@@ -149,9 +151,9 @@ func (k *counter) context(ctx context.Context) context.Context {
 	return context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, maker)
 }
 
-// values returns field's values with their counts, most frequent first,
+// Values returns field's values with their counts, most frequent first,
 // at most size of them.
-func (k *counter) values(field string, size int) []FacetValue {
+func (k *Counter) Values(field string, size int) []FacetValue {
 	out := []FacetValue{}
 	for i, f := range k.c.fields {
 		if f != field {
@@ -163,11 +165,23 @@ func (k *counter) values(field string, size int) []FacetValue {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	SortFacet(out)
 	return out[:min(size, len(out))]
+}
+
+// FacetValue is one value of a facet and how many matching documents have it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// SortFacet puts a facet's values in the order a reader sees them: the
+// most frequent first, ties by value.
+func SortFacet(values []FacetValue) {
+	sort.SliceStable(values, func(i, j int) bool {
+		if values[i].Count != values[j].Count {
+			return values[i].Count > values[j].Count
+		}
+		return values[i].Value < values[j].Value
+	})
 }

@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"context"
@@ -10,36 +10,36 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// pairQuery matches the documents whose field has both terms of two
+// Pair matches the documents whose field has both terms of two
 // neighbouring query words and scores, where they stand as in the query
 // (the second gap positions after the first), the sum of the two terms'
 // scores; where they stand apart, nothing. Unlike Bleve's phrase searcher,
 // which looks through the posting lists for the next document where the
 // phrase occurs, it only ever moves through documents with both terms, so
-// checking it for a few given documents (restrictQuery) costs little.
-type pairQuery struct {
-	field, text, analyzer string
+// checking it for a few given documents (restrict) costs little.
+type Pair struct {
+	Field, Text, Analyzer string
 }
 
 // Searcher implements query.Query.
-func (q *pairQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	name, a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	name, a, err := fieldAnalyzer(m, q.Field, q.Analyzer)
 	if err != nil {
 		return nil, err
 	}
-	toks := analyze(ctx, name, a, q.text)
+	toks := analyze(ctx, name, a, q.Text)
 	if len(toks) < 2 || toks[len(toks)-1].Position == toks[0].Position {
 		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
 	}
 	first, last := toks[0], toks[len(toks)-1]
 	vo := options
 	vo.IncludeTermVectors = true
-	s1, err := (&termQuery{field: q.field, term: string(first.Term)}).Searcher(ctx, i, m, vo)
+	s1, err := (&Term{Field: q.Field, Term: string(first.Term)}).Searcher(ctx, i, m, vo)
 	if err != nil {
 		return nil, err
 	}
-	s2, err := (&termQuery{field: q.field, term: string(last.Term)}).Searcher(ctx, i, m, vo)
+	s2, err := (&Term{Field: q.Field, Term: string(last.Term)}).Searcher(ctx, i, m, vo)
 	if err != nil {
 		s1.Close()
 		return nil, err
@@ -168,17 +168,17 @@ func (s *pairSearcher) DocumentMatchPoolSize() int {
 	return 2 + s.a.DocumentMatchPoolSize() + s.b.DocumentMatchPoolSize()
 }
 
-// restrictQuery is inner over the documents with the given internal ids
+// restrict is inner over the documents with the given internal ids
 // alone (ids of the reader it is searched on), which it visits one by one,
 // asking inner for each (Advance) and never for its next match in the rest
 // of the index.
-type restrictQuery struct {
+type restrict struct {
 	ids   []index.IndexInternalID
 	inner query.Query
 }
 
 // Searcher implements query.Query.
-func (q *restrictQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *restrict) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	in, err := q.inner.Searcher(ctx, i, m, options)
 	if err != nil {

@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"context"
@@ -9,24 +9,24 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// boostQuery multiplies the score of each document matched by inner that
+// Boost multiplies the score of each document matched by inner that
 // filter also matches by factor: a document prior, which an additive Bleve
 // boost cannot express because term scores have no fixed scale.
-type boostQuery struct {
-	inner, filter query.Query
-	factor        float64
+type Boost struct {
+	Inner, Filter query.Query
+	Factor        float64
 }
 
 // Searcher implements query.Query.
-func (q *boostQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *Boost) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	in, err := q.inner.Searcher(ctx, i, m, options)
+	in, err := q.Inner.Searcher(ctx, i, m, options)
 	if err != nil {
 		return nil, err
 	}
 	fo := options
 	fo.Explain, fo.IncludeTermVectors, fo.Score = false, false, "none"
-	f, err := q.filter.Searcher(ctx, i, m, fo)
+	f, err := q.Filter.Searcher(ctx, i, m, fo)
 	if err != nil {
 		in.Close()
 		return nil, err
@@ -39,7 +39,7 @@ func (q *boostQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 		}
 		return in, nil
 	}
-	return &boostSearcher{inner: in, filter: f, factor: q.factor}, nil
+	return &boostSearcher{inner: in, filter: f, factor: q.Factor}, nil
 }
 
 type boostSearcher struct {

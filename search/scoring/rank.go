@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"container/heap"
@@ -12,29 +12,28 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// ranked is what a relevance search of one index found: its best hits in
+// Ranked is what a relevance search of one index found: its best hits in
 // order, each with its internal and external id, and how many documents
 // matched.
-type ranked struct {
-	hits  bsearch.DocumentMatchCollection
-	total uint64
+type Ranked struct {
+	Hits  bsearch.DocumentMatchCollection
+	Total uint64
 }
 
 // checkDoneEvery is how many matches a search collects between looks at
 // its context, as Bleve's collector does.
 const checkDoneEvery = 1024
 
-// rank runs q over reader r and keeps the best k matches by score
+// Rank runs q over reader r and keeps the best k matches by score
 // (ties in index order), counting every match in count when it is set;
-// pairs, when set, then rescores the best rescoreWindow of them (see
-// rescore). Of the result, hits from..from+size come back with their
+// pairs, when set, then rescores the best window of them (see rescore). Of the result, hits from..from+size come back with their
 // external ids.
 //
 // It does in one pass over one reader what Bleve's search request would do
 // in two (the main search, then the rescoring search by document id), and
 // it looks up the external id of the page's hits alone, where Bleve's
 // collector looks up every collected one.
-func rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, pairs query.Query, from, size int, count func(index.IndexInternalID)) (*ranked, error) {
+func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, pairs query.Query, window, from, size int, count func(index.IndexInternalID)) (*Ranked, error) {
 	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{})
 	if err != nil {
 		return nil, err
@@ -43,18 +42,18 @@ func rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 
 	k := from + size
 	if pairs != nil {
-		k = max(k, rescoreWindow)
+		k = max(k, window)
 	}
 	sctx := &bsearch.SearchContext{
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+k+1, 0),
 		IndexReader:       r,
 	}
 	top := &topHeap{}
-	out := &ranked{}
+	out := &Ranked{}
 	dm, err := s.Next(sctx)
 	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
-		out.total++
-		if out.total%checkDoneEvery == 0 {
+		out.Total++
+		if out.Total%checkDoneEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -83,8 +82,7 @@ func rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 	hits := bsearch.DocumentMatchCollection(*top)
 	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j]) })
 	if pairs != nil && len(hits) > 1 {
-		window := hits[:min(rescoreWindow, len(hits))]
-		if err := rescore(ctx, r, m, pairs, window); err != nil {
+		if err := rescore(ctx, r, m, pairs, hits[:min(window, len(hits))]); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +92,7 @@ func rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 			return nil, err
 		}
 	}
-	out.hits = hits
+	out.Hits = hits
 	return out, nil
 }
 
@@ -121,16 +119,12 @@ func (h *topHeap) Pop() any {
 	return x
 }
 
-// rescoreWindow is how many of the best hits the pairs of neighbouring
-// words rescore; below it the order is the main query's.
-const rescoreWindow = 100
-
 // rescore adds to each hit's score what pairs scores it (nothing where they
 // do not match) and sorts the hits again, ties in their order. pairs runs
 // over these hits alone: phrase matching reads positions, and doing it for
 // every document with the two words would cost more than the whole search.
 func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, pairs query.Query, hits bsearch.DocumentMatchCollection) error {
-	rq := &restrictQuery{inner: pairs}
+	rq := &restrict{inner: pairs}
 	for _, h := range hits {
 		rq.ids = append(rq.ids, h.IndexInternalID)
 	}
@@ -159,13 +153,13 @@ func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p
 	return nil
 }
 
-// details searches q again over hits alone, on reader r, for where q
+// Details searches q again over hits alone, on reader r, for where q
 // matches in them, and loads their stored fields. Asking for locations in
 // the main search would gather them for every matching document, which for
 // a common word is most of the index. The hits need their ids, internal
 // and external.
-func details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
-	rq := &restrictQuery{inner: q}
+func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+	rq := &restrict{inner: q}
 	for _, h := range hits {
 		rq.ids = append(rq.ids, h.IndexInternalID)
 	}

@@ -1,9 +1,7 @@
-package search
+package scoring
 
 import (
 	"context"
-	"fmt"
-	"reflect"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -22,7 +20,7 @@ func (a *countingAnalyzer) Type() string { return "counting" }
 // without a memo every call analyzes.
 func TestAnalysisMemo(t *testing.T) {
 	a := &countingAnalyzer{}
-	ctx := withAnalysisMemo(context.Background())
+	ctx := WithAnalysisMemo(context.Background())
 	for range 3 {
 		if toks := analyze(ctx, "x", a, "word"); len(toks) != 1 || string(toks[0].Term) != "word" {
 			t.Fatalf("tokens %v", toks)
@@ -36,26 +34,5 @@ func TestAnalysisMemo(t *testing.T) {
 	analyze(context.Background(), "x", a, "word")
 	if a.calls != 4 {
 		t.Errorf("without a memo: %d analyses, want 4", a.calls)
-	}
-}
-
-// The sound keys come the same from the cache, which stays bounded.
-func TestCrossKeysCache(t *testing.T) {
-	for _, w := range []string{"బోరెల్", "borrell", "టోక్యో", "tokyo", "EU"} {
-		want := makeCrossKeys(w)
-		for range 2 {
-			if got := crossKeys(w); !reflect.DeepEqual(got, want) {
-				t.Errorf("crossKeys(%q) = %v, want %v", w, got, want)
-			}
-		}
-	}
-	for i := range maxCrossCache + 10 {
-		crossKeys(fmt.Sprintf("word%d", i))
-	}
-	crossCache.mu.Lock()
-	n := len(crossCache.keys)
-	crossCache.mu.Unlock()
-	if n > maxCrossCache {
-		t.Errorf("cache holds %d words, bound %d", n, maxCrossCache)
 	}
 }

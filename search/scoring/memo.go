@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"context"
@@ -19,8 +19,8 @@ type memoKey struct{ analyzer, text string }
 
 type memoCtxKey struct{}
 
-// withAnalysisMemo returns ctx carrying a new memo for one search.
-func withAnalysisMemo(ctx context.Context) context.Context {
+// WithAnalysisMemo returns ctx carrying a new memo for one search.
+func WithAnalysisMemo(ctx context.Context) context.Context {
 	return context.WithValue(ctx, memoCtxKey{}, &analysisMemo{tokens: map[memoKey]analysis.TokenStream{}})
 }
 

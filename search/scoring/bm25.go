@@ -1,4 +1,4 @@
-package search
+package scoring
 
 import (
 	"context"
@@ -13,13 +13,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// BM25 parameters, the usual ones.
-const (
-	bm25K1 = 1.0
-	bm25B  = 0.75
-)
-
-// termQuery matches one indexed term in one field and scores it by BM25
+// Term matches one indexed term in one field and scores it by BM25
 // as it is written: idf × tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
 // with the raw term frequency and the field's own statistics. Bleve's term
 // scorer puts √tf where tf belongs (a leftover of its tf-idf scoring), which
@@ -28,22 +22,25 @@ const (
 //
 // Without per-field statistics in the context (an index built before they
 // were recorded) it falls back to Bleve's own term query.
-type termQuery struct {
-	field, term string
+type Term struct {
+	Field, Term string
 }
 
 // Searcher implements query.Query.
-func (q *termQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	per, _ := ctx.Value(fieldStatsKey{}).(map[string]*bsearch.BM25Stats)
-	st := per[q.field]
+	stats, _ := ctx.Value(statsKey{}).(*Stats)
+	var st *bsearch.BM25Stats
+	if stats != nil {
+		st = stats.PerField[q.Field]
+	}
 	if st == nil || st.DocCount == 0 {
-		t := query.NewTermQuery(q.term)
-		t.SetField(q.field)
+		t := query.NewTermQuery(q.Term)
+		t.SetField(q.Field)
 		return t.Searcher(ctx, i, m, options)
 	}
 	score := options.Score != "none"
-	r, err := i.TermFieldReader(ctx, []byte(q.term), q.field, score, score, options.IncludeTermVectors)
+	r, err := i.TermFieldReader(ctx, []byte(q.Term), q.Field, score, score, options.IncludeTermVectors)
 	if err != nil {
 		return nil, err
 	}
@@ -51,12 +48,14 @@ func (q *termQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping
 	docs := st.DocCount
 	return &termSearcher{
 		reader:  r,
-		term:    q.term,
-		field:   q.field,
+		term:    q.Term,
+		field:   q.Field,
 		score:   score,
 		explain: options.Explain,
+		k1:      stats.K1,
+		b:       stats.B,
 		idf:     math.Log(1 + (docs-n+0.5)/(n+0.5)),
-		avgLen:  float64(st.FieldCardinality[q.field]) / docs,
+		avgLen:  float64(st.FieldCardinality[q.Field]) / docs,
 	}, nil
 }
 
@@ -66,6 +65,7 @@ type termSearcher struct {
 	term, field string
 	score       bool
 	explain     bool
+	k1, b       float64
 	idf, avgLen float64
 }
 
@@ -80,11 +80,11 @@ func (s *termSearcher) length(tm *index.TermFieldDoc) float64 {
 // bm25 is the score of the term in tm's document.
 func (s *termSearcher) bm25(tm *index.TermFieldDoc) float64 {
 	tf := float64(tm.Freq)
-	norm := 1 - bm25B
+	norm := 1 - s.b
 	if s.avgLen > 0 {
-		norm += bm25B * s.length(tm) / s.avgLen
+		norm += s.b * s.length(tm) / s.avgLen
 	}
-	return s.idf * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+	return s.idf * tf * (s.k1 + 1) / (tf + s.k1*norm)
 }
 
 func (s *termSearcher) match(ctx *bsearch.SearchContext, tm *index.TermFieldDoc) *bsearch.DocumentMatch {
@@ -138,31 +138,31 @@ func (s *termSearcher) Min() int                   { return 0 }
 func (s *termSearcher) Size() int                  { return 128 + s.reader.Size() }
 func (s *termSearcher) DocumentMatchPoolSize() int { return 1 }
 
-// matchQuery is a word or words matched in one field: the text analyzed
+// Match is a word or words matched in one field: the text analyzed
 // with the field's analyzer (or the one named), each term scored by
-// termQuery, and the scores summed. It stands where Bleve's match query
+// Term, and the scores summed. It stands where Bleve's match query
 // would, for the words a reader types.
-type matchQuery struct {
-	field, text, analyzer string
+type Match struct {
+	Field, Text, Analyzer string
 }
 
 // Searcher implements query.Query.
-func (q *matchQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *Match) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	name, a, err := fieldAnalyzer(m, q.field, q.analyzer)
+	name, a, err := fieldAnalyzer(m, q.Field, q.Analyzer)
 	if err != nil {
 		return nil, err
 	}
-	sum := &sumQuery{}
+	sum := &Sum{}
 	seen := map[string]int{}
-	for _, tok := range analyze(ctx, name, a, q.text) {
+	for _, tok := range analyze(ctx, name, a, q.Text) {
 		t := string(tok.Term)
 		if k, ok := seen[t]; ok {
 			sum.weights[k]++ // a term the text repeats counts as often
 			continue
 		}
 		seen[t] = len(sum.clauses)
-		sum.add(&termQuery{field: q.field, term: t}, 1)
+		sum.Add(&Term{Field: q.Field, Term: t}, 1)
 	}
 	if len(sum.clauses) == 1 && sum.weights[0] == 1 {
 		return sum.clauses[0].Searcher(ctx, i, m, options)

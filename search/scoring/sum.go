@@ -1,4 +1,12 @@
-package search
+// Package scoring runs searches on a Bleve index with pressearch's own
+// scoring: BM25 as it is written, with each field's own statistics (Term,
+// Match), weighted sums without Bleve's coordination factor (Sum),
+// neighbouring words (Pair), multiplicative priors (Boost), and a search by
+// relevance on one reader with rescoring, facet counts from in-memory
+// columns and the page's stored fields and match locations (Rank, Details,
+// FacetColumns). It depends on Bleve alone: what to search for, and with
+// which weights, is decided by its caller.
+package scoring
 
 import (
 	"context"
@@ -10,7 +18,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// sumQuery matches a document that matches any of its clauses and scores
+// Sum matches a document that matches any of its clauses and scores
 // it by the weighted sum of the clauses' scores: BM25 as it is written, a
 // sum over the query's words and fields.
 //
@@ -19,19 +27,22 @@ import (
 // by a query norm that squares their idf; both are kept out here: the sum
 // does not pass the norm down, so every term scores its plain BM25, and
 // weights take the place of boosts.
-type sumQuery struct {
+type Sum struct {
 	clauses []query.Query
 	weights []float64
 }
 
 // add appends a clause with its weight.
-func (q *sumQuery) add(c query.Query, weight float64) {
+func (q *Sum) Add(c query.Query, weight float64) {
 	q.clauses = append(q.clauses, c)
 	q.weights = append(q.weights, weight)
 }
 
+// Len is the number of clauses.
+func (q *Sum) Len() int { return len(q.clauses) }
+
 // Searcher implements query.Query.
-func (q *sumQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
+func (q *Sum) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	s := &sumSearcher{explain: options.Explain}
 	for k, c := range q.clauses {
@@ -226,7 +237,7 @@ func (s *sumSearcher) Close() error {
 }
 
 // Weight and SetQueryNorm keep the norm of an enclosing Boolean query out
-// of the sum (see sumQuery).
+// of the sum (see Sum).
 func (s *sumSearcher) Weight() float64      { return 1 }
 func (s *sumSearcher) SetQueryNorm(float64) {}
 
@@ -256,9 +267,27 @@ func (s *sumSearcher) DocumentMatchPoolSize() int {
 	return n
 }
 
-// fieldStatsKey is the context key of the per-field BM25 statistics
-// (indexer.Stats.PerField).
-type fieldStatsKey struct{}
+// Stats are what BM25 scoring needs of an index: Global for any field
+// (Bleve's own scorers read it), PerField for each text field those of the
+// documents that have it, and the parameters of the formula.
+type Stats struct {
+	Global   *bsearch.BM25Stats
+	PerField map[string]*bsearch.BM25Stats
+	K1, B    float64
+}
+
+type statsKey struct{}
+
+// WithStats returns ctx carrying the statistics searches score with. An
+// index without them (built before they were recorded) scores with
+// Bleve's own estimates.
+func WithStats(ctx context.Context, s *Stats) context.Context {
+	if s == nil || s.Global == nil {
+		return ctx
+	}
+	ctx = context.WithValue(ctx, bsearch.BM25StatsKey, s.Global)
+	return context.WithValue(ctx, statsKey{}, s)
+}
 
 // fieldQuery is a query over one text field, scored with that field's own
 // BM25 statistics where the context has them (indexer.BM25Stats says why).
@@ -270,14 +299,14 @@ type fieldQuery struct {
 // Searcher implements query.Query.
 func (q *fieldQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	if per, ok := ctx.Value(fieldStatsKey{}).(map[string]*bsearch.BM25Stats); ok {
-		if st := per[q.field]; st != nil {
+	if s, ok := ctx.Value(statsKey{}).(*Stats); ok {
+		if st := s.PerField[q.field]; st != nil {
 			ctx = context.WithValue(ctx, bsearch.BM25StatsKey, st)
 		}
 	}
 	return q.inner.Searcher(ctx, i, m, options)
 }
 
-// inField wraps a query on field so that it is scored with the field's
+// InField wraps a query on field so that it is scored with the field's
 // statistics.
-func inField(q query.Query, field string) query.Query { return &fieldQuery{inner: q, field: field} }
+func InField(q query.Query, field string) query.Query { return &fieldQuery{inner: q, field: field} }
