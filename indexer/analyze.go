@@ -1,9 +1,13 @@
 package indexer
 
 import (
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/language"
 )
 
 // Token is one term the index stores for a text.
@@ -14,9 +18,49 @@ type Token struct {
 	End      int    `json:"end"`
 }
 
+// ErrUnknownLanguage is the error of Analyze for a tag that names no
+// language.
+var ErrUnknownLanguage = errors.New("unknown language")
+
+// KnownLanguage reports whether lang is a BCP 47 tag naming a language: one
+// of Languages, analyzed by its own analysis, or any other, analyzed by the
+// standard one as its documents are.
+func KnownLanguage(lang string) bool {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return false
+	}
+	_, conf := tag.Base()
+	return conf >= language.High
+}
+
+// Languages returns the codes of the languages with an analysis of their
+// own, sorted.
+func Languages() []string {
+	var out []string
+	for _, a := range analyses {
+		if !groupKeys[a.Key] {
+			out = append(out, a.Key)
+		}
+	}
+	for lang := range byBase {
+		out = append(out, lang)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// groupKeys are the analysis keys that name a group of languages or a
+// fallback, not a language, though some spell a language code.
+var groupKeys = map[string]bool{"cjk": true, "indic": true, "std": true}
+
 // Analyze runs text through the analyzer for the language lang, as indexing
-// does.
+// does. A lang that names no language is ErrUnknownLanguage.
 func Analyze(lang, text string) ([]Token, error) {
+	if !KnownLanguage(lang) {
+		return nil, fmt.Errorf("%w %q: want a language code such as %s; any other language uses the standard analysis",
+			ErrUnknownLanguage, lang, strings.Join(Languages(), ", "))
+	}
 	a, err := analyzers.AnalyzerNamed(AnalysisFor(lang).Analyzer)
 	if err != nil {
 		return nil, fmt.Errorf("analyzer for %q: %w", lang, err)

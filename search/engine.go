@@ -37,7 +37,9 @@ type Request struct {
 	ToDate   string // YYYY-MM-DD, inclusive
 	Sort     string // "relevance" (default) or "date"
 	From     int
-	Size     int // 0 means DefaultSize
+	Size     int // 0 means DefaultSize, unless NoHits
+	// NoHits asks for the total and the facets alone (size=0 in the API).
+	NoHits bool
 
 	// Plain reads Query as plain words, with no operators or fields: for
 	// text that was not typed as a query, such as a question or a title.
@@ -269,7 +271,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if !e.Ready() {
 		return nil, errNoIndex
 	}
-	if r.Size == 0 {
+	if r.Size == 0 && !r.NoHits {
 		r.Size = DefaultSize
 	}
 	if err := r.validate(); err != nil {
@@ -314,7 +316,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		// By relevance, word pairs rescoring the first rescoreWindow hits,
 		// facets counted from the columns.
 		var pairs query.Query
-		if p.pairs != nil {
+		if p.pairs != nil && !r.NoHits {
 			pairs = withPriors(p.pairs)
 		}
 		var count func(index.IndexInternalID)
@@ -407,8 +409,10 @@ func withPriors(q query.Query) query.Query {
 
 func (r *Request) validate() error {
 	switch {
+	case r.NoHits && r.Size != 0:
+		return invalidf("a search for no hits has size 0")
 	case r.Size < 0 || r.Size > MaxSize:
-		return invalidf("size must be between 1 and %d", MaxSize)
+		return invalidf("size must be between 0 and %d", MaxSize)
 	case r.From < 0:
 		return invalidf("from must not be negative")
 	case r.From+r.Size > MaxWindow:
@@ -706,7 +710,11 @@ func (e *Engine) Analyze(lang, text string) ([]indexer.Token, error) {
 	if len(text) > maxAnalyzeBytes {
 		return nil, invalidf("text is too long: at most %d bytes", maxAnalyzeBytes)
 	}
-	return indexer.Analyze(lang, text)
+	toks, err := indexer.Analyze(lang, text)
+	if errors.Is(err, indexer.ErrUnknownLanguage) {
+		return nil, &Error{Code: CodeInvalid, Message: err.Error()}
+	}
+	return toks, err
 }
 
 func facetValues(f *bsearch.FacetResult) []FacetValue {

@@ -20,13 +20,19 @@ type searchParams struct {
 	ToDate   string `form:"to_date"`
 	Sort     string `form:"sort"`
 	From     int    `form:"from"`
-	Size     int    `form:"size"`
-	Page     int    `form:"page"`
+	// Size is a pointer so that size=0, total and facets alone, differs
+	// from no size.
+	Size *int `form:"size"`
 }
 
 func (p searchParams) request() search.Request {
-	return search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
-		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From, Size: p.Size}
+	r := search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
+		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From}
+	if p.Size != nil {
+		r.Size = *p.Size
+		r.NoHits = *p.Size == 0
+	}
+	return r
 }
 
 // bind reads the query parameters, answering 400 for ones that do not parse.
@@ -87,10 +93,12 @@ func (s *Server) apiAnalyze(c *gin.Context) {
 	c.PureJSON(http.StatusOK, gin.H{"lang": p.Lang, "tokens": toks})
 }
 
+type suggestParams struct {
+	Q string `form:"q"`
+}
+
 func (s *Server) apiSuggest(c *gin.Context) {
-	var p struct {
-		Q string `form:"q"`
-	}
+	var p suggestParams
 	if !s.bind(c, &p) {
 		return
 	}

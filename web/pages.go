@@ -94,8 +94,15 @@ type resultsPage struct {
 	Active bool // a filter is set
 }
 
+// pageParams are the parameters of the results page: those of a search and
+// the page number.
+type pageParams struct {
+	searchParams
+	Page int `form:"page"`
+}
+
 func (s *Server) searchPage(c *gin.Context) {
-	var p searchParams
+	var p pageParams
 	if !s.bind(c, &p) {
 		return
 	}
@@ -112,7 +119,7 @@ func (s *Server) searchPage(c *gin.Context) {
 		return
 	}
 	req := p.request()
-	req.From, req.Size = (p.Page-1)*pageSize, pageSize
+	req.From, req.Size, req.NoHits = (p.Page-1)*pageSize, pageSize, false
 	start := time.Now()
 	res, err := s.engine.Search(c.Request.Context(), req)
 	s.metrics.search.Observe(time.Since(start).Seconds())

@@ -39,6 +39,7 @@ type Server struct {
 	router  *gin.Engine
 	catalog catalog.Catalog
 	metrics *metrics
+	params  routeParams
 }
 
 // New returns a server over engine that logs to log.
@@ -48,7 +49,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine)}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{}}
 	r := s.router
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
@@ -59,7 +60,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	r.HTMLRender = tmpl
-	r.Use(s.requestID, s.logRequests, s.recover, securityHeaders, limits)
+	r.Use(s.requestID, s.logRequests, s.recover, securityHeaders, limits, s.validUTF8)
 
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
@@ -67,19 +68,22 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 	}
 	r.StaticFS("/static", http.FS(static))
 
-	r.GET("/", s.home)
-	r.GET("/search", s.searchPage)
-	r.GET("/doc/:id", s.docPage)
+	// Every GET route answers HEAD too. The pages take any parameter (a
+	// link may carry tracking ones); the API takes only those listed.
+	root := &r.RouterGroup
+	s.get(root, "/", s.home)
+	s.get(root, "/search", s.searchPage)
+	s.get(root, "/doc/:id", s.docPage)
 
-	api := r.Group("/api/v1")
-	api.GET("/search", s.apiSearch)
-	api.GET("/docs/:id", s.apiDoc)
-	api.GET("/analyze", s.apiAnalyze)
-	api.GET("/suggest", s.apiSuggest)
+	api := r.Group("/api/v1", s.knownParams)
+	s.get(api, "/search", s.apiSearch, formNames(searchParams{})...)
+	s.get(api, "/docs/:id", s.apiDoc)
+	s.get(api, "/analyze", s.apiAnalyze, formNames(analyzeParams{})...)
+	s.get(api, "/suggest", s.apiSuggest, formNames(suggestParams{})...)
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	s.get(root, "/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	s.get(root, "/readyz", s.readyz)
+	s.get(root, "/metrics", gin.WrapH(s.metrics.handler()))
 
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, &search.Error{Code: search.CodeNotFound, Message: "no such page: " + c.Request.URL.Path})
@@ -125,6 +129,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 }
 
 func (s *Server) failStatus(c *gin.Context, status int, code, message string) {
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
+	}
 	if wantsJSON(c) {
 		c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": code, "message": message}})
 		return
@@ -161,6 +168,10 @@ func (s *Server) logRequests(c *gin.Context) {
 		"method", c.Request.Method, "path", c.Request.URL.Path,
 		"status", c.Writer.Status(), "ms", float64(elapsed.Microseconds())/1000)
 }
+
+// retryAfter is the Retry-After of a 503, in seconds: long enough for a
+// burst of searches to pass or an index to open.
+const retryAfter = "1"
 
 // Limits on every request.
 const (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -21,6 +22,9 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("TEXT is required")
 	}
 	toks, err := indexer.Analyze(*lang, strings.Join(pos, " "))
+	if errors.Is(err, indexer.ErrUnknownLanguage) {
+		return usagef("--lang: %v", err)
+	}
 	if err != nil {
 		return err
 	}

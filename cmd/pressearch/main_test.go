@@ -231,6 +231,7 @@ func TestCommandLine(t *testing.T) {
 		{"search for an exclusion after --", []string{"search", "--data", data, "--lang", "en", "--", "Japan", "-Tokyo"}, 0, []string{"0 results"}, nil},
 		{"analyze", []string{"analyze", "--lang", "te", "2022లో EUతో"}, 0, []string{"2022\t1\t0\t4", "eu\t3\t11\t13"}, nil},
 		{"analyze --json", []string{"analyze", "--json", "టోక్యోలో"}, 0, []string{`"term":"టోక్య"`}, nil},
+		{"analyze in an unknown language", []string{"analyze", "--lang", "../../etc", "x"}, 2, nil, []string{`unknown language "../../etc"`, "te, "}},
 		{"rollback", []string{"index", "--data", data, "--rollback"}, 0, []string{"gen-000001 is current"}, nil},
 		{"eval without files", []string{"eval", "--data", data}, 2, nil, []string{"--queries and --qrels are required"}},
 	}
