@@ -1,0 +1,481 @@
+package opensearch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// A Store is a collection on a cluster: generations are indices named
+// ALIAS-gen-000007, and the alias ALIAS names the current one. A build
+// fills a new index beside the live one and then moves the alias in one
+// atomic update; searches go through the alias, so each sees either the
+// old generation or the new one, whole.
+type Store struct {
+	c     *Client
+	alias string
+	// Shape is how a new generation is split; a zero Shards means one
+	// shard, a negative Replicas one replica where the cluster has more
+	// than one data node and none otherwise.
+	Shape Shape
+	// Keep is how many generations a build leaves (the newest ones, and
+	// always the current one and the one before it).
+	Keep int
+}
+
+// ErrNoGeneration is returned when the alias names no index yet.
+var ErrNoGeneration = errors.New("no index generation on the cluster yet")
+
+// aliasName is what an alias (and so a generation) may be called: what
+// OpenSearch allows in an index name, kept simple.
+var aliasName = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,200}$`)
+
+// Open connects to the cluster of c and checks that it answers.
+func Open(ctx context.Context, c Config) (*Store, error) {
+	alias := c.Index
+	if alias == "" {
+		alias = DefaultIndex
+	}
+	if !aliasName.MatchString(alias) {
+		return nil, fmt.Errorf("bad OpenSearch index name %q: lower-case letters, digits, '-', '_' and '.'", alias)
+	}
+	cl, err := NewClient(c)
+	if err != nil {
+		return nil, err
+	}
+	var info struct {
+		Version struct {
+			Number string `json:"number"`
+		} `json:"version"`
+	}
+	if err := cl.Do(ctx, "GET", "/", nil, &info); err != nil {
+		return nil, fmt.Errorf("OpenSearch at %s does not answer: %w", strings.Join(c.URLs, ","), err)
+	}
+	return &Store{c: cl, alias: alias, Shape: Shape{Replicas: -1}, Keep: 3}, nil
+}
+
+// Client returns the store's client.
+func (s *Store) Client() *Client { return s.c }
+
+// Alias returns the name searches go through.
+func (s *Store) Alias() string { return s.alias }
+
+func (s *Store) genName(n int) string { return fmt.Sprintf("%s-gen-%06d", s.alias, n) }
+
+// genNumber returns the number of a generation of this store, or -1.
+func (s *Store) genNumber(index string) int {
+	rest, ok := strings.CutPrefix(index, s.alias+"-gen-")
+	if !ok || len(rest) < 6 {
+		return -1
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// Generation is the short name of a generation (gen-000007), as the Bleve
+// store names its own.
+func (s *Store) Generation(index string) string {
+	if n := s.genNumber(index); n >= 0 {
+		return fmt.Sprintf("gen-%06d", n)
+	}
+	return index
+}
+
+// Index returns the index of a generation named either way (gen-000007 or
+// ALIAS-gen-000007).
+func (s *Store) Index(gen string) string {
+	if s.genNumber(gen) >= 0 {
+		return gen
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(gen, "gen-")); err == nil && strings.HasPrefix(gen, "gen-") {
+		return s.genName(n)
+	}
+	return gen
+}
+
+// Current returns the index the alias names, or ErrNoGeneration.
+func (s *Store) Current(ctx context.Context) (string, error) {
+	var ans map[string]any
+	err := s.c.Do(ctx, "GET", "/_alias/"+url.PathEscape(s.alias), nil, &ans)
+	if IsNotFound(err) {
+		return "", ErrNoGeneration
+	}
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for name := range ans {
+		names = append(names, name)
+	}
+	switch len(names) {
+	case 0:
+		return "", ErrNoGeneration
+	case 1:
+		return names[0], nil
+	}
+	sort.Strings(names)
+	return "", fmt.Errorf("the alias %s names %d indices (%s); pressearch keeps it on one", s.alias, len(names), strings.Join(names, ", "))
+}
+
+// Generations returns the store's indices, oldest first.
+func (s *Store) Generations(ctx context.Context) ([]string, error) {
+	var rows []struct {
+		Index string `json:"index"`
+	}
+	path := "/_cat/indices/" + url.PathEscape(s.alias+"-gen-*") + "?format=json&h=index&expand_wildcards=all"
+	if err := s.c.Do(ctx, "GET", path, nil, &rows); err != nil {
+		return nil, err
+	}
+	var gens []string
+	for _, r := range rows {
+		if s.genNumber(r.Index) >= 0 {
+			gens = append(gens, r.Index)
+		}
+	}
+	sort.Slice(gens, func(i, j int) bool { return s.genNumber(gens[i]) < s.genNumber(gens[j]) })
+	return gens, nil
+}
+
+// Meta reads what a generation records about itself.
+func (s *Store) Meta(ctx context.Context, index string) (Meta, error) {
+	var ans map[string]struct {
+		Mappings struct {
+			Meta struct {
+				Pressearch Meta `json:"pressearch"`
+			} `json:"_meta"`
+		} `json:"mappings"`
+	}
+	if err := s.c.Do(ctx, "GET", "/"+url.PathEscape(index)+"/_mapping", nil, &ans); err != nil {
+		return Meta{}, err
+	}
+	for _, m := range ans {
+		return m.Mappings.Meta.Pressearch, nil
+	}
+	return Meta{}, fmt.Errorf("no mapping for %s", index)
+}
+
+// VersionError is an index built by an analysis other than this
+// program's: its tokens would not meet the queries' tokens.
+type VersionError struct {
+	Index, Built, Ours string
+}
+
+func (e *VersionError) Error() string {
+	built := e.Built
+	if built == "" {
+		built = "no recorded analysis"
+	}
+	return fmt.Sprintf("index %s was built with analysis %s, and this pressearch analyzes as %s: "+
+		"rebuild it with this version (pressearch index --backend opensearch, or reindex)", e.Index, built, e.Ours)
+}
+
+// Check returns the current index and its Meta, or an error when there is
+// none or it was built by another analysis.
+func (s *Store) Check(ctx context.Context) (string, Meta, error) {
+	cur, err := s.Current(ctx)
+	if err != nil {
+		return "", Meta{}, err
+	}
+	m, err := s.Meta(ctx, cur)
+	if err != nil {
+		return "", Meta{}, err
+	}
+	if m.Analysis != AnalysisVersion() {
+		return "", Meta{}, &VersionError{Index: cur, Built: m.Analysis, Ours: AnalysisVersion()}
+	}
+	return cur, m, nil
+}
+
+// health is the part of a cluster health answer we read.
+type health struct {
+	Status        string `json:"status"`
+	TimedOut      bool   `json:"timed_out"`
+	DataNodes     int    `json:"number_of_data_nodes"`
+	Unassigned    int    `json:"unassigned_shards"`
+	Relocating    int    `json:"relocating_shards"`
+	Initializing  int    `json:"initializing_shards"`
+	NumberOfNodes int    `json:"number_of_nodes"`
+}
+
+// shape resolves the store's Shape against the cluster.
+func (s *Store) shape(ctx context.Context) (Shape, error) {
+	sh := s.Shape
+	if sh.Shards <= 0 {
+		sh.Shards = 1
+	}
+	if sh.Replicas < 0 {
+		var h health
+		if err := s.c.Do(ctx, "GET", "/_cluster/health", nil, &h); err != nil {
+			return sh, err
+		}
+		sh.Replicas = min(1, max(0, h.DataNodes-1))
+	}
+	return sh, nil
+}
+
+// Build indexes docs into a new generation, waits until every copy of it
+// is ready, and moves the alias to it in one update. A failed or
+// cancelled build deletes its index and leaves the alias where it was.
+func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, error) {
+	start := time.Now()
+	gens, err := s.Generations(ctx)
+	if err != nil {
+		return indexer.Summary{}, err
+	}
+	cur, err := s.Current(ctx)
+	if err != nil && !errors.Is(err, ErrNoGeneration) {
+		return indexer.Summary{}, err
+	}
+	// A build that died leaves an index never finished: clear it away.
+	for _, g := range gens {
+		if g == cur {
+			continue
+		}
+		if m, err := s.Meta(ctx, g); err == nil && m.Finished == "" {
+			s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil)
+		}
+	}
+	next := 1
+	if len(gens) > 0 {
+		next = s.genNumber(gens[len(gens)-1]) + 1
+	}
+	index := s.genName(next)
+	shape, err := s.shape(ctx)
+	if err != nil {
+		return indexer.Summary{}, err
+	}
+	meta := Meta{Analysis: AnalysisVersion(), Generation: s.Generation(index), Previous: cur}
+	if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index), indexBody(shape, meta), nil); err != nil {
+		return indexer.Summary{}, fmt.Errorf("create %s: %w", index, err)
+	}
+	sum, err := s.fill(ctx, index, docs, progress)
+	if err == nil {
+		err = s.finish(ctx, index, shape, len(docs))
+	}
+	if err == nil {
+		sum.Seconds = time.Since(start).Seconds()
+		meta.Documents = sum.Documents
+		meta.Finished = time.Now().UTC().Format(time.RFC3339)
+		meta.Seconds = sum.Seconds
+		err = s.c.Do(ctx, "PUT", "/"+url.PathEscape(index)+"/_mapping",
+			map[string]any{"_meta": map[string]any{"pressearch": meta}}, nil)
+	}
+	if err == nil {
+		err = s.point(ctx, cur, index)
+	}
+	if err != nil {
+		// Not under ctx: a cancelled build still clears away its index.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		s.c.Do(dctx, "DELETE", "/"+url.PathEscape(index), nil, nil)
+		return indexer.Summary{}, err
+	}
+	sum.Generation = s.Generation(index)
+	s.prune(ctx, index, cur)
+	return sum, nil
+}
+
+// fill sends docs to index in bulk requests, two in flight while the next
+// documents are analyzed.
+func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, error) {
+	sum := indexer.Summary{Languages: map[string]int{}}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	const inFlight = 2
+	sem := make(chan struct{}, inFlight)
+	errs := make(chan error, 1)
+	fail := func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+		cancel()
+	}
+	send := func(batch []bulkItem) {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			if err := s.c.bulk(ctx, index, batch); err != nil {
+				fail(err)
+			}
+		}()
+	}
+	var batch []bulkItem
+	size := 0
+	err := tokenizeAll(ctx, docs, func(it bulkItem) error {
+		if it.failed != nil {
+			return it.failed
+		}
+		batch = append(batch, it)
+		size += len(it.doc)
+		sum.Documents++
+		sum.Languages[it.lang]++
+		if len(batch) >= bulkDocs || size >= bulkBytes {
+			send(batch)
+			batch, size = nil, 0
+		}
+		if progress != nil && (sum.Documents%100 == 0 || sum.Documents == len(docs)) {
+			progress(sum.Documents, len(docs))
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		send(batch)
+	}
+	for range inFlight {
+		sem <- struct{}{}
+	}
+	select {
+	case ferr := <-errs:
+		return sum, ferr
+	default:
+	}
+	return sum, err
+}
+
+// finish makes a filled index searchable: refreshed, its replicas placed,
+// its segments merged, the document count checked.
+func (s *Store) finish(ctx context.Context, index string, shape Shape, want int) error {
+	base := "/" + url.PathEscape(index)
+	if err := s.c.Do(ctx, "POST", base+"/_refresh", nil, nil); err != nil {
+		return err
+	}
+	// One segment a shard, as the Bleve build leaves: searches read fewer
+	// posting lists.
+	if err := s.c.Do(ctx, "POST", base+"/_forcemerge?max_num_segments=1", nil, nil); err != nil {
+		return err
+	}
+	settings := map[string]any{"index": map[string]any{"number_of_replicas": shape.Replicas, "refresh_interval": "1s"}}
+	if err := s.c.Do(ctx, "PUT", base+"/_settings", settings, nil); err != nil {
+		return err
+	}
+	var h health
+	if err := s.c.Do(ctx, "GET", "/_cluster/health/"+url.PathEscape(index)+"?wait_for_status=green&timeout=120s", nil, &h); err != nil {
+		return err
+	}
+	if h.TimedOut {
+		return fmt.Errorf("%s did not get all its copies placed within 120 s (status %s, %d shards unassigned)", index, h.Status, h.Unassigned)
+	}
+	var count struct {
+		Count int `json:"count"`
+	}
+	if err := s.c.Do(ctx, "GET", base+"/_count", nil, &count); err != nil {
+		return err
+	}
+	if count.Count != want {
+		return fmt.Errorf("%s holds %d documents, not the %d sent", index, count.Count, want)
+	}
+	return nil
+}
+
+// point moves the alias from index from (none when "") to index to, in one
+// update: if another process moved it meanwhile, the update fails whole.
+func (s *Store) point(ctx context.Context, from, to string) error {
+	var actions []any
+	if from != "" {
+		actions = append(actions, map[string]any{"remove": map[string]any{"index": from, "alias": s.alias}})
+	}
+	actions = append(actions, map[string]any{"add": map[string]any{"index": to, "alias": s.alias}})
+	if err := s.c.Do(ctx, "POST", "/_aliases", map[string]any{"actions": actions}, nil); err != nil {
+		return fmt.Errorf("point %s at %s: %w", s.alias, to, err)
+	}
+	return nil
+}
+
+// prune deletes the generations a build no longer needs: all but the
+// Keep newest, never the current one or the one before it.
+func (s *Store) prune(ctx context.Context, cur, prev string) {
+	gens, err := s.Generations(ctx)
+	if err != nil {
+		return
+	}
+	keep := max(s.Keep, 2)
+	for i, g := range gens {
+		if g == cur || g == prev || i >= len(gens)-keep {
+			continue
+		}
+		s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil)
+	}
+}
+
+// Rollback moves the alias back to the generation that was current before
+// the current one, in one update, and returns it.
+func (s *Store) Rollback(ctx context.Context) (string, error) {
+	cur, err := s.Current(ctx)
+	if err != nil {
+		return "", err
+	}
+	m, err := s.Meta(ctx, cur)
+	if err != nil {
+		return "", err
+	}
+	if m.Previous == "" {
+		return "", fmt.Errorf("%s has no generation before it to roll back to", s.Generation(cur))
+	}
+	if err := s.Use(ctx, m.Previous); err != nil {
+		if IsNotFound(err) {
+			return "", fmt.Errorf("the generation before %s, %s, is gone", s.Generation(cur), s.Generation(m.Previous))
+		}
+		return "", err
+	}
+	return s.Generation(m.Previous), nil
+}
+
+// Use makes gen (gen-000007 or ALIAS-gen-000007) current, in one update of
+// the alias.
+func (s *Store) Use(ctx context.Context, gen string) error {
+	index := s.Index(gen)
+	if s.genNumber(index) < 0 {
+		return fmt.Errorf("%q is not a generation of %s", gen, s.alias)
+	}
+	m, err := s.Meta(ctx, index)
+	if err != nil {
+		return err
+	}
+	if m.Finished == "" {
+		return fmt.Errorf("%s was never finished", s.Generation(index))
+	}
+	if m.Analysis != AnalysisVersion() {
+		return &VersionError{Index: index, Built: m.Analysis, Ours: AnalysisVersion()}
+	}
+	cur, err := s.Current(ctx)
+	if err != nil && !errors.Is(err, ErrNoGeneration) {
+		return err
+	}
+	if cur == index {
+		return nil
+	}
+	return s.point(ctx, cur, index)
+}
+
+// Delete removes the alias and every generation: the whole collection.
+func (s *Store) Delete(ctx context.Context) error {
+	gens, err := s.Generations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, g := range gens {
+		if err := s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil); err != nil && !IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Raw sends a request to the cluster as the store's client does; for
+// tests and tools that need an endpoint the store does not wrap.
+func (s *Store) Raw(ctx context.Context, method, path string, body, out any) error {
+	return s.c.Do(ctx, method, path, body, out)
+}

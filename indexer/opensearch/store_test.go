@@ -1,0 +1,260 @@
+package opensearch_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"testing"
+	"time"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+	"pressearch/indexer/opensearch"
+	"pressearch/indexer/opensearch/ostest"
+)
+
+func ctxFor(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func doc(id, lang, title, body string) corpus.Document {
+	return corpus.Document{ID: id, Lang: lang, Title: title, Body: body, Kind: corpus.KindPressRelease}
+}
+
+func TestGenerationsAndRollback(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	if _, err := s.Current(ctx); !errors.Is(err, opensearch.ErrNoGeneration) {
+		t.Fatalf("Current on a new collection: %v, want ErrNoGeneration", err)
+	}
+	count := func() int {
+		t.Helper()
+		var c struct {
+			Count int `json:"count"`
+		}
+		if err := s.Raw(ctx, "GET", "/"+s.Alias()+"/_count", nil, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c.Count
+	}
+	one := []corpus.Document{doc("a", "en", "Alpha", "The first release.")}
+	two := append(one, doc("b", "en", "Beta", "The second release."))
+	sum, err := s.Build(ctx, one, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Generation != "gen-000001" || sum.Documents != 1 || sum.Languages["en"] != 1 {
+		t.Errorf("first build: %+v", sum)
+	}
+	if sum, err = s.Build(ctx, two, nil); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Generation != "gen-000002" {
+		t.Errorf("second build made %s, want gen-000002", sum.Generation)
+	}
+	if n := count(); n != 2 {
+		t.Errorf("the alias finds %d documents after the second build, want 2", n)
+	}
+	cur, meta, err := s.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur != s.Alias()+"-gen-000002" || meta.Previous != s.Alias()+"-gen-000001" || meta.Documents != 2 ||
+		meta.Analysis != opensearch.AnalysisVersion() || meta.Finished == "" {
+		t.Errorf("Check = %s, %+v", cur, meta)
+	}
+	back, err := s.Rollback(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back != "gen-000001" || count() != 1 {
+		t.Errorf("Rollback went to %s, finding %d documents; want gen-000001 and 1", back, count())
+	}
+	if _, err := s.Rollback(ctx); err == nil {
+		t.Error("a second Rollback from the first generation succeeded")
+	}
+	if err := s.Use(ctx, "gen-000002"); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 2 {
+		t.Error("Use gen-000002 did not bring the second generation back")
+	}
+	// Builds past Keep remove the oldest generations, never the current
+	// one or the one before it.
+	for range 3 {
+		if _, err := s.Build(ctx, one, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gens, err := s.Generations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{s.Alias() + "-gen-000003", s.Alias() + "-gen-000004", s.Alias() + "-gen-000005"}
+	if fmt.Sprint(gens) != fmt.Sprint(want) {
+		t.Errorf("generations after five builds: %v, want %v", gens, want)
+	}
+}
+
+func TestOtherAnalysisRefused(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	if _, err := s.Build(ctx, []corpus.Document{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := s.Current(ctx)
+	old := map[string]any{"_meta": map[string]any{"pressearch": opensearch.Meta{Analysis: "sha256:0123456789abcdef",
+		Generation: "gen-000001", Finished: "2020-01-01T00:00:00Z", Documents: 1}}}
+	if err := s.Raw(ctx, "PUT", "/"+url.PathEscape(cur)+"/_mapping", old, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.Check(ctx)
+	var ve *opensearch.VersionError
+	if !errors.As(err, &ve) || ve.Built != "sha256:0123456789abcdef" || ve.Ours != opensearch.AnalysisVersion() {
+		t.Fatalf("Check of an index built by another analysis: %v", err)
+	}
+}
+
+func TestCancelledBuildLeavesLiveGeneration(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	if _, err := s.Build(ctx, []corpus.Document{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var docs []corpus.Document
+	for i := range 3000 {
+		docs = append(docs, doc(fmt.Sprintf("d%d", i), "en", "Title", "Some body text of a release."))
+	}
+	bctx, cancel := context.WithCancel(ctx)
+	_, err := s.Build(bctx, docs, func(done, total int) {
+		if done >= 1000 {
+			cancel()
+		}
+	})
+	if err == nil {
+		t.Fatal("a build cancelled half way succeeded")
+	}
+	cur, err := s.Current(ctx)
+	if err != nil || cur != s.Alias()+"-gen-000001" {
+		t.Fatalf("after a cancelled build the alias names %q (%v), want the first generation", cur, err)
+	}
+	gens, _ := s.Generations(ctx)
+	if len(gens) != 1 {
+		t.Errorf("the cancelled build left its index: %v", gens)
+	}
+}
+
+// TestTokensAsOurs checks that OpenSearch indexes a field with the terms
+// and relative positions our analyzer gives, stop-word gaps included.
+func TestTokensAsOurs(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	d := doc("te1", "te", "జపాన్ మరియు భారత్", "ఈ రోజు జపాన్ మరియు యూరోపియన్ యూనియన్ భద్రతా ఒప్పందం పై సంతకం చేశాయి. EUతో 2022లో.")
+	if _, err := s.Build(ctx, []corpus.Document{d}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := indexer.Tokenize(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"title_te", "body_te"} {
+		var tv struct {
+			TermVectors map[string]struct {
+				Terms map[string]struct {
+					Tokens []struct {
+						Position int `json:"position"`
+					} `json:"tokens"`
+				} `json:"terms"`
+			} `json:"term_vectors"`
+		}
+		// The tokens are not kept in _source: have OpenSearch analyze them
+		// again as the field's mapping says.
+		req := map[string]any{"doc": map[string]any{field: opensearch.Text(tok.Fields[field])},
+			"fields": []string{field}, "positions": true, "offsets": false, "term_statistics": false}
+		if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_termvectors", req, &tv); err != nil {
+			t.Fatal(err)
+		}
+		got := map[int]string{}
+		for term, info := range tv.TermVectors[field].Terms {
+			for _, p := range info.Tokens {
+				got[p.Position] = term
+			}
+		}
+		ours := tok.Fields[field]
+		if len(got) != len(ours) {
+			t.Errorf("%s: OpenSearch has %d tokens, ours %d", field, len(got), len(ours))
+		}
+		for _, o := range ours {
+			if term := got[o.Position-ours[0].Position]; term != o.Term {
+				t.Errorf("%s: at position %d OpenSearch has %q, we have %q", field, o.Position, term, o.Term)
+			}
+		}
+	}
+	// A phrase across a stop word (మరియు), the gap written as ours.
+	for _, tc := range []struct {
+		phrase string
+		want   int
+	}{
+		{"జపాన్ " + opensearch.Gap + " యూరోపియన్", 1},
+		{"జపాన్ యూరోపియన్", 0},
+	} {
+		var c struct {
+			Count int `json:"count"`
+		}
+		q := map[string]any{"query": map[string]any{"match_phrase": map[string]any{"body_te": tc.phrase}}}
+		if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", q, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Count != tc.want {
+			t.Errorf("phrase %q finds %d documents, want %d", tc.phrase, c.Count, tc.want)
+		}
+	}
+}
+
+// TestBM25AsWritten checks the similarity of the text fields: k1 = 1.0,
+// b = 0.75, idf over the documents that have the field.
+func TestBM25AsWritten(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	docs := []corpus.Document{
+		doc("e1", "en", "One", "river river boat"),
+		doc("e2", "en", "Two", "river field town road sky"),
+		doc("e3", "en", "Three", "town"),
+		doc("t1", "te", "ఒకటి", "నది"), // no English body: not in body_en's statistics
+	}
+	if _, err := s.Build(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	var ans struct {
+		Hits struct {
+			Hits []struct {
+				ID    string  `json:"_id"`
+				Score float64 `json:"_score"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	q := map[string]any{"query": map[string]any{"term": map[string]any{"body_en": "river"}}}
+	if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_search?search_type=dfs_query_then_fetch", q, &ans); err != nil {
+		t.Fatal(err)
+	}
+	// OpenSearch's "BM25" keeps the (k1 + 1) of the formula, as ours does.
+	const k1, b = 1.0, 0.75
+	n, docCount, avg := 2.0, 3.0, 9.0/3
+	idf := math.Log(1 + (docCount-n+0.5)/(n+0.5))
+	want := map[string]float64{
+		"e1": idf * 2 * (k1 + 1) / (2 + k1*(1-b+b*3/avg)),
+		"e2": idf * 1 * (k1 + 1) / (1 + k1*(1-b+b*5/avg)),
+	}
+	if len(ans.Hits.Hits) != 2 {
+		t.Fatalf("%d hits, want 2", len(ans.Hits.Hits))
+	}
+	for _, h := range ans.Hits.Hits {
+		if math.Abs(h.Score-want[h.ID]) > 1e-5 {
+			t.Errorf("%s scores %.6f, want %.6f", h.ID, h.Score, want[h.ID])
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package indexer
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"pressearch/corpus"
+)
+
+// Tokenized is a document as the index sees it: the values it stores and,
+// for each text field, the tokens its analysis makes, in order. An engine
+// that does no analysis of its own (OpenSearch) is given these, so that it
+// indexes exactly what a Bleve generation does.
+type Tokenized struct {
+	ID string
+	// Lang is the document's BCP 47 tag; Key the analysis its text is
+	// indexed under (TitleField(Key), BodyField(Key), ...).
+	Lang, Key string
+	// Title and Body are the stored text (NFC), as a page shows it.
+	Title, Body string
+	Kind        string
+	Source      string   // "" when the document names none
+	URL         string   // "" when the document has none
+	Date        string   // YYYY-MM-DD, or ""
+	Related     []string // ids
+	// TranslationOf is the id of the document this one translates, or "".
+	TranslationOf string
+	// Fields holds the tokens of each text field the document has, keyed by
+	// field name, in position order.
+	Fields map[string][]Token
+}
+
+// tokenMapping is the mapping Tokenize maps documents with: the one
+// pressearch serves with, built once.
+var tokenMapping = sync.OnceValue(func() mapping.IndexMapping { return NewMapping() })
+
+// Tokenize maps one document as the index mapping does and runs each of its
+// text fields (titles, bodies, leads and their companions) through that
+// field's analyzer.
+func Tokenize(d *corpus.Document) (*Tokenized, error) {
+	f := fields(d)
+	doc := document.NewDocument(d.ID)
+	if err := tokenMapping().MapDocument(doc, f); err != nil {
+		return nil, fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	lang := f[FieldLang].(string)
+	t := &Tokenized{
+		ID:            d.ID,
+		Lang:          lang,
+		Key:           AnalysisFor(lang).Key,
+		Kind:          d.Kind,
+		URL:           d.URL,
+		Related:       d.Related,
+		TranslationOf: d.TranslationOf,
+		Fields:        map[string][]Token{},
+	}
+	t.Title, _ = f[TitleField(t.Key)].(string)
+	t.Body, _ = f[BodyField(t.Key)].(string)
+	t.Source, _ = f[FieldSource].(string)
+	if _, ok := f[FieldYear]; ok {
+		t.Date = d.Date
+	}
+	for _, field := range doc.Fields {
+		tf, ok := field.(*document.TextField)
+		if !ok || !textFields[tf.Name()] || tf.Analyzer() == nil {
+			continue
+		}
+		stream := tf.Analyzer().Analyze(tf.Value())
+		toks := make([]Token, len(stream))
+		for i, s := range stream {
+			toks[i] = Token{Term: string(s.Term), Position: s.Position, Start: s.Start, End: s.End}
+		}
+		t.Fields[tf.Name()] = append(t.Fields[tf.Name()], toks...)
+	}
+	return t, nil
+}
+
+// TextFields returns the names of every text field an index may have:
+// each analysis's title, body, lead and companions, and NamesField.
+func TextFields() []string {
+	var out []string
+	for _, a := range analyses {
+		out = append(out, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
+	}
+	return append(out, NamesField)
+}
