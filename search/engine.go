@@ -472,8 +472,9 @@ func searchError(ctx context.Context, err error) error {
 		return &Error{Code: CodeUnavailable, Message: "the search took too long", Err: err}
 	}
 	if strings.Contains(err.Error(), "TooManyClauses") {
-		return &Error{Code: CodeInvalid, Err: err, Message: fmt.Sprintf(
-			"a prefix or fuzzy word matches more than %d words; make it longer", MaxExpansion)}
+		e := invalidf("a prefix or fuzzy word matches more than %d words; make it longer", MaxExpansion).(*Error)
+		e.Err = err
+		return e
 	}
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }

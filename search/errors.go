@@ -21,6 +21,11 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Format and Args, where set, are what Message was written from, so
+	// that a page can say it in the reader's language (Format is the key
+	// of the translation).
+	Format string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -53,5 +58,5 @@ func ErrorMessage(err error) string {
 }
 
 func invalidf(format string, args ...any) error {
-	return &Error{Code: CodeInvalid, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: CodeInvalid, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

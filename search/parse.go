@@ -204,7 +204,7 @@ func parse(text string) (node, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind != tEOF {
-		return nil, invalidf("unexpected %s at position %d", describe(t), t.pos)
+		return nil, unexpected(t)
 	}
 	return n, nil
 }
@@ -228,6 +228,14 @@ func describe(t token) string {
 		return "end of query"
 	}
 	return strconv.Quote(t.text)
+}
+
+// unexpected is the error for a token that cannot stand where it does.
+func unexpected(t token) error {
+	if t.kind == tEOF {
+		return invalidf("the query ends too early, at position %d", t.pos)
+	}
+	return invalidf("unexpected %s at position %d", describe(t), t.pos)
 }
 
 // startsOperand reports whether t can begin an operand.
@@ -276,7 +284,7 @@ func (p *parser) seq() (node, error) {
 		if t.kind == tAnd || t.kind == tOr {
 			return nil, invalidf("%s at position %d needs something before it", describe(t), t.pos)
 		}
-		return nil, invalidf("unexpected %s at position %d", describe(t), t.pos)
+		return nil, unexpected(t)
 	}
 	if len(items) == 1 {
 		return items[0], nil
@@ -350,7 +358,7 @@ func (p *parser) primary() (node, error) {
 		}
 		return newTerm(t)
 	}
-	return nil, invalidf("unexpected %s at position %d", describe(t), t.pos)
+	return nil, unexpected(t)
 }
 
 // newTerm reads a word or phrase token into a term.
