@@ -156,8 +156,8 @@ func TestBrowser(t *testing.T) {
 	}
 
 	step("3-language-facet",
-		chromedp.Click(chromedp.CSS(`aside.facets a[href*="lang=te"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`aside.facets a[aria-current="true"]`)))
+		chromedp.Click(chromedp.CSS(`.facet a[href*="lang=te"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.facet a[aria-current="true"]`)))
 	if got := eval(`location.search`); !strings.Contains(got, "lang=te") {
 		t.Errorf("after the facet the address is %q", got)
 	}

@@ -54,6 +54,22 @@ var texts = map[string][3]string{
 	"Something went wrong":         {"Something went wrong", "ఏదో పొరపాటు జరిగింది", "問題が発生しました"},
 	"Back to search":               {"Back to search", "శోధనకు తిరిగి వెళ్ళండి", "検索に戻る"},
 	"Interface language":           {"Interface language", "ఇంటర్‌ఫేస్ భాష", "表示言語"},
+	"Sort:":                        {"Sort:", "క్రమం:", "並び順:"},
+	"Relevance":                    {"Relevance", "సంబంధం", "関連度順"},
+	"Newest":                       {"Newest first", "కొత్తవి ముందు", "新しい順"},
+	"date":                         {"Date", "తేదీ", "日付"},
+	"From":                         {"From", "నుండి", "開始日"},
+	"To":                           {"To", "వరకు", "終了日"},
+	"Apply":                        {"Apply", "వర్తింపజేయండి", "適用"},
+	"Active filters":               {"Active filters", "ఎంచుకున్న వడపోతలు", "適用中の絞り込み"},
+	"Remove filter: %s":            {"Remove filter: %s", "వడపోత తీసివేయండి: %s", "絞り込みを解除: %s"},
+	"remove":                       {"remove", "తీసివేయండి", "解除"},
+	"Clear all":                    {"Clear all filters", "అన్ని వడపోతలు తీసివేయండి", "すべて解除"},
+	"%s: %s":                       {"%s: %s", "%s: %s", "%s：%s"},
+	"from %s":                      {"from %s", "%s నుండి", "%s 以降"},
+	"to %s":                        {"to %s", "%s వరకు", "%s 以前"},
+	"Page %d is past the end":      {"Page %d is past the end", "%d వ పేజీ ఫలితాల చివరను దాటింది", "%d ページ目はありません"},
+	"Go to the last page (%d)":     {"Go to the last page (%d)", "చివరి పేజీకి (%d) వెళ్ళండి", "最後のページ（%d）へ"},
 	"footer": {"pressearch: full-text search for press releases and news, Telugu first.",
 		"pressearch: పత్రికా ప్రకటనలు, వార్తల కోసం పూర్తి పాఠ్య శోధన, తెలుగుకు ప్రాధాన్యం.",
 		"pressearch: プレスリリースとニュースの全文検索（テルグ語優先）"},
@@ -71,6 +87,11 @@ var plurals = map[string][3][2]string{
 		{"%d ఫలితం", "%d ఫలితాలు"},
 		{"%d 件", "%d 件"},
 	},
+	"There are %d pages.": {
+		{"There is only %d page.", "There are %d pages."},
+		{"%d పేజీ మాత్రమే ఉంది.", "మొత్తం %d పేజీలు ఉన్నాయి."},
+		{"全 %d ページです。", "全 %d ページです。"},
+	},
 	"%d related statements": {
 		{"%d related statement", "%d related statements"},
 		{"%d సంబంధిత ప్రకటన", "%d సంబంధిత ప్రకటనలు"},
@@ -84,6 +105,13 @@ func newCatalog() (catalog.Catalog, error) {
 	for key, v := range texts {
 		for i, tag := range uiLangs {
 			if err := b.SetString(tag, key, v[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for key, v := range errorTexts {
+		for i, msg := range []string{key, v[0], v[1]} {
+			if err := b.SetString(uiLangs[i], key, msg); err != nil {
 				return nil, err
 			}
 		}
