@@ -116,6 +116,13 @@ var StopWords = []byte(`# conjunctions and particles
 లాంటి
 పాటు
 కొరకు
+నాటికి
+ప్రకారం
+# what a tokenizer splits off digits: the locative of dates (13న), the
+# plural oblique of decades (1960ల), the noun of an ordinal (16వది)
+వది
+న
+ల
 # auxiliaries and verbs of reporting
 ఉంది
 ఉన్నాయి
@@ -142,7 +149,38 @@ var StopWords = []byte(`# conjunctions and particles
 చేస్తారు
 చేయడం
 జరిగింది
-# question words and their forms
+# question words, their cases and their indefinite forms (ఎవరో,
+# ఎక్కడో), the ordinal question (ఎన్నోవ), and the auxiliaries with the
+# question particle -ా (ఉందా, ఉన్నాయా)
+ఏంటి
+ఏంటో
+ఏమిటో
+ఏమని
+ఏయే
+ఏవేవి
+ఎవరో
+ఎవరికి
+ఎవరిని
+ఎవరితో
+ఎక్కడి
+ఎక్కడికి
+ఎక్కడో
+ఎప్పటి
+ఎప్పటికి
+ఎప్పుడో
+ఎందుకో
+ఎన్నవ
+ఎన్నోవ
+ఎన్నో
+ఎంతో
+ఎలాంటి
+ఎటువంటి
+ఏవిధంగా
+ఉందా
+ఉన్నాయా
+ఉన్నారా
+ఉన్నాడా
+ఉంటుందా
 దేని
 దేనిని
 దేనికి
