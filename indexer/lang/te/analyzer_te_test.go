@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -104,6 +105,50 @@ func TestSeedFamiliesMeet(t *testing.T) {
 				first = string(toks[0].Term)
 			} else if string(toks[0].Term) != first {
 				t.Errorf("%q → %q, but %q → %q", w, toks[0].Term, f[0], first)
+			}
+		}
+	}
+}
+
+// A question as people write it and the sentence that answers it must
+// meet on the words that matter, and the words that only ask must leave no
+// term.
+func TestQuestionsMeetAnswers(t *testing.T) {
+	a, err := cacheAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := func(s string) []string {
+		var out []string
+		for _, tok := range a.Analyze([]byte(s)) {
+			out = append(out, string(tok.Term))
+		}
+		return out
+	}
+	tests := []struct {
+		rule, question, answer string
+		want                   []string // the question's terms, all in the answer
+	}{
+		{"question words are not content", "రాజు ఎవరు? ఏంటి? ఎప్పుడు? ఎక్కడ? ఎన్ని? ఎంత? ఏ? ఏది?", "రాజు", []string{"రాజి"}},
+		{"the asked auxiliary is no content", "గ్రామంలో బడి ఉందా?", "గ్రామంలో బడి ఉంది", []string{"గ్రామ", "బడి"}},
+		{"the ordinal question", "ఆయన ఎన్నోవ ముఖ్యమంత్రి?", "16వ ముఖ్యమంత్రి", []string{"ముఖ్యమంత్రి"}},
+		{"an ordinal in words and in digits", "పదహారవ ముఖ్యమంత్రి", "16వ ముఖ్యమంత్రి", []string{"16వ", "ముఖ్యమంత్రి"}},
+		{"a postposition of time", "2011 నాటికి జనాభా ఎంత?", "2011 జనగణన ప్రకారం జనాభా", []string{"2011", "జనాభ"}},
+		{"a question word fused by sandhi", "తల్లి పేరేమిటి?", "తల్లి పేరు", []string{"తల్లి", "పేరి"}},
+		{"the noun asked, the verb stated", "గ్రామ విస్తీర్ణం ఎంత?", "గ్రామం 62 హెక్టార్లలో విస్తరించి ఉంది", []string{"గ్రామ", "విస్తర"}},
+		{"the participle asked, the verb stated", "కేంద్రీకృత ప్రయత్నాలు", "బలగాలను కేంద్రీకరించింది, ప్రయత్నం", []string{"కేంద్రీకర", "ప్రయత్న"}},
+		{"the past asked, the participle stated", "ఎక్కడ జన్మించాడు?", "హైదరాబాదులో జన్మించిన", []string{"జన్మ"}},
+		{"the double plural people write", "ఎన్ని ఇళ్లులు ఉన్నాయి?", "62 ఇళ్లతో", []string{"ఇళ్ళి"}},
+		{"a noun with the light verb", "ఎప్పుడు ప్రారంభమైంది?", "ప్రారంభించారు", []string{"ప్రారంభ"}},
+	}
+	for _, tt := range tests {
+		q, ans := terms(tt.question), terms(tt.answer)
+		if !slices.Equal(q, tt.want) {
+			t.Errorf("%s: %q analyzes to %q, want %q", tt.rule, tt.question, q, tt.want)
+		}
+		for _, w := range q {
+			if !slices.Contains(ans, w) {
+				t.Errorf("%s: %q (from %q) is not among %q's terms %q", tt.rule, w, tt.question, tt.answer, ans)
 			}
 		}
 	}

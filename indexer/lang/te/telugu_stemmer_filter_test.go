@@ -37,6 +37,21 @@ func TestStem(t *testing.T) {
 		{"native -క్కు keeps its -కు", []string{"చిక్కు", "చిక్కులు"}, "చిక్కి"},
 		{"not the -పు of తూర్పు", []string{"తూర్పు"}, "తూర్పి"},
 		{"not the -చే of a verb geminate", []string{"వచ్చే"}, "వచ్చ"},
+		{"a question word fused by u-sandhi", []string{"పేరేమిటి", "పేరేంటి", "పేరు", "పేరెక్కడ"}, "పేరి"},
+		{"ఎంత fused by u-sandhi", []string{"వయస్సెంత", "వయస్సు", "వయస్సుతో"}, "వయస్సి"},
+		{"ఎవరు fused to a plural", []string{"తల్లిదండ్రులెవరు", "తల్లిదండ్రులు"}, "తల్లిదండ్రి"},
+		{"the yes-no particle on a finite verb", []string{"తిరుగుతుందా", "తిరుగుతుంది"}, "తిరుగి"},
+		{"the particle on the future", []string{"వస్తారా", "వస్తారు"}, "వస్"},
+		{"not the -ారా of a name", []string{"తారా"}, "తార"},
+		{"the plural of a short -ళ్ళు noun", []string{"ఇళ్ళు", "ఇళ్లు", "ఇళ్లతో", "ఇళ్ళలో", "ఇళ్లులు", "ఇళ్ళకు"}, "ఇళ్ళి"},
+		{"అవు fused to an -ం noun", []string{"ప్రారంభమైంది", "ప్రారంభమయింది", "ప్రారంభమవుతుంది", "ప్రారంభమై", "ప్రారంభమయ్యే", "ప్రారంభం", "ప్రారంభించారు"}, "ప్రారంభ"},
+		{"అవు fused to an -u noun", []string{"ఏర్పాటైంది", "ఏర్పాటు", "ఏర్పాటుకు"}, "ఏర్పాటి"},
+		{"the -īrṇa participle and its -ించు verb", []string{"విస్తీర్ణం", "విస్తీర్ణత", "విస్తీర్ణము", "విస్తరించి", "విస్తరించింది"}, "విస్తర"},
+		{"-ీకృత and -ీకరణ and their -ించు verb", []string{"కేంద్రీకృత", "కేంద్రీకృతమై", "కేంద్రీకరణ", "కేంద్రీకరించింది"}, "కేంద్రీకర"},
+		{"a cardinal and its digits", []string{"పదహారు", "పదారు", "16"}, "16"},
+		{"an ordinal, spoken and written", []string{"పదహారవ", "పదహారో", "పదహారవది"}, "16వ"},
+		{"ordinals in -ై", []string{"ఇరవైయవ", "ఇరవయ్యవ", "ఇరవయ్యో"}, "20వ"},
+		{"a number word with case", []string{"పదికి", "పది"}, "10"},
 	}
 	for _, tt := range tests {
 		for _, f := range tt.forms {
@@ -65,6 +80,11 @@ func TestStemKeepsWordsApart(t *testing.T) {
 	pairs := [][2]string{
 		{"మంత్రి", "మంత్రం"}, {"కోట", "కోటి"}, {"దారి", "దారం"}, {"కాలు", "కాలం"},
 		{"అధికారి", "అధికారం"}, {"నేల", "నెల"}, {"మేడ", "మెడ"}, {"జపాన్", "జపం"},
+		// the ordinal is not the number, the name is not the verb, the
+		// eyes are not the threshing floor
+		{"మూడవ", "మూడు"}, {"తారా", "తారు"}, {"కళ్ళు", "కళ్ళం"}, {"కళ్ళు", "కళ"},
+		// a short -īrṇa word keeps its own stem
+		{"జీర్ణం", "జర"},
 	}
 	for _, p := range pairs {
 		if a, b := Stem(p[0]), Stem(p[1]); a == b {

@@ -16,7 +16,7 @@ const TokenizerName = "tokenizer_te"
 // U+0C3C, U+0C04, U+0C5D, U+0C77) stay inside words. A word is a run of
 // letters, marks, digits and ZWJ/ZWNJ. A run is also split where it changes
 // between Telugu script and anything else, so that 2022లో gives 2022 and లో,
-// and EUతో gives EU and తో.
+// and EUతో gives EU and తో; only the ordinal suffix stays on digits (16వ).
 type Tokenizer struct{}
 
 // NewTokenizer returns a Telugu tokenizer.
@@ -50,6 +50,9 @@ func classOf(r rune) int {
 	return clsNone
 }
 
+// ordinal is the suffix that makes an ordinal of a number (16వ, పదహారవ).
+const ordinal = "వ"
+
 // Tokenize implements analysis.Tokenizer.
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	var rv analysis.TokenStream
@@ -64,7 +67,13 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			}
 			end -= size
 		}
-		if end > start {
+		if n := len(rv); n > 0 && cur == clsTelugu && string(input[start:end]) == ordinal &&
+			rv[n-1].End == start && rv[n-1].Type == analysis.Numeric {
+			// The ordinal suffix stays on its digits: 16వ (16th) is
+			// one word, as పదహారవ is.
+			prev := rv[n-1]
+			prev.End, prev.Term, prev.Type = end, input[prev.Start:end], analysis.AlphaNumeric
+		} else if end > start {
 			rv = append(rv, &analysis.Token{
 				Term:     input[start:end],
 				Start:    start,

@@ -17,6 +17,10 @@ func TestTokenizer(t *testing.T) {
 		{"ICBM-క్లాస్", []string{"ICBM", "క్లాస్"}},
 		// Telugu digits group with digits, not with Telugu letters.
 		{"౨౦౨౨లో", []string{"౨౦౨౨", "లో"}},
+		// The ordinal suffix alone stays on its digits.
+		{"16వ ముఖ్యమంత్రి", []string{"16వ", "ముఖ్యమంత్రి"}},
+		{"౧౬వ 16వది 2011వరకు", []string{"౧౬వ", "16", "వది", "2011", "వరకు"}},
+		{"16 వ", []string{"16", "వ"}},
 		// Code points newer than Bleve's Unicode 8 data stay inside words:
 		// nukta U+0C3C, U+0C04, U+0C5D, U+0C77.
 		{"జ఼ర", []string{"జ఼ర"}},
@@ -52,7 +56,7 @@ func TestTokenizer(t *testing.T) {
 }
 
 func TestTokenizerPositions(t *testing.T) {
-	toks := NewTokenizer().Tokenize([]byte("EU మరియు 2022లో"))
+	toks := NewTokenizer().Tokenize([]byte("EU మరియు 16వ 2022లో"))
 	for i, tok := range toks {
 		if tok.Position != i+1 {
 			t.Errorf("token %d %q at position %d, want %d", i, tok.Term, tok.Position, i+1)
