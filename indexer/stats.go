@@ -48,14 +48,17 @@ var textFields = func() map[string]bool {
 	return m
 }()
 
-// Stats are the statistics Bleve's BM25 scorer needs: Global for any
-// field, and per text field those of the documents that have the field.
+// Stats are what a generation records of its fields for scoring: Global,
+// the statistics Bleve's own scorers read for any field; PerField, for each
+// text field those of the documents that have it; and Present, the keys of
+// the analyses that have documents (and NamesField where bodies fed it).
 type Stats struct {
 	Global   *bsearch.BM25Stats
 	PerField map[string]*bsearch.BM25Stats
+	Present  map[string]bool
 }
 
-// BM25Stats returns the statistics of idx, read from what the build
+// ReadStats returns the statistics of idx, read from what the build
 // recorded, or nil for an index without them.
 //
 // Bleve scores a term in a field with one document count for the whole
@@ -66,10 +69,13 @@ type Stats struct {
 // PerField gives each text field its own count (documents with the field)
 // and, as "field cardinality", its true token count, which Bleve divides by
 // the document count to get the true average length.
-func BM25Stats(idx bleve.Index) (*Stats, error) {
+func ReadStats(idx bleve.Index) (*Stats, error) {
 	raw, err := idx.GetInternal(statsKey)
-	if err != nil || raw == nil {
-		return nil, err
+	if err != nil {
+		return nil, fmt.Errorf("field statistics: %w", err)
+	}
+	if raw == nil {
+		return nil, nil
 	}
 	var s fieldStats
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -86,7 +92,7 @@ func BM25Stats(idx bleve.Index) (*Stats, error) {
 	// Bleve merges the postings of an unscored disjunction into a term
 	// searcher over the pseudo-field "*", which asks for statistics too.
 	global.FieldCardinality["*"] = int(n)
-	out := &Stats{Global: global, PerField: map[string]*bsearch.BM25Stats{}}
+	out := &Stats{Global: global, PerField: map[string]*bsearch.BM25Stats{}, Present: map[string]bool{}}
 	for name, tokens := range s.Tokens {
 		with := s.With[name]
 		if with == 0 {
@@ -94,6 +100,14 @@ func BM25Stats(idx bleve.Index) (*Stats, error) {
 		}
 		global.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
 		out.PerField[name] = &bsearch.BM25Stats{DocCount: float64(with), FieldCardinality: map[string]int{name: int(tokens)}}
+	}
+	for _, a := range analyses {
+		if s.With[BodyField(a.Key)] > 0 || s.With[TitleField(a.Key)] > 0 {
+			out.Present[a.Key] = true
+		}
+	}
+	if s.With[NamesField] > 0 {
+		out.Present[NamesField] = true
 	}
 	return out, nil
 }
@@ -105,27 +119,4 @@ func allFields() []string {
 		f = append(f, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
 	return f
-}
-
-// PresentAnalyses returns the keys of the analyses that have documents in
-// idx, or nil where the index does not record it (then all may).
-func PresentAnalyses(idx bleve.Index) map[string]bool {
-	raw, err := idx.GetInternal(statsKey)
-	if err != nil || raw == nil {
-		return nil
-	}
-	var s fieldStats
-	if json.Unmarshal(raw, &s) != nil {
-		return nil
-	}
-	out := map[string]bool{}
-	for _, a := range analyses {
-		if s.With[BodyField(a.Key)] > 0 || s.With[TitleField(a.Key)] > 0 {
-			out[a.Key] = true
-		}
-	}
-	if s.With[NamesField] > 0 {
-		out[NamesField] = true
-	}
-	return out
 }

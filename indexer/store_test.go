@@ -155,7 +155,7 @@ func TestBM25StatsGiveTrueAverageLength(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	stats, err := BM25Stats(idx)
+	stats, err := ReadStats(idx)
 	if err != nil || stats == nil {
 		t.Fatalf("stats: %v, %v", stats, err)
 	}

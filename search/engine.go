@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	"pressearch/search/plan"
 	"pressearch/search/scoring"
 )
 
@@ -47,6 +43,9 @@ type Request struct {
 	// NoSnippets skips snippets, related documents and facets, for callers
 	// that need only ranked ids (evaluation, benchmarks).
 	NoSnippets bool
+	// Explain adds the plan to the result and each hit's score broken
+	// down by field, term and weight.
+	Explain bool
 }
 
 // Ref names another document.
@@ -70,12 +69,14 @@ type Hit struct {
 	// Translations are the other languages the story exists in: the
 	// original and its translations, this document left out.
 	Translations []Ref `json:"translations,omitempty"`
+	// Explanation is how the score is made, where the request asks.
+	Explanation *plan.Explanation `json:"explanation,omitempty"`
 
 	translationOf string
 }
 
 // FacetValue is one value of a facet and how many matching documents have it.
-type FacetValue = scoring.FacetValue
+type FacetValue = plan.FacetValue
 
 // Result is the answer to a Request.
 type Result struct {
@@ -84,6 +85,9 @@ type Result struct {
 	TookMS float64                 `json:"took_ms"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
+	// Plan is what the search asked the index for, a line a part, where
+	// the request asks for an explanation.
+	Plan []string `json:"plan,omitempty"`
 }
 
 // Document is one whole document with its links resolved.
@@ -101,24 +105,40 @@ type Document struct {
 	Translations  []Ref  `json:"translations"`
 }
 
-// Engine answers searches over the index it currently holds. The index can
-// be swapped while searches run: a search in flight finishes on the index it
-// started on.
-type Engine struct {
-	alias bleve.IndexAlias
-	// searching is held (read) by each search for its whole run, and
-	// (write) by Swap and Close: a search reads the index it started on
-	// through several readers, and it must not be closed under them.
-	searching sync.RWMutex
+// Backend executes plans over one index. scoring.Index is the one on
+// Bleve; another engine answers the same plans by implementing it.
+type Backend interface {
+	// Execute runs a plan: its hits, total and facets.
+	Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
+	// Lookup returns the documents a lookup asks for, in id order.
+	Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, error)
+	// Close closes the index.
+	Close() error
+}
 
-	mu      sync.Mutex
-	cur     bleve.Index
-	gen     string
-	stats   *indexer.Stats
-	suggest *suggester
+// Engine answers searches over the index it holds in service. The index
+// can be swapped while searches run: a search in flight finishes on the
+// index it started on.
+type Engine struct {
+	cur atomic.Pointer[live] // the index in service; nil: none
+	// maxExpansion bounds how many index terms one prefix or fuzzy word
+	// may expand to.
+	maxExpansion int
+	cross        *keyCache // the sound keys of words searched lately
+}
+
+// live is an index in service and what the engine knows of it. Searches
+// hold it (read) for their whole run; taking it out of service holds it
+// (write) until they are done, so that it is never closed under them.
+type live struct {
+	mu      sync.RWMutex
+	retired bool
+
+	backend Backend
+	index   bleve.Index // the Bleve index behind backend
 	info    Info
-	present map[string]bool       // the analyses with documents; nil: all
-	facets  *scoring.FacetColumns // each document's facet values; nil: Bleve counts them
+	present map[string]bool // the analyses with documents; nil: all
+	suggest *suggester
 }
 
 // Info describes the index an engine is searching.
@@ -128,286 +148,152 @@ type Info struct {
 	Build      indexer.BuildInfo
 }
 
-// Info returns what the engine knows of its current index.
-func (e *Engine) Info() Info {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.info
-}
-
 // MaxExpansion bounds how many index terms one prefix or fuzzy word may
 // expand to; a query past it is refused as the caller's mistake.
 const MaxExpansion = 1024
 
-var limitExpansion sync.Once
-
 // NewEngine returns an engine with no index; it answers unavailable until
 // Swap gives it one.
 func NewEngine() *Engine {
-	// Bleve keeps this bound in a package variable; set it once.
-	limitExpansion.Do(func() { searcher.DisjunctionMaxClauseCount = MaxExpansion })
-	return &Engine{alias: bleve.NewIndexAlias()}
+	return &Engine{maxExpansion: MaxExpansion, cross: newKeyCache(maxCrossCache)}
 }
 
-// Swap makes idx (generation gen) the index searches use and returns the one
-// it replaces, which no search uses any more once Swap returns.
-func (e *Engine) Swap(idx bleve.Index, gen string) bleve.Index {
-	stats, err := indexer.BM25Stats(idx)
+// hold returns the index in service, held for one operation until its
+// release.
+func (e *Engine) hold() (*live, error) {
+	for {
+		l := e.cur.Load()
+		if l == nil {
+			return nil, errNoIndex
+		}
+		l.mu.RLock()
+		if !l.retired {
+			return l, nil
+		}
+		l.mu.RUnlock() // swapped out meanwhile: take the new one
+	}
+}
+
+func (l *live) release() { l.mu.RUnlock() }
+
+// retire waits for the searches holding l and keeps new ones off it.
+func (l *live) retire() {
+	l.mu.Lock()
+	l.retired = true
+	l.mu.Unlock()
+}
+
+// Swap puts idx, generation gen, in service and returns the index it
+// replaces once no search uses it any more. An index whose records
+// (statistics, completions, build, facet values) cannot be read is
+// refused with an error, and the one in service stays.
+func (e *Engine) Swap(idx bleve.Index, gen string) (bleve.Index, error) {
+	l, err := e.open(idx, gen)
 	if err != nil {
-		stats = nil // Bleve's own estimate is still usable
+		return nil, fmt.Errorf("%s: %w", gen, err)
+	}
+	old := e.cur.Swap(l)
+	if old == nil {
+		return nil, nil
+	}
+	old.retire()
+	return old.index, nil
+}
+
+// open reads what the engine keeps of idx.
+func (e *Engine) open(idx bleve.Index, gen string) (*live, error) {
+	stats, err := indexer.ReadStats(idx)
+	if err != nil {
+		return nil, err
 	}
 	sugg, err := indexer.LoadSuggestions(idx)
 	if err != nil {
-		sugg = &indexer.Suggestions{} // search works without completions
-	}
-	cols, err := scoring.LoadFacetColumns(context.Background(), idx, facetFields)
-	if err != nil {
-		cols = nil // Bleve counts the facets itself
+		return nil, fmt.Errorf("completions: %w", err)
 	}
 	info := Info{Generation: gen}
-	info.Documents, _ = idx.DocCount()
-	info.Build, _ = indexer.ReadBuildInfo(idx)
-	present := indexer.PresentAnalyses(idx)
-
-	e.searching.Lock()
-	defer e.searching.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	old := e.cur
-	var out []bleve.Index
-	if old != nil {
-		out = append(out, old)
+	if info.Documents, err = idx.DocCount(); err != nil {
+		return nil, err
 	}
-	e.alias.Swap([]bleve.Index{idx}, out)
-	e.cur, e.gen, e.stats, e.suggest, e.info, e.facets = idx, gen, stats, newSuggester(sugg), info, cols
-	e.present = present
-	return old
+	if info.Build, err = indexer.ReadBuildInfo(idx); err != nil {
+		return nil, fmt.Errorf("build record: %w", err)
+	}
+	o := scoring.Options{FacetFields: facetFields, MaxExpansion: e.maxExpansion}
+	var present map[string]bool
+	if stats != nil {
+		o.Stats = &scoring.Stats{Global: stats.Global, PerField: stats.PerField}
+		present = stats.Present
+	}
+	backend, err := scoring.New(context.Background(), idx, o)
+	if err != nil {
+		return nil, err
+	}
+	return &live{backend: backend, index: idx, info: info, present: present, suggest: newSuggester(sugg)}, nil
+}
+
+// Close takes the index out of service, waits for the searches on it and
+// closes it.
+func (e *Engine) Close() error {
+	old := e.cur.Swap(nil)
+	if old == nil {
+		return nil
+	}
+	old.retire()
+	return old.backend.Close()
+}
+
+// Info returns what the engine knows of its current index.
+func (e *Engine) Info() Info {
+	if l := e.cur.Load(); l != nil {
+		return l.info
+	}
+	return Info{}
 }
 
 // Generation returns the name of the generation being searched, or "".
-func (e *Engine) Generation() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.gen
-}
-
-// scoring returns ctx carrying the current index's BM25 statistics.
-func (e *Engine) scoring(ctx context.Context) context.Context {
-	e.mu.Lock()
-	stats := e.stats
-	e.mu.Unlock()
-	if stats == nil {
-		return ctx
-	}
-	return scoring.WithStats(ctx, &scoring.Stats{Global: stats.Global, PerField: stats.PerField, K1: bm25K1, B: bm25B})
-}
-
-// termChecker answers whether a field of one reader has a term, opening
-// each field's dictionary once.
-type termChecker struct {
-	r     index.IndexReader
-	dicts map[string]index.FieldDictContains
-}
-
-func (c *termChecker) has(field, term string) bool {
-	d, ok := c.dicts[field]
-	if !ok {
-		if fc, canContain := c.r.(interface {
-			FieldDictContains(string) (index.FieldDictContains, error)
-		}); canContain {
-			d, _ = fc.FieldDictContains(field)
-		}
-		if c.dicts == nil {
-			c.dicts = map[string]index.FieldDictContains{}
-		}
-		c.dicts[field] = d
-	}
-	if d == nil {
-		return false
-	}
-	found, err := d.Contains([]byte(term))
-	return err == nil && found
-}
+func (e *Engine) Generation() string { return e.Info().Generation }
 
 // Ready reports whether the engine has an index.
-func (e *Engine) Ready() bool { return e.Generation() != "" }
-
-// Close closes the current index.
-func (e *Engine) Close() error {
-	e.searching.Lock()
-	defer e.searching.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.cur == nil {
-		return nil
-	}
-	err := e.cur.Close()
-	e.alias.Swap(nil, []bleve.Index{e.cur})
-	e.cur, e.gen, e.suggest, e.info, e.facets = nil, "", nil, Info{}, nil
-	return err
-}
+func (e *Engine) Ready() bool { return e.cur.Load() != nil }
 
 var errNoIndex = &Error{Code: CodeUnavailable, Message: "no index is open yet"}
 
-// storedFields are the fields a hit needs.
-func storedFields() []string {
-	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
-		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf}
-	for _, a := range indexer.Analyses() {
-		f = append(f, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
-	}
-	return f
-}
-
-// facetFields are the facets every search counts.
-var facetFields = []string{indexer.FieldLang, indexer.FieldSource, indexer.FieldKind, indexer.FieldYear}
-
-// facetSize is how many values of each facet a search returns.
-const facetSize = 20
-
-// Search runs one search.
+// Search runs one search: the query parsed, planned, executed by the index
+// in service, and its hits presented.
 func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	start := time.Now()
-	if !e.Ready() {
-		return nil, errNoIndex
+	l, err := e.hold()
+	if err != nil {
+		return nil, err
 	}
-	if r.Size == 0 && !r.NoHits {
-		r.Size = DefaultSize
-	}
+	defer l.release()
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	e.searching.RLock()
-	defer e.searching.RUnlock()
-	e.mu.Lock()
-	idx, present, cols := e.cur, e.present, e.facets
-	e.mu.Unlock()
-	if idx == nil {
-		return nil, errNoIndex
-	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	defer reader.Close()
-	terms := &termChecker{r: reader}
-	p, err := parseQuery(r.Query, r.Plain, vocab{has: terms.has, present: present})
+	root, err := parseQuery(r.Query, r.Plain)
 	if err != nil {
 		return nil, err
 	}
-	q, err := r.withFilters(p.main)
+	p, err := e.plan(root, &r, l.present)
 	if err != nil {
 		return nil, err
 	}
-	q = withPriors(q)
-	var facets *scoring.Counter
-	if !r.NoSnippets && cols != nil {
-		facets = cols.Counter()
+	res, err := l.backend.Execute(ctx, p)
+	if err != nil {
+		return nil, searchError(ctx, err)
 	}
-	ctx = scoring.WithAnalysisMemo(e.scoring(ctx))
-	var hits bsearch.DocumentMatchCollection
-	var total uint64
-	var bleveFacets bsearch.FacetResults
-	if r.Sort != "date" {
-		// By relevance, word pairs rescoring the first rescoreWindow hits,
-		// facets counted from the columns.
-		var pairs query.Query
-		if p.pairs != nil && !r.NoHits {
-			pairs = withPriors(p.pairs)
-		}
-		var count func(index.IndexInternalID)
-		if facets != nil {
-			count = facets.Add
-		}
-		res, err := scoring.Rank(ctx, reader, idx.Mapping(), q, pairs, rescoreWindow, r.From, r.Size, count)
-		if err != nil {
-			return nil, searchError(ctx, err)
-		}
-		hits, total = res.Hits, res.Total
-	}
-	if r.Sort == "date" || (facets == nil && !r.NoSnippets) {
-		// By date, or facets without columns: Bleve's search request.
-		size, from := r.Size, r.From
-		if r.Sort != "date" {
-			size, from = 0, 0 // the facets alone
-		}
-		req := bleve.NewSearchRequestOptions(q, size, from, false)
-		if facets == nil && !r.NoSnippets {
-			for _, f := range facetFields {
-				req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-			}
-		}
-		if r.Sort == "date" {
-			req.SortBy([]string{"-" + indexer.FieldDate, "-_score", "_id"})
-		}
-		sctx := ctx
-		if facets != nil {
-			sctx = facets.Context(ctx)
-		}
-		res, err := idx.SearchInContext(sctx, req)
-		if err != nil {
-			return nil, searchError(ctx, err)
-		}
-		bleveFacets = res.Facets
-		if r.Sort == "date" {
-			hits, total = res.Hits, res.Total
-		}
-	}
-	out := &Result{
-		Query:  r.Query,
-		Total:  total,
-		Hits:   make([]Hit, 0, len(hits)),
-		Facets: map[string][]FacetValue{},
-	}
-	if r.NoSnippets {
-		for _, h := range hits {
-			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
-		}
-	} else if len(hits) > 0 {
-		details, err := scoring.Details(ctx, reader, idx.Mapping(), p.highlight(), hits)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			d := details[h.ID]
-			if d == nil {
-				d = h
-			}
-			hit := hitFrom(d, d.Locations)
-			hit.Score = h.Score
-			out.Hits = append(out.Hits, hit)
-		}
-	}
-	if !r.NoSnippets {
-		if err := e.resolveRelated(ctx, out.Hits); err != nil {
-			return nil, err
-		}
-		if err := e.resolveTranslations(ctx, out.Hits); err != nil {
-			return nil, err
-		}
-	}
-	for _, f := range facetFields {
-		if facets != nil {
-			out.Facets[f] = facets.Values(f, facetSize)
-		} else {
-			out.Facets[f] = facetValues(bleveFacets[f])
-		}
+	out, err := present(ctx, l.backend, &r, p, res)
+	if err != nil {
+		return nil, err
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
 
-func withPriors(q query.Query) query.Query {
-	kind := bleve.NewTermQuery(corpus.KindStatement)
-	kind.SetField(indexer.FieldKind)
-	return &scoring.Boost{Inner: q, Filter: kind, Factor: statementPrior}
-}
-
+// validate checks the request and fills in the default size.
 func (r *Request) validate() error {
+	if r.Size == 0 && !r.NoHits {
+		r.Size = DefaultSize
+	}
 	switch {
 	case r.NoHits && r.Size != 0:
 		return invalidf("a search for no hits has size 0")
@@ -434,273 +320,27 @@ func (r *Request) validate() error {
 	return nil
 }
 
-// withFilters adds the request's filters to q.
-func (r *Request) withFilters(q query.Query) (query.Query, error) {
-	must := []query.Query{q}
-	for field, v := range map[string]string{indexer.FieldLang: r.Lang, indexer.FieldSource: r.Source, indexer.FieldKind: r.Kind} {
-		if v != "" {
-			t := bleve.NewTermQuery(v)
-			t.SetField(field)
-			must = append(must, t)
-		}
-	}
-	if r.FromDate != "" || r.ToDate != "" {
-		var from, to time.Time
-		if r.FromDate != "" {
-			from, _ = time.Parse(corpus.DateLayout, r.FromDate)
-		}
-		if r.ToDate != "" {
-			to, _ = time.Parse(corpus.DateLayout, r.ToDate)
-			to = to.AddDate(0, 0, 1)
-		}
-		if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-			return nil, invalidf("from_date %s is after to_date %s", r.FromDate, r.ToDate)
-		}
-		incl, excl := true, false
-		d := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
-		d.SetField(indexer.FieldDate)
-		must = append(must, d)
-	}
-	if len(must) == 1 {
-		return q, nil
-	}
-	return bleve.NewConjunctionQuery(must...), nil
-}
-
 func searchError(ctx context.Context, err error) error {
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeUnavailable, Message: "the search took too long", Err: err}
 	}
-	if strings.Contains(err.Error(), "TooManyClauses") {
-		e := invalidf("a prefix or fuzzy word matches more than %d words; make it longer", MaxExpansion).(*Error)
+	var exp *scoring.ExpansionError
+	if errors.As(err, &exp) {
+		e := invalidf("a prefix or fuzzy word matches more than %d words; make it longer", exp.Max).(*Error)
 		e.Err = err
 		return e
 	}
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
-// hitFrom turns a Bleve hit into ours, with snippets cut from the stored
-// body in the document's language at the match locations.
-func hitFrom(h *bsearch.DocumentMatch, locations bsearch.FieldTermLocationMap) Hit {
-	hit := Hit{
-		ID:     h.ID,
-		Score:  h.Score,
-		Lang:   str(h.Fields[indexer.FieldLang]),
-		Date:   dateOf(h.Fields[indexer.FieldDate]),
-		Source: str(h.Fields[indexer.FieldSource]),
-		Kind:   str(h.Fields[indexer.FieldKind]),
-	}
-	key := indexer.AnalysisFor(hit.Lang).Key
-	hit.Title = str(h.Fields[indexer.TitleField(key)])
-	body := indexer.BodyField(key)
-	var spans []span
-	// The prefix field indexes the same text: its matches mark words there.
-	for _, field := range []string{body, indexer.PrefixField(key), indexer.NamesField} {
-		for _, locs := range locations[field] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-	}
-	hit.Snippets = snippets(str(h.Fields[body]), spans, snippetWidth, maxSnippets)
-	for _, id := range strs(h.Fields[indexer.FieldRelated]) {
-		hit.Related = append(hit.Related, Ref{ID: id})
-	}
-	hit.translationOf = str(h.Fields[indexer.FieldTranslationOf])
-	return hit
-}
-
-// resolveRelated fills in the titles and languages of the hits' related
-// documents with one lookup.
-func (e *Engine) resolveRelated(ctx context.Context, hits []Hit) error {
-	var ids []string
-	for _, h := range hits {
-		for _, r := range h.Related {
-			ids = append(ids, r.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	refs, err := e.refs(ctx, bleve.NewDocIDQuery(ids))
-	if err != nil {
-		return err
-	}
-	byID := map[string]Ref{}
-	for _, r := range refs {
-		byID[r.ID] = r
-	}
-	for i := range hits {
-		for j, r := range hits[i].Related {
-			if full, ok := byID[r.ID]; ok {
-				hits[i].Related[j] = full
-			}
-		}
-	}
-	return nil
-}
-
-// resolveTranslations lists, for each hit, the other documents of its story
-// (its original and the original's translations), with one lookup. Hits
-// that are originals themselves are loaded already: only translations and
-// originals off the page are looked up, so a page without translations
-// loads no document.
-func (e *Engine) resolveTranslations(ctx context.Context, hits []Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	onPage := map[string]bool{}
-	for _, h := range hits {
-		onPage[h.ID] = true
-	}
-	var qs []query.Query
-	var missing []string
-	originals := map[string]bool{}
-	for _, h := range hits {
-		o := original(h)
-		if originals[o] {
-			continue
-		}
-		originals[o] = true
-		t := bleve.NewTermQuery(o)
-		t.SetField(indexer.FieldTranslationOf)
-		qs = append(qs, t)
-		if !onPage[o] {
-			missing = append(missing, o)
-		}
-	}
-	if len(missing) > 0 {
-		qs = append(qs, bleve.NewDocIDQuery(missing))
-	}
-	refs, of, err := e.refsOf(ctx, bleve.NewDisjunctionQuery(qs...))
-	if err != nil {
-		return err
-	}
-	found := map[string]bool{}
-	for _, r := range refs {
-		found[r.ID] = true
-	}
-	for _, h := range hits {
-		if originals[h.ID] && !found[h.ID] {
-			refs = append(refs, Ref{ID: h.ID, Lang: h.Lang, Title: h.Title})
-			of = append(of, h.translationOf)
-			found[h.ID] = true
-		}
-	}
-	order := make([]int, len(refs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Slice(order, func(i, j int) bool { return refs[order[i]].ID < refs[order[j]].ID })
-	for i := range hits {
-		o := original(hits[i])
-		for _, j := range order {
-			if r := refs[j]; r.ID != hits[i].ID && (r.ID == o || of[j] == o) {
-				hits[i].Translations = append(hits[i].Translations, r)
-			}
-		}
-	}
-	return nil
-}
-
-// original is the id of the document a hit's story starts from.
-func original(h Hit) string {
-	if h.translationOf != "" {
-		return h.translationOf
-	}
-	return h.ID
-}
-
-// maxRefs bounds how many linked documents one lookup returns.
-const maxRefs = 100
-
-// refs returns the documents matching q as references, in id order.
-func (e *Engine) refs(ctx context.Context, q query.Query) ([]Ref, error) {
-	refs, _, err := e.refsOf(ctx, q)
-	return refs, err
-}
-
-// refsOf is refs with the translation_of of each reference.
-func (e *Engine) refsOf(ctx context.Context, q query.Query) ([]Ref, []string, error) {
-	req := bleve.NewSearchRequestOptions(q, maxRefs, 0, false)
-	req.Fields = []string{indexer.FieldLang, indexer.FieldTranslationOf}
-	for _, a := range indexer.Analyses() {
-		req.Fields = append(req.Fields, indexer.TitleField(a.Key))
-	}
-	req.SortBy([]string{"_id"})
-	res, err := e.alias.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, nil, searchError(ctx, err)
-	}
-	out := make([]Ref, 0, len(res.Hits))
-	of := make([]string, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		lang := str(h.Fields[indexer.FieldLang])
-		out = append(out, Ref{ID: h.ID, Lang: lang,
-			Title: str(h.Fields[indexer.TitleField(indexer.AnalysisFor(lang).Key)])})
-		of = append(of, str(h.Fields[indexer.FieldTranslationOf]))
-	}
-	return out, of, nil
-}
-
 // Document returns one document with its related documents and translations.
 func (e *Engine) Document(ctx context.Context, id string) (*Document, error) {
-	if !e.Ready() {
-		return nil, errNoIndex
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{id}), 1, 0, false)
-	req.Fields = storedFields()
-	res, err := e.alias.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, searchError(ctx, err)
-	}
-	if len(res.Hits) == 0 {
-		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no document with id %q", id)}
-	}
-	f := res.Hits[0].Fields
-	d := &Document{
-		ID:            id,
-		Lang:          str(f[indexer.FieldLang]),
-		Date:          dateOf(f[indexer.FieldDate]),
-		Source:        str(f[indexer.FieldSource]),
-		URL:           str(f[indexer.FieldURL]),
-		Kind:          str(f[indexer.FieldKind]),
-		TranslationOf: str(f[indexer.FieldTranslationOf]),
-		Related:       []Ref{},
-		Translations:  []Ref{},
-	}
-	key := indexer.AnalysisFor(d.Lang).Key
-	d.Title = str(f[indexer.TitleField(key)])
-	d.Body = str(f[indexer.BodyField(key)])
-
-	// Related both ways: what this document names, and what names it.
-	named := strs(f[indexer.FieldRelated])
-	naming := bleve.NewTermQuery(id)
-	naming.SetField(indexer.FieldRelated)
-	relQ := query.Query(naming)
-	if len(named) > 0 {
-		relQ = bleve.NewDisjunctionQuery(naming, bleve.NewDocIDQuery(named))
-	}
-	if d.Related, err = e.refs(ctx, relQ); err != nil {
-		return nil, err
-	}
-	// Translations: the original and everything that translates it.
-	original := id
-	if d.TranslationOf != "" {
-		original = d.TranslationOf
-	}
-	of := bleve.NewTermQuery(original)
-	of.SetField(indexer.FieldTranslationOf)
-	trs, err := e.refs(ctx, bleve.NewDisjunctionQuery(of, bleve.NewDocIDQuery([]string{original})))
+	l, err := e.hold()
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range trs {
-		if t.ID != id {
-			d.Translations = append(d.Translations, t)
-		}
-	}
-	return d, nil
+	defer l.release()
+	return document(ctx, l.backend, id)
 }
 
 // maxAnalyzeBytes bounds the text Analyze takes: what fits in a URL.
@@ -716,53 +356,4 @@ func (e *Engine) Analyze(lang, text string) ([]indexer.Token, error) {
 		return nil, &Error{Code: CodeInvalid, Message: err.Error()}
 	}
 	return toks, err
-}
-
-func facetValues(f *bsearch.FacetResult) []FacetValue {
-	out := []FacetValue{}
-	if f == nil || f.Terms == nil {
-		return out
-	}
-	for _, t := range f.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	scoring.SortFacet(out)
-	return out
-}
-
-func str(v interface{}) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case []interface{}:
-		if len(t) > 0 {
-			return str(t[0])
-		}
-	}
-	return ""
-}
-
-func strs(v interface{}) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []interface{}:
-		out := make([]string, 0, len(t))
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// dateOf turns a stored date (RFC 3339) back into YYYY-MM-DD.
-func dateOf(v interface{}) string {
-	s := str(v)
-	if len(s) >= len(corpus.DateLayout) && strings.Count(s[:10], "-") == 2 {
-		return s[:10]
-	}
-	return s
 }

@@ -28,7 +28,9 @@ func newTestEngine(t testing.TB, docs []corpus.Document) *Engine {
 		t.Fatal(err)
 	}
 	e := NewEngine()
-	e.Swap(idx, sum.Generation)
+	if _, err := e.Swap(idx, sum.Generation); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { e.Close() })
 	return e
 }

@@ -11,6 +11,7 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	"pressearch/search/scoring"
 )
 
 // Facets counted from the in-memory columns are the ones Bleve counts from
@@ -76,7 +77,9 @@ func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
 		}
 	}
 	e := NewEngine()
-	e.Swap(idx, "segmented")
+	if _, err := e.Swap(idx, "segmented"); err != nil {
+		t.Fatal(err)
+	}
 	defer e.Close()
 	withCols, withBleve := searchBothWays(t, e, Request{Query: "security"})
 	if withCols.Total != 200 || !reflect.DeepEqual(withCols.Facets, withBleve.Facets) {
@@ -88,23 +91,26 @@ func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
 // Bleve counting the facets, and returns both results.
 func searchBothWays(t *testing.T, e *Engine, r Request) (withCols, withBleve *Result) {
 	t.Helper()
-	e.mu.Lock()
-	cols := e.facets
-	e.mu.Unlock()
-	if cols == nil {
-		t.Fatal("the engine has no facet columns")
-	}
 	withCols, err := e.Search(context.Background(), r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.mu.Lock()
-	e.facets = nil
-	e.mu.Unlock()
+	l := e.cur.Load()
+	stats, err := indexer.ReadStats(l.index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := scoring.Options{MaxExpansion: MaxExpansion}
+	if stats != nil {
+		o.Stats = &scoring.Stats{Global: stats.Global, PerField: stats.PerField}
+	}
+	noCols, err := scoring.New(context.Background(), l.index, o) // no facet fields: Bleve counts
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cur.Store(&live{backend: noCols, index: l.index, info: l.info, present: l.present, suggest: l.suggest})
+	defer e.cur.Store(l)
 	withBleve, err = e.Search(context.Background(), r)
-	e.mu.Lock()
-	e.facets = cols
-	e.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,28 +4,25 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
+	"pressearch/corpus"
 	"pressearch/indexer"
 	telugu "pressearch/indexer/lang/te"
 	"pressearch/indexer/translit"
-	"pressearch/search/scoring"
+	"pressearch/search/plan"
 )
 
-// vocab is what query building knows of the index: which analyses have
-// documents (nil: all may), and whether a field has a term (nil: unknown).
+// vocab is what planning knows of the index and the query: which analyses
+// have documents (nil: all may).
 type vocab struct {
 	present map[string]bool
-	has     func(field, term string) bool
 	// native are the analyses whose own script some word of the query is
 	// written in: there a Latin word of the same query is no quotation.
 	native map[string]bool
 	// highlight asks for the clauses whose matches a snippet marks alone:
 	// the bodies and their companions, no titles or leads.
 	highlight bool
+	cross     *keyCache
 }
 
 // analyses are the analyses a query is matched against: those with
@@ -47,119 +44,169 @@ func (v vocab) analyses() []indexer.Analysis {
 // maxQueryBytes bounds the query text.
 const maxQueryBytes = 1024
 
-// parsed is a query made ready for searching: main decides what matches and
-// how it ranks; pairs, where the query has neighbouring words, only adds to
-// the score of documents main matches (see proximity), and is computed
-// for the best of them alone (rescore, in rank.go).
-type parsed struct {
-	main, pairs query.Query
-	root        node
-	vocab       vocab
-}
-
-// highlight is the query whose matches in a page's documents their
-// snippets mark: every word, phrase or prefix the query looks for in
-// bodies (not those it excludes), in the body fields alone, without the
-// structure that decides what matches.
-func (p *parsed) highlight() query.Query {
-	v := p.vocab
-	v.highlight = true
-	sum := &scoring.Sum{}
-	for _, t := range collect(p.root, nil, false, func(t *term) bool { return t.field == "" }) {
-		sum.Add(textQuery(t, true, v), 1)
-	}
-	if sum.Len() == 0 {
-		return bleve.NewMatchNoneQuery()
-	}
-	return sum
-}
-
-// parseQuery turns query text into a Bleve query (see parse.go for the
-// language). Plain words and "quoted phrases" are matched in the title and
-// body of every language, each with that language's analyzer; a document
-// matching more of them ranks higher. In plain mode the text is only words:
-// for text that was not typed as a query, such as a question or a title.
-func parseQuery(text string, plain bool, v vocab) (*parsed, error) {
+// parseQuery reads query text into a tree (see parse.go for the
+// language), or nil for an empty query. In plain mode the text is only
+// words: for text that was not typed as a query, such as a question or a
+// title.
+func parseQuery(text string, plain bool) (node, error) {
 	if len(text) > maxQueryBytes {
 		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
 	}
-	var root node
-	if plain {
-		var items []node
-		for _, w := range strings.Fields(text) {
-			items = append(items, &term{text: w})
-			if len(items) > maxClauses {
-				return nil, invalidf("too many words: at most %d are allowed", maxClauses)
+	if !plain {
+		return parse(text)
+	}
+	var items []node
+	for _, w := range strings.Fields(text) {
+		items = append(items, &term{text: w})
+		if len(items) > maxClauses {
+			return nil, invalidf("too many words: at most %d are allowed", maxClauses)
+		}
+	}
+	if len(items) == 0 {
+		return nil, nil
+	}
+	return &seqNode{items}, nil
+}
+
+// plan turns a parsed query and the rest of a request into a plan. Plain
+// words and "quoted phrases" are matched in the title and body of every
+// language with documents, each with that language's analyzer; a document
+// matching more of them ranks higher. The weights are weights.go's.
+func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Plan, error) {
+	p := &plan.Plan{Query: &plan.All{}, BM25: plan.BM25{K1: bm25K1, B: bm25B}, Sort: plan.SortRelevance,
+		From: r.From, Size: r.Size, Explain: r.Explain}
+	if r.Sort == plan.SortDate {
+		p.Sort = plan.SortDate
+	}
+	if root != nil {
+		v := vocab{present: present, native: map[string]bool{}, cross: e.cross}
+		for _, t := range terms(root, nil) {
+			for _, a := range v.analyses() {
+				if a.Matches(t.text) && !a.Foreign(t.text) {
+					v.native[a.Key] = true
+				}
 			}
 		}
-		if len(items) > 0 {
-			root = &seqNode{items}
-		}
-	} else {
-		var err error
-		if root, err = parse(text); err != nil {
+		p.Query = withExactBoost(translate(root, v), root, v)
+		pairs, err := proximity(root, v)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if root == nil {
-		return &parsed{main: bleve.NewMatchAllQuery()}, nil
-	}
-	v.native = map[string]bool{}
-	for _, t := range terms(root, nil) {
-		for _, a := range v.analyses() {
-			if a.Matches(t.text) && !a.Foreign(t.text) {
-				v.native[a.Key] = true
-			}
+		if pairs != nil && !r.NoHits {
+			p.Rescore = &plan.Rescore{Window: rescoreWindow, Query: withExactBoost(pairs, root, v)}
 		}
+		p.Highlight = highlight(root, v)
 	}
-	p := &parsed{main: withExactBoost(translate(root, v), root, v), root: root, vocab: v}
-	if pairs := proximity(root, v); pairs != nil {
-		p.pairs = withExactBoost(pairs, root, v)
+	filters, err := r.filters()
+	if err != nil {
+		return nil, err
+	}
+	p.Filters = filters
+	p.Priors = []plan.Prior{{Filter: &plan.Keyword{Field: indexer.FieldKind, Value: corpus.KindStatement}, Factor: statementPrior}}
+	if !r.NoSnippets {
+		p.Facets, p.FacetSize, p.Fields = facetFields, facetSize, storedFields()
 	}
 	return p, nil
+}
+
+// filters are the request's filters.
+func (r *Request) filters() ([]plan.Node, error) {
+	var out []plan.Node
+	for _, f := range []struct{ field, value string }{
+		{indexer.FieldLang, r.Lang}, {indexer.FieldSource, r.Source}, {indexer.FieldKind, r.Kind},
+	} {
+		if f.value != "" {
+			out = append(out, &plan.Keyword{Field: f.field, Value: f.value})
+		}
+	}
+	if r.FromDate == "" && r.ToDate == "" {
+		return out, nil
+	}
+	d := &term{field: "date", text: r.FromDate + ".." + r.ToDate}
+	switch {
+	case r.FromDate == "":
+		d.text = "<=" + r.ToDate
+	case r.ToDate == "":
+		d.text = ">=" + r.FromDate
+	}
+	if err := d.parseDate(); err != nil {
+		if r.FromDate != "" && r.ToDate != "" {
+			return nil, invalidf("from_date %s is after to_date %s", r.FromDate, r.ToDate)
+		}
+		return nil, err
+	}
+	return append(out, d.query(vocab{})), nil
+}
+
+// highlight is what a page's snippets mark: every word, phrase or prefix
+// the query looks for in bodies (not those it excludes), in the body
+// fields alone, without the structure that decides what matches.
+func highlight(root node, v vocab) plan.Node {
+	v.highlight = true
+	sum := &plan.Sum{}
+	for _, t := range collect(root, nil, false, func(t *term) bool { return t.field == "" }) {
+		sum.Add(textQuery(t, true, v), 1)
+	}
+	if len(sum.Clauses) == 0 {
+		return &plan.None{}
+	}
+	return sum
 }
 
 // proximity is the sum of the phrases of each two neighbouring plain words
 // of a juxtaposition, matched in the title and body of every analysis of
 // both words' script, or nil where the query has no such words.
-func proximity(root node, v vocab) query.Query {
-	var pairs []query.Query
-	var walk func(n node)
-	walk = func(n node) {
+func proximity(root node, v vocab) (plan.Node, error) {
+	var pairs []plan.Node
+	var walk func(n node) error
+	walk = func(n node) error {
+		var items []node
 		switch n := n.(type) {
 		case *seqNode:
 			var run []string // the current run of neighbouring plain words
 			for _, it := range n.items {
-				walk(it)
+				if err := walk(it); err != nil {
+					return err
+				}
 				if t, ok := it.(*term); ok && t.plain() {
 					run = append(run, t.text)
 					continue
 				}
-				pairs = append(pairs, pairQueries(run, v)...)
+				ps, err := pairQueries(run, v)
+				if err != nil {
+					return err
+				}
+				pairs = append(pairs, ps...)
 				run = run[:0]
 			}
-			pairs = append(pairs, pairQueries(run, v)...)
+			ps, err := pairQueries(run, v)
+			pairs = append(pairs, ps...)
+			return err
 		case *andNode:
-			for _, it := range n.items {
-				walk(it)
-			}
+			items = n.items
 		case *orNode:
-			for _, it := range n.items {
-				walk(it)
-			}
+			items = n.items
 		case *reqNode:
-			walk(n.item)
+			items = []node{n.item}
 		}
-	}
-	walk(root)
-	if len(pairs) == 0 {
+		for _, it := range items {
+			if err := walk(it); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	sum := &scoring.Sum{}
+	if err := walk(root); err != nil {
+		return nil, err
+	}
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	sum := &plan.Sum{}
 	for _, p := range pairs {
 		sum.Add(p, pairBoost)
 	}
-	return sum
+	return sum, nil
 }
 
 // plain reports whether t is a word matched as text: no field, phrase,
@@ -168,14 +215,14 @@ func (t *term) plain() bool {
 	return t.field == "" && !t.phrase && !t.prefix && t.fuzzy == 0
 }
 
-// pairQueries are the phrase queries of each two neighbouring words of a
-// run in the fields of each analysis that takes both. Words that leave no
-// term (stop words) are passed over and stand as gaps in the phrase: in
-// "ministry of defence" the pair is ministry _ defence.
-func pairQueries(run []string, v vocab) []query.Query {
-	var qs []query.Query
+// pairQueries are the pairs of each two neighbouring words of a run in the
+// fields of each analysis that takes both. Words that leave no term (stop
+// words) are passed over and stand as gaps in the pair: in "ministry of
+// defence" the pair is ministry _ defence.
+func pairQueries(run []string, v vocab) ([]plan.Node, error) {
+	var qs []plan.Node
 	if len(run) < 2 {
-		return nil
+		return nil, nil
 	}
 	for _, a := range v.analyses() {
 		prev := -1
@@ -184,37 +231,41 @@ func pairQueries(run []string, v vocab) []query.Query {
 				prev = -1
 				continue
 			}
-			if ts, _ := indexer.Terms(a.Analyzer, w); len(ts) == 0 {
-				continue
+			ts, err := indexer.Terms(a.Analyzer, w)
+			if err != nil {
+				return nil, err
+			}
+			if len(ts) == 0 {
+				continue // a stop word
 			}
 			if prev >= 0 {
 				text := strings.Join(run[prev:i+1], " ")
 				for _, f := range []string{indexer.TitleField(a.Key), indexer.BodyField(a.Key)} {
-					qs = append(qs, &scoring.Pair{Field: f, Text: text})
+					qs = append(qs, &plan.Pair{Field: f, Text: text})
 				}
 			}
 			prev = i
 		}
 	}
-	return qs
+	return qs, nil
 }
 
 // withExactBoost wraps q so that documents with an unstemmed match of one of
 // the query's words score exactBoost times higher.
-func withExactBoost(q query.Query, root node, v vocab) query.Query {
-	exact := &scoring.Sum{}
+func withExactBoost(q plan.Node, root node, v vocab) plan.Node {
+	exact := &plan.Sum{}
 	for _, t := range words(root, nil) {
 		for _, a := range v.analyses() {
 			if a.Exact == "" || !a.Matches(t.text) {
 				continue
 			}
-			exact.Add(&scoring.Match{Field: indexer.ExactField(a.Key), Text: t.text, Analyzer: a.Exact}, 1)
+			exact.Add(&plan.Match{Field: indexer.ExactField(a.Key), Text: t.text, Analyzer: a.Exact}, 1)
 		}
 	}
-	if exact.Len() == 0 {
+	if len(exact.Clauses) == 0 {
 		return q
 	}
-	return &scoring.Boost{Inner: q, Filter: exact, Factor: exactBoost}
+	return &plan.Boost{Inner: q, Filter: exact, Factor: exactBoost}
 }
 
 // terms lists every text term of a query (words, phrases, prefixes), the
@@ -256,20 +307,17 @@ func collect(n node, out []*term, negated bool, keep func(*term) bool) []*term {
 	return out
 }
 
-// translate turns a parsed query into a Bleve query.
-func translate(n node, vocab vocab) query.Query {
+// translate turns a parsed query into the query of a plan.
+func translate(n node, vocab vocab) plan.Node {
 	switch n := n.(type) {
 	case *term:
 		return n.query(vocab)
 	case *reqNode:
 		return translate(n.item, vocab)
 	case *notNode:
-		b := bleve.NewBooleanQuery()
-		b.AddMust(bleve.NewMatchAllQuery())
-		b.AddMustNot(translate(n.item, vocab))
-		return b
+		return &plan.Bool{Must: []plan.Node{&plan.All{}}, MustNot: []plan.Node{translate(n.item, vocab)}}
 	case *orNode:
-		sum := &scoring.Sum{}
+		sum := &plan.Sum{}
 		for _, it := range n.items {
 			sum.Add(translate(it, vocab), 1)
 		}
@@ -287,41 +335,39 @@ func translate(n node, vocab vocab) query.Query {
 // required, -items excluded and the rest optional but ranking; at least one
 // of those must match unless a +item is given, so a filter never turns a
 // word into a mere preference.
-func combine(items []node, all bool, vocab vocab) query.Query {
-	b := bleve.NewBooleanQuery()
-	should := &scoring.Sum{}
-	must, required := 0, false
+func combine(items []node, all bool, vocab vocab) plan.Node {
+	b := &plan.Bool{}
+	should := &plan.Sum{}
+	required := false
 	for _, it := range items {
 		switch it := it.(type) {
 		case *notNode:
-			b.AddMustNot(translate(it.item, vocab))
+			b.MustNot = append(b.MustNot, translate(it.item, vocab))
 			continue
 		case *reqNode:
 			required = true
 		case *term:
 			if it.isFilter() {
-				b.AddMust(it.query(vocab))
-				must++
+				b.Must = append(b.Must, it.query(vocab))
 				continue
 			}
 		}
 		if all || isReq(it) {
-			b.AddMust(translate(it, vocab))
-			must++
+			b.Must = append(b.Must, translate(it, vocab))
 		} else {
 			should.Add(translate(it, vocab), 1)
 		}
 	}
 	switch {
-	case should.Len() > 0 && must == 0 && b.MustNot == nil:
+	case len(should.Clauses) > 0 && len(b.Must) == 0 && b.MustNot == nil:
 		return should // words only: their sum
-	case should.Len() > 0:
-		b.AddShould(should)
+	case len(should.Clauses) > 0:
+		b.Should = []plan.Node{should}
 		if !required {
-			b.SetMinShould(1)
+			b.MinShould = 1
 		}
-	case must == 0:
-		b.AddMust(bleve.NewMatchAllQuery())
+	case len(b.Must) == 0:
+		b.Must = []plan.Node{&plan.All{}}
 	}
 	return b
 }
@@ -336,35 +382,30 @@ func (t *term) isFilter() bool {
 	return false
 }
 
+// filterFields are the index fields of the query language's filters.
 var filterFields = map[string]string{
 	"lang":   indexer.FieldLang,
 	"source": indexer.FieldSource,
 	"kind":   indexer.FieldKind,
 }
 
-// query is the Bleve query of one term.
-func (t *term) query(vocab vocab) query.Query {
+// query is the plan of one term.
+func (t *term) query(vocab vocab) plan.Node {
 	switch t.field {
 	case "", "title":
 		return textQuery(t, t.field == "", vocab)
 	case "date":
-		var from, to time.Time = t.from, t.to
-		incl, excl := true, false
-		d := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
-		d.SetField(indexer.FieldDate)
-		return d
+		return &plan.DateRange{Field: indexer.FieldDate, From: t.from, To: t.to}
 	}
-	q := bleve.NewTermQuery(t.text)
-	q.SetField(filterFields[t.field])
-	return q
+	return &plan.Keyword{Field: filterFields[t.field], Value: t.text}
 }
 
 // textQuery matches a word, phrase, prefix or fuzzy word in every
 // language's title and, when body is set, body. A field's query is analyzed
 // with the analyzer the index mapping gives that field, so queries and
 // documents meet in one form.
-func textQuery(t *term, body bool, vocab vocab) query.Query {
-	sum := &scoring.Sum{}
+func textQuery(t *term, body bool, vocab vocab) plan.Node {
+	sum := &plan.Sum{}
 	for _, a := range vocab.analyses() {
 		if !a.Matches(t.text) {
 			continue // a Telugu word has nothing to find in English fields
@@ -377,25 +418,18 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			fields = fields[1:]
 		}
 		for _, f := range fields {
-			var q query.Query
+			var q plan.Node
 			switch {
 			case t.phrase:
-				m := bleve.NewMatchPhraseQuery(t.text)
-				m.SetField(f)
-				q = m
+				q = &plan.Phrase{Field: f, Text: t.text}
 			case t.prefix:
 				// Prefixes match indexed terms as they are: normalized and
 				// lower-cased, which is what Telugu normalization does.
-				m := bleve.NewPrefixQuery(telugu.Normalize(t.text))
-				m.SetField(f)
-				q = m
+				q = &plan.Prefix{Field: f, Prefix: telugu.Normalize(t.text)}
 			case t.fuzzy > 0:
-				m := bleve.NewMatchQuery(t.text)
-				m.SetField(f)
-				m.SetFuzziness(t.fuzzy)
-				q = m
+				q = &plan.Fuzzy{Field: f, Text: t.text, Fuzziness: t.fuzzy}
 			default:
-				q = &scoring.Match{Field: f, Text: t.text}
+				q = &plan.Match{Field: f, Text: t.text}
 			}
 			w := 1.0
 			if f == indexer.TitleField(a.Key) {
@@ -404,63 +438,65 @@ func textQuery(t *term, body bool, vocab vocab) query.Query {
 			if a.Foreign(t.text) && !vocab.native[a.Key] {
 				w *= foreignWeight
 			}
-			sum.Add(scoring.InField(q, f), w)
+			sum.Add(q, w)
 		}
 		if body && t.plain() && !vocab.highlight {
-			sum.Add(&scoring.Match{Field: indexer.LeadField(a.Key), Text: t.text}, leadWeight)
+			sum.Add(&plan.Match{Field: indexer.LeadField(a.Key), Text: t.text}, leadWeight)
 		}
 		// A word the index has never seen in its stemmed form falls back
-		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది.
-		if body && !t.phrase && !t.prefix && t.fuzzy == 0 && a.Prefix != "" && vocab.has != nil &&
-			unknown(vocab.has, indexer.BodyField(a.Key), a.Analyzer, t.text) {
-			// Bleve finds a field's analyzer by property path, and the
-			// prefix field shares its property with the body: name it.
-			m := &scoring.Match{Field: indexer.PrefixField(a.Key), Text: t.text, Analyzer: a.Prefix}
-			sum.Add(m, prefixFallbackWeight)
+		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది. Bleve finds a
+		// field's analyzer by property path, and the prefix field shares
+		// its property with the body: name it.
+		if body && t.plain() && a.Prefix != "" {
+			sum.Add(&plan.IfAbsent{Field: indexer.BodyField(a.Key), Text: t.text, Analyzer: a.Analyzer,
+				Then: &plan.Match{Field: indexer.PrefixField(a.Key), Text: t.text, Analyzer: a.Prefix}}, prefixFallbackWeight)
 		}
 	}
 	// A name in one script finds it written in the other.
-	if body && !t.phrase && !t.prefix && t.fuzzy == 0 && vocab.present[indexer.NamesField] {
-		for _, k := range crossKeys(t.text) {
-			sum.Add(&scoring.Term{Field: indexer.NamesField, Term: k}, crossBoost)
+	if body && t.plain() && vocab.present[indexer.NamesField] {
+		for _, k := range vocab.cross.keys(t.text) {
+			sum.Add(&plan.Term{Field: indexer.NamesField, Term: k}, crossBoost)
 		}
 	}
-	if sum.Len() == 0 {
-		return bleve.NewMatchNoneQuery()
+	if len(sum.Clauses) == 0 {
+		return &plan.None{}
 	}
 	return sum
 }
 
-// crossKeys are the sound keys a word is looked for by in the other
-// script: a Latin word among Telugu words, a Telugu word among Latin ones.
-func crossKeys(word string) []string {
-	crossCache.mu.Lock()
-	out, ok := crossCache.keys[word]
-	crossCache.mu.Unlock()
+// keyCache keeps the sound keys of the words searched lately: romanizing
+// a Telugu word is a good part of planning a query.
+type keyCache struct {
+	mu  sync.Mutex
+	max int
+	m   map[string][]string
+}
+
+// maxCrossCache bounds an engine's keyCache.
+const maxCrossCache = 4096
+
+func newKeyCache(max int) *keyCache { return &keyCache{max: max, m: map[string][]string{}} }
+
+// keys are the sound keys a word is looked for by in the other script: a
+// Latin word among Telugu words, a Telugu word among Latin ones.
+func (c *keyCache) keys(word string) []string {
+	c.mu.Lock()
+	out, ok := c.m[word]
+	c.mu.Unlock()
 	if ok {
 		return out
 	}
-	out = makeCrossKeys(word)
-	crossCache.mu.Lock()
-	if len(crossCache.keys) >= maxCrossCache {
-		clear(crossCache.keys) // a cheap bound; the words in use come back
+	out = crossKeys(word)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m) // a cheap bound; the words in use come back
 	}
-	crossCache.keys[word] = out
-	crossCache.mu.Unlock()
+	c.m[word] = out
+	c.mu.Unlock()
 	return out
 }
 
-// crossCache keeps the sound keys of the words searched lately:
-// romanizing a Telugu word is a good part of building a query.
-var crossCache = struct {
-	mu   sync.Mutex
-	keys map[string][]string
-}{keys: map[string][]string{}}
-
-// maxCrossCache bounds crossCache.
-const maxCrossCache = 4096
-
-func makeCrossKeys(word string) []string {
+func crossKeys(word string) []string {
 	var out []string
 	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(word)) {
 		w := telugu.Normalize(string(tok.Term))
@@ -476,20 +512,4 @@ func makeCrossKeys(word string) []string {
 		}
 	}
 	return out
-}
-
-// unknown reports whether none of the terms text analyzes to is in field:
-// a word the index has never seen in that form, for which matching its root
-// is the better guess than matching nothing.
-func unknown(has func(field, term string) bool, field, analyzer, text string) bool {
-	terms, err := indexer.Terms(analyzer, text)
-	if err != nil {
-		return false
-	}
-	for _, t := range terms {
-		if has(field, t) {
-			return false
-		}
-	}
-	return len(terms) > 0
 }

@@ -112,33 +112,39 @@ func FuzzParseQuery(f *testing.F) {
 		"(a OR (b AND NOT c)) d*", "date:>=2024-11-01", "a~2 b* (", "NOT NOT x"} {
 		f.Add(s)
 	}
+	e := NewEngine()
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := parseQuery(s, false, vocab{})
-		if (q == nil) == (err == nil) {
-			t.Fatalf("parseQuery(%q) = %v, %v: want exactly one of a query and an error", s, q, err)
+		q, err := parseQuery(s, false)
+		if err != nil {
+			if q != nil || ErrorCode(err) != CodeInvalid {
+				t.Fatalf("parseQuery(%q) = %v, %v: want no query and invalid_query", s, q, err)
+			}
+			return
 		}
-		if err != nil && ErrorCode(err) != CodeInvalid {
-			t.Fatalf("parseQuery(%q): error %v is not invalid_query", s, err)
+		// Every query that parses can be planned.
+		if _, err := e.plan(q, &Request{Query: s, Size: DefaultSize}, nil); err != nil {
+			t.Fatalf("plan of %q: %v", s, err)
 		}
 	})
 }
 
 // The sound keys come the same from the cache, which stays bounded.
 func TestCrossKeysCache(t *testing.T) {
+	c := newKeyCache(maxCrossCache)
 	for _, w := range []string{"బోరెల్", "borrell", "టోక్యో", "tokyo", "EU"} {
-		want := makeCrossKeys(w)
+		want := crossKeys(w)
 		for range 2 {
-			if got := crossKeys(w); !reflect.DeepEqual(got, want) {
-				t.Errorf("crossKeys(%q) = %v, want %v", w, got, want)
+			if got := c.keys(w); !reflect.DeepEqual(got, want) {
+				t.Errorf("keys(%q) = %v, want %v", w, got, want)
 			}
 		}
 	}
 	for i := range maxCrossCache + 10 {
-		crossKeys(fmt.Sprintf("word%d", i))
+		c.keys(fmt.Sprintf("word%d", i))
 	}
-	crossCache.mu.Lock()
-	n := len(crossCache.keys)
-	crossCache.mu.Unlock()
+	c.mu.Lock()
+	n := len(c.m)
+	c.mu.Unlock()
 	if n > maxCrossCache {
 		t.Errorf("cache holds %d words, bound %d", n, maxCrossCache)
 	}

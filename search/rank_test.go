@@ -8,11 +8,9 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
-	"pressearch/search/scoring"
 )
 
 // rankCorpus is the default corpus and 400 documents drawn from a small
@@ -44,65 +42,6 @@ func rankCorpus(t *testing.T) []corpus.Document {
 	return docs
 }
 
-// currentReader is a reader of e's current index, closed when the test
-// ends.
-func currentReader(t *testing.T, e *Engine) index.IndexReader {
-	t.Helper()
-	adv, err := e.cur.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
-
-// rank keeps what Bleve's top-N collector keeps, in the same order (score,
-// then index order), with the same scores and total, on any page.
-func TestRankAgreesWithBleveCollector(t *testing.T) {
-	e := newTestEngine(t, rankCorpus(t))
-	idx := e.cur
-	reader := currentReader(t, e)
-	ctx := e.scoring(context.Background())
-	pages := []struct{ from, size int }{{0, 10}, {0, 1}, {7, 13}, {0, 1000}, {395, 10}, {5000, 10}}
-	for _, text := range []string{"security", "japan security", "జపాన్", "tokyo OR రష్యా", "summit -trade", "nothingmatchesthis", ""} {
-		p, err := parseQuery(text, false, vocab{present: e.present})
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := withPriors(p.main)
-		for _, pg := range pages {
-			got, err := scoring.Rank(ctx, reader, idx.Mapping(), q, nil, 0, pg.from, pg.size, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req := bleve.NewSearchRequestOptions(q, pg.size, pg.from, false)
-			req.SortBy([]string{"-_score"})
-			want, err := idx.SearchInContext(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Total != want.Total {
-				t.Errorf("%q %+v: total %d, Bleve %d", text, pg, got.Total, want.Total)
-			}
-			if len(got.Hits) != len(want.Hits) {
-				t.Errorf("%q %+v: %d hits, Bleve %d", text, pg, len(got.Hits), len(want.Hits))
-				continue
-			}
-			for i := range got.Hits {
-				g, w := got.Hits[i], want.Hits[i]
-				if g.ID != w.ID || g.Score != w.Score {
-					t.Errorf("%q %+v: hit %d is %s (%.6f), Bleve %s (%.6f)", text, pg, i, g.ID, g.Score, w.ID, w.Score)
-					break
-				}
-			}
-		}
-	}
-}
-
 // Searches running while the index is swapped, and the old one closed
 // (as serve does after a reindex), each read one index whole: none fails,
 // and each counts the documents of one of the two.
@@ -129,7 +68,9 @@ func TestSwapWhileSearching(t *testing.T) {
 	}
 	e := NewEngine()
 	defer e.Close()
-	e.Swap(open(gens[0]), gens[0])
+	if _, err := e.Swap(open(gens[0]), gens[0]); err != nil {
+		t.Fatal(err)
+	}
 	stop := make(chan struct{})
 	errs := make(chan error, 2)
 	for w := 0; w < 2; w++ {
@@ -154,7 +95,11 @@ func TestSwapWhileSearching(t *testing.T) {
 	}
 	for i := 1; i <= 40; i++ {
 		gen := gens[i%2]
-		if old := e.Swap(open(gen), gen); old != nil {
+		old, err := e.Swap(open(gen), gen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old != nil {
 			old.Close()
 		}
 	}

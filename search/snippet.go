@@ -11,12 +11,6 @@ import (
 // span is a matched byte range of a text.
 type span struct{ start, end int }
 
-// Snippet sizes, in bytes of text around the matches.
-const (
-	snippetWidth = 240
-	maxSnippets  = 3
-)
-
 // snippets cuts up to max fragments of text around the matched spans, each
 // about width bytes, cut only between words (so never inside a Telugu
 // syllable), with the matches wrapped in <mark> and everything else escaped.

@@ -46,10 +46,11 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 	if len(prefix) > maxQueryBytes {
 		return nil, invalidf("prefix is too long: at most %d bytes", maxQueryBytes)
 	}
-	e.mu.Lock()
-	sg := e.suggest
-	e.mu.Unlock()
 	out := []string{}
+	var sg *suggester
+	if l := e.cur.Load(); l != nil {
+		sg = l.suggest
+	}
 	p := telugu.Normalize(strings.TrimSpace(prefix))
 	if sg == nil || p == "" {
 		return out, nil

@@ -23,11 +23,13 @@ type searchParams struct {
 	// Size is a pointer so that size=0, total and facets alone, differs
 	// from no size.
 	Size *int `form:"size"`
+	// Explain adds the plan and each hit's score broken down.
+	Explain bool `form:"explain"`
 }
 
 func (p searchParams) request() search.Request {
 	r := search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
-		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From}
+		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From, Explain: p.Explain}
 	if p.Size != nil {
 		r.Size = *p.Size
 		r.NoHits = *p.Size == 0

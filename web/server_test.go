@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,7 +42,9 @@ func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server 
 		t.Fatal(err)
 	}
 	e := search.NewEngine()
-	e.Swap(idx, sum.Generation)
+	if _, err := e.Swap(idx, sum.Generation); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { e.Close() })
 	s, err := New(e, log)
 	if err != nil {
@@ -163,6 +166,40 @@ func TestAPISearchShape(t *testing.T) {
 	for _, f := range []string{"lang", "source", "kind"} {
 		if len(res.Facets[f]) == 0 {
 			t.Errorf("facet %s missing", f)
+		}
+	}
+}
+
+// explain=true adds the plan and each hit's explanation; without it the
+// answer has neither.
+func TestAPISearchExplain(t *testing.T) {
+	s := newTestServer(t)
+	for _, explain := range []bool{false, true} {
+		target := "/api/v1/search?q=" + url.QueryEscape("జపాన్ రష్యా")
+		if explain {
+			target += "&explain=true"
+		}
+		rec := get(t, s, target)
+		var res map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != http.StatusOK {
+			t.Fatalf("explain %v: %d %v", explain, rec.Code, err)
+		}
+		plan, hasPlan := res["plan"].([]any)
+		hits, _ := res["hits"].([]any)
+		if hasPlan != explain || (explain && len(plan) == 0) || len(hits) == 0 {
+			t.Fatalf("explain %v: plan %v, %d hits", explain, res["plan"], len(hits))
+		}
+		for _, h := range hits {
+			hit := h.(map[string]any)
+			x, ok := hit["explanation"].(map[string]any)
+			if ok != explain {
+				t.Errorf("explain %v: hit %v has explanation %v", explain, hit["id"], ok)
+			}
+			v, _ := x["value"].(float64)
+			score, _ := hit["score"].(float64)
+			if ok && (math.Abs(v-score) > 1e-9 || x["description"] == "" || x["details"] == nil) {
+				t.Errorf("hit %v scores %v, explanation %v", hit["id"], hit["score"], x)
+			}
 		}
 	}
 }

@@ -426,8 +426,8 @@ func run(o options) error {
 			return err
 		}
 		engine = search.NewEngine()
-		engine.Swap(idx, sum.Generation)
-		return nil
+		_, err = engine.Swap(idx, sum.Generation)
+		return err
 	}, data, func(q string) error {
 		_, err := engine.Search(ctx, search.Request{Query: q, Plain: true, NoSnippets: true})
 		return err

@@ -214,7 +214,10 @@ func tempEngine(ctx context.Context, docs []corpus.Document, cfg indexer.Config)
 		return nil, err
 	}
 	engine := search.NewEngine()
-	engine.Swap(idx, filepath.Base(path))
+	if _, err := engine.Swap(idx, filepath.Base(path)); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	return engine, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"pressearch/indexer"
 	"pressearch/search"
+	"pressearch/search/plan"
 )
 
 func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -18,6 +19,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	asJSON := fs.Bool("json", false, "print the result as the API's JSON")
 	lang := fs.String("lang", "", "only documents in this language")
 	size := fs.Int("size", search.DefaultSize, "how many hits to show")
+	explain := fs.Bool("explain", false, "also print the plan and each hit's score broken down by field, term and weight")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -30,7 +32,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer engine.Close()
-	res, err := engine.Search(ctx, search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size})
+	res, err := engine.Search(ctx, search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size, Explain: *explain})
 	if err != nil {
 		if search.ErrorCode(err) == search.CodeInvalid {
 			return usagef("%s", search.ErrorMessage(err))
@@ -40,14 +42,32 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *asJSON {
 		return writeJSON(stdout, res)
 	}
+	if len(res.Plan) > 0 {
+		fmt.Fprintln(stdout, "plan:")
+		for _, l := range res.Plan {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintf(stdout, "%d results (%.1f ms)\n", res.Total, res.TookMS)
 	for i, h := range res.Hits {
 		fmt.Fprintf(stdout, "\n%d. %s\n   %s · %s · %s · %s · score %.4f\n", i+1, h.Title, h.ID, h.Lang, h.Kind, h.Date, h.Score)
 		for _, s := range h.Snippets {
 			fmt.Fprintf(stdout, "   %s\n", plain(s))
 		}
+		if h.Explanation != nil {
+			printExplanation(stdout, h.Explanation, "   ")
+		}
 	}
 	return nil
+}
+
+// printExplanation prints a score's breakdown as an indented tree.
+func printExplanation(w io.Writer, e *plan.Explanation, indent string) {
+	fmt.Fprintf(w, "%s%.4f %s\n", indent, e.Value, e.Description)
+	for _, d := range e.Details {
+		printExplanation(w, d, indent+"  ")
+	}
 }
 
 // openEngine opens the current generation under data for a one-off command.
@@ -65,7 +85,10 @@ func openEngine(data string) (*search.Engine, error) {
 		return nil, err
 	}
 	engine := search.NewEngine()
-	engine.Swap(idx, gen)
+	if _, err := engine.Swap(idx, gen); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	return engine, nil
 }
 

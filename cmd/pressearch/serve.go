@@ -151,10 +151,16 @@ func openNewest(store *indexer.Store, engine *search.Engine, log *slog.Logger) e
 			log.Error("generation refused", "generation", gens[i], "err", err)
 			continue
 		}
+		if _, err := engine.Swap(idx, gens[i]); err != nil {
+			log.Error("generation refused", "generation", gens[i], "err", err)
+			if cerr := idx.Close(); cerr != nil {
+				log.Warn("closing the refused generation", "generation", gens[i], "err", cerr)
+			}
+			continue
+		}
 		if gens[i] != cur {
 			log.Warn("serving an older generation", "generation", gens[i], "current", cur)
 		}
-		engine.Swap(idx, gens[i])
 		return nil
 	}
 	return fmt.Errorf("no generation under %s can be opened", store.Dir())
@@ -182,17 +188,31 @@ func watch(ctx context.Context, store *indexer.Store, engine *search.Engine, log
 			failed = gen
 			continue
 		}
-		swapIn(engine, idx, gen, log)
+		if !swapIn(engine, idx, gen, log) {
+			failed = gen
+			continue
+		}
 		store.Prune()
 	}
 }
 
-func swapIn(engine *search.Engine, idx bleve.Index, gen string, log *slog.Logger) {
-	old := engine.Swap(idx, gen)
+// swapIn serves idx, closing the generation it replaces, and reports
+// whether it did.
+func swapIn(engine *search.Engine, idx bleve.Index, gen string, log *slog.Logger) bool {
+	old, err := engine.Swap(idx, gen)
+	if err != nil {
+		log.Error("new generation refused; still serving the old one",
+			"generation", gen, "serving", engine.Generation(), "err", err)
+		if cerr := idx.Close(); cerr != nil {
+			log.Warn("closing the refused generation", "generation", gen, "err", cerr)
+		}
+		return false
+	}
 	if old != nil {
 		if err := old.Close(); err != nil {
 			log.Warn("closing the old generation", "err", err)
 		}
 	}
 	log.Info("serving new generation", "generation", gen)
+	return true
 }

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -39,12 +40,13 @@ func (q *Boost) Searcher(ctx context.Context, i index.IndexReader, m mapping.Ind
 		}
 		return in, nil
 	}
-	return &boostSearcher{inner: in, filter: f, factor: q.Factor}, nil
+	return &boostSearcher{inner: in, filter: f, factor: q.Factor, explain: options.Explain}, nil
 }
 
 type boostSearcher struct {
 	inner, filter bsearch.Searcher
 	factor        float64
+	explain       bool
 	cur           *bsearch.DocumentMatch // the filter's current match
 	done          bool                   // the filter has no more matches
 }
@@ -69,6 +71,10 @@ func (s *boostSearcher) apply(ctx *bsearch.SearchContext, dm *bsearch.DocumentMa
 	}
 	if s.cur.IndexInternalID.Equals(dm.IndexInternalID) {
 		dm.Score *= s.factor
+		if s.explain {
+			dm.Expl = &bsearch.Explanation{Value: dm.Score, Message: fmt.Sprintf("×%g (a prior) of:", s.factor),
+				Children: []*bsearch.Explanation{dm.Expl}}
+		}
 	}
 	return dm, nil
 }

@@ -3,13 +3,17 @@ package scoring
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"pressearch/search/plan"
 )
 
 // FacetColumns hold every document's value of each facet field in memory,
@@ -78,7 +82,7 @@ func LoadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*F
 				n, ok := docNumber(d.ID)
 				if !ok || n >= maxFacetDocs {
 					tfr.Close()
-					return nil, fmt.Errorf("facet columns: document number %x out of reach", []byte(d.ID))
+					return nil, fmt.Errorf("document number %x: %w", []byte(d.ID), errOutOfReach)
 				}
 				col := c.docs[fi]
 				if int(n) >= len(col) {
@@ -94,6 +98,19 @@ func LoadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*F
 		c.values[fi] = terms
 	}
 	return c, nil
+}
+
+// errOutOfReach is an index whose documents the columns cannot number.
+var errOutOfReach = errors.New("out of the facet columns' reach")
+
+// covers reports whether the columns hold every one of fields.
+func (c *FacetColumns) covers(fields []string) bool {
+	for _, f := range fields {
+		if !slices.Contains(c.fields, f) {
+			return false
+		}
+	}
+	return true
 }
 
 // docNumber reads an internal document id as the number it encodes (scorch
@@ -153,15 +170,15 @@ func (k *Counter) Context(ctx context.Context) context.Context {
 
 // Values returns field's values with their counts, most frequent first,
 // at most size of them.
-func (k *Counter) Values(field string, size int) []FacetValue {
-	out := []FacetValue{}
+func (k *Counter) Values(field string, size int) []plan.FacetValue {
+	out := []plan.FacetValue{}
 	for i, f := range k.c.fields {
 		if f != field {
 			continue
 		}
 		for v, n := range k.counts[i] {
 			if n > 0 {
-				out = append(out, FacetValue{Value: k.c.values[i][v], Count: n})
+				out = append(out, plan.FacetValue{Value: k.c.values[i][v], Count: n})
 			}
 		}
 	}
@@ -169,15 +186,9 @@ func (k *Counter) Values(field string, size int) []FacetValue {
 	return out[:min(size, len(out))]
 }
 
-// FacetValue is one value of a facet and how many matching documents have it.
-type FacetValue struct {
-	Value string `json:"value"`
-	Count int    `json:"count"`
-}
-
 // SortFacet puts a facet's values in the order a reader sees them: the
 // most frequent first, ties by value.
-func SortFacet(values []FacetValue) {
+func SortFacet(values []plan.FacetValue) {
 	sort.SliceStable(values, func(i, j int) bool {
 		if values[i].Count != values[j].Count {
 			return values[i].Count > values[j].Count

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -100,9 +101,16 @@ func (s *pairSearcher) match(ctx *bsearch.SearchContext) *bsearch.DocumentMatch 
 	if adjacent {
 		rv.Score += s.curB.Score
 		rv.FieldTermLocations = append(rv.FieldTermLocations, s.curB.FieldTermLocations...)
+		if rv.Expl != nil {
+			rv.Expl = &bsearch.Explanation{Value: rv.Score, Message: fmt.Sprintf("%s %s side by side:", s.first, s.second),
+				Children: []*bsearch.Explanation{rv.Expl, s.curB.Expl}}
+		}
 	} else {
 		rv.Score = 0
 		rv.FieldTermLocations = rv.FieldTermLocations[:0]
+		if rv.Expl != nil {
+			rv.Expl = &bsearch.Explanation{Message: fmt.Sprintf("%s %s apart", s.first, s.second)}
+		}
 	}
 	ctx.DocumentMatchPool.Put(s.curB)
 	s.curA, s.curB, s.stale = nil, nil, true

@@ -58,7 +58,7 @@ func newTestIndex(t *testing.T) *testIndex {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	st, err := indexer.BM25Stats(idx)
+	st, err := indexer.ReadStats(idx)
 	if err != nil || st == nil {
 		t.Fatalf("statistics %v, %v", st, err)
 	}
@@ -163,6 +163,51 @@ func TestTermSumAgreesWithSum(t *testing.T) {
 			for n, g := range general {
 				if f, ok := flat[n]; !ok || math.Abs(f-g) > 1e-9*g {
 					t.Errorf("%q step %d: document %d scores %v, general sum %v", text, step, n, f, g)
+				}
+			}
+		}
+	}
+}
+
+// Rank keeps what Bleve's top-N collector keeps, in the same order (score,
+// then index order), with the same scores and total, on any page.
+func TestRankAgreesWithBleveCollector(t *testing.T) {
+	ti := newTestIndex(t)
+	without := bleve.NewBooleanQuery()
+	without.AddMust(words("summit"))
+	without.AddMustNot(words("trade"))
+	pages := []struct{ from, size int }{{0, 10}, {0, 1}, {7, 13}, {0, 1000}, {395, 10}, {5000, 10}}
+	for name, q := range map[string]query.Query{
+		"security":       words("security"),
+		"japan security": words("japan security"),
+		"జపాన్":          words("జపాన్"),
+		"boosted":        &Boost{Inner: words("tokyo రష్యా"), Filter: words("tokyo"), Factor: 0.5},
+		"summit -trade":  without,
+		"nothing":        words("nothingmatchesthis"),
+	} {
+		for _, pg := range pages {
+			got, err := Rank(ti.ctx, ti.r, ti.idx.Mapping(), q, nil, 0, pg.from, pg.size, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := bleve.NewSearchRequestOptions(q, pg.size, pg.from, false)
+			req.SortBy([]string{"-_score"})
+			want, err := ti.idx.SearchInContext(ti.ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total {
+				t.Errorf("%s %+v: total %d, Bleve %d", name, pg, got.Total, want.Total)
+			}
+			if len(got.Hits) != len(want.Hits) {
+				t.Errorf("%s %+v: %d hits, Bleve %d", name, pg, len(got.Hits), len(want.Hits))
+				continue
+			}
+			for i := range got.Hits {
+				g, w := got.Hits[i], want.Hits[i]
+				if g.ID != w.ID || g.Score != w.Score {
+					t.Errorf("%s %+v: hit %d is %s (%.6f), Bleve %s (%.6f)", name, pg, i, g.ID, g.Score, w.ID, w.Score)
+					break
 				}
 			}
 		}

@@ -10,6 +10,7 @@ package scoring
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -203,7 +204,7 @@ func (s *sumSearcher) emit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 		sum += s.weights[i] * dm.Score
 		if s.explain {
 			expl = append(expl, &bsearch.Explanation{Value: s.weights[i] * dm.Score,
-				Message: "weighted", Children: []*bsearch.Explanation{{Value: s.weights[i], Message: "weight"}, dm.Expl}})
+				Message: fmt.Sprintf("weight %g ×", s.weights[i]), Children: []*bsearch.Explanation{dm.Expl}})
 		}
 	}
 	if len(s.matching) > 1 {

@@ -1,0 +1,286 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+	"pressearch/search/plan"
+)
+
+// present turns what the index answered into the result a reader sees:
+// hits with their snippets, related documents and translations, and the
+// facets.
+func present(ctx context.Context, b Backend, r *Request, p *plan.Plan, res *plan.Result) (*Result, error) {
+	out := &Result{Query: r.Query, Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)),
+		Facets: map[string][]FacetValue{}}
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		if r.NoSnippets {
+			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Explanation: h.Explanation})
+			continue
+		}
+		out.Hits = append(out.Hits, hitFrom(h))
+	}
+	if !r.NoSnippets {
+		if err := resolveRelated(ctx, b, out.Hits); err != nil {
+			return nil, err
+		}
+		if err := resolveTranslations(ctx, b, out.Hits); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range facetFields {
+		if out.Facets[f] = res.Facets[f]; out.Facets[f] == nil {
+			out.Facets[f] = []FacetValue{}
+		}
+	}
+	if r.Explain {
+		out.Plan = p.Lines()
+	}
+	return out, nil
+}
+
+// facetFields are the facets every search counts.
+var facetFields = []string{indexer.FieldLang, indexer.FieldSource, indexer.FieldKind, indexer.FieldYear}
+
+// facetSize is how many values of each facet a search returns.
+const facetSize = 20
+
+// Snippet sizes, in bytes of text around the matches.
+const (
+	snippetWidth = 240
+	maxSnippets  = 3
+)
+
+// storedFields are the fields a hit or a document needs.
+func storedFields() []string {
+	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
+		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf}
+	for _, a := range indexer.Analyses() {
+		f = append(f, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
+	}
+	return f
+}
+
+// refFields are the fields a reference to a document needs.
+func refFields() []string {
+	f := []string{indexer.FieldLang, indexer.FieldTranslationOf}
+	for _, a := range indexer.Analyses() {
+		f = append(f, indexer.TitleField(a.Key))
+	}
+	return f
+}
+
+// text returns the title and body a document stores, in the fields of
+// its language.
+func text(lang string, first func(field string) string) (title, body string) {
+	key := indexer.AnalysisFor(lang).Key
+	return first(indexer.TitleField(key)), first(indexer.BodyField(key))
+}
+
+// hitFrom turns an executed hit into ours, with snippets cut from the
+// stored body in the document's language at the match locations.
+func hitFrom(h *plan.Hit) Hit {
+	hit := Hit{
+		ID:            h.ID,
+		Score:         h.Score,
+		Lang:          h.First(indexer.FieldLang),
+		Date:          dateOf(h.First(indexer.FieldDate)),
+		Source:        h.First(indexer.FieldSource),
+		Kind:          h.First(indexer.FieldKind),
+		Explanation:   h.Explanation,
+		translationOf: h.First(indexer.FieldTranslationOf),
+	}
+	title, body := text(hit.Lang, h.First)
+	hit.Title = title
+	key := indexer.AnalysisFor(hit.Lang).Key
+	var spans []span
+	// The prefix field indexes the same text: its matches mark words there.
+	for _, field := range []string{indexer.BodyField(key), indexer.PrefixField(key), indexer.NamesField} {
+		for _, l := range h.Locations[field] {
+			spans = append(spans, span{l.Start, l.End})
+		}
+	}
+	hit.Snippets = snippets(body, spans, snippetWidth, maxSnippets)
+	for _, id := range h.Fields[indexer.FieldRelated] {
+		hit.Related = append(hit.Related, Ref{ID: id})
+	}
+	return hit
+}
+
+// resolveRelated fills in the titles and languages of the hits' related
+// documents with one lookup.
+func resolveRelated(ctx context.Context, b Backend, hits []Hit) error {
+	var ids []string
+	for _, h := range hits {
+		for _, r := range h.Related {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs, _, err := refs(ctx, b, plan.Lookup{IDs: ids})
+	if err != nil {
+		return err
+	}
+	byID := map[string]Ref{}
+	for _, r := range refs {
+		byID[r.ID] = r
+	}
+	for i := range hits {
+		for j, r := range hits[i].Related {
+			if full, ok := byID[r.ID]; ok {
+				hits[i].Related[j] = full
+			}
+		}
+	}
+	return nil
+}
+
+// resolveTranslations lists, for each hit, the other documents of its story
+// (its original and the original's translations), with one lookup. Hits
+// that are originals themselves are loaded already: only translations and
+// originals off the page are looked up, so a page without translations
+// loads no document.
+func resolveTranslations(ctx context.Context, b Backend, hits []Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	onPage := map[string]bool{}
+	for _, h := range hits {
+		onPage[h.ID] = true
+	}
+	var l plan.Lookup
+	originals := map[string]bool{}
+	for _, h := range hits {
+		o := original(h)
+		if originals[o] {
+			continue
+		}
+		originals[o] = true
+		l.Values = append(l.Values, plan.FieldValue{Field: indexer.FieldTranslationOf, Value: o})
+		if !onPage[o] {
+			l.IDs = append(l.IDs, o)
+		}
+	}
+	refs, of, err := refs(ctx, b, l)
+	if err != nil {
+		return err
+	}
+	found := map[string]bool{}
+	for _, r := range refs {
+		found[r.ID] = true
+	}
+	for _, h := range hits {
+		if originals[h.ID] && !found[h.ID] {
+			refs = append(refs, Ref{ID: h.ID, Lang: h.Lang, Title: h.Title})
+			of = append(of, h.translationOf)
+			found[h.ID] = true
+		}
+	}
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return refs[order[i]].ID < refs[order[j]].ID })
+	for i := range hits {
+		o := original(hits[i])
+		for _, j := range order {
+			if r := refs[j]; r.ID != hits[i].ID && (r.ID == o || of[j] == o) {
+				hits[i].Translations = append(hits[i].Translations, r)
+			}
+		}
+	}
+	return nil
+}
+
+// original is the id of the document a hit's story starts from.
+func original(h Hit) string {
+	if h.translationOf != "" {
+		return h.translationOf
+	}
+	return h.ID
+}
+
+// maxRefs bounds how many linked documents one lookup returns.
+const maxRefs = 100
+
+// refs returns the documents l finds as references, in id order, with
+// the translation_of of each.
+func refs(ctx context.Context, b Backend, l plan.Lookup) ([]Ref, []string, error) {
+	l.Fields, l.Limit = refFields(), maxRefs
+	docs, err := b.Lookup(ctx, l)
+	if err != nil {
+		return nil, nil, searchError(ctx, err)
+	}
+	out := make([]Ref, 0, len(docs))
+	of := make([]string, 0, len(docs))
+	for _, d := range docs {
+		lang := d.First(indexer.FieldLang)
+		title, _ := text(lang, d.First)
+		out = append(out, Ref{ID: d.ID, Lang: lang, Title: title})
+		of = append(of, d.First(indexer.FieldTranslationOf))
+	}
+	return out, of, nil
+}
+
+// document returns one document with its related documents and
+// translations.
+func document(ctx context.Context, b Backend, id string) (*Document, error) {
+	docs, err := b.Lookup(ctx, plan.Lookup{IDs: []string{id}, Fields: storedFields(), Limit: 1})
+	if err != nil {
+		return nil, searchError(ctx, err)
+	}
+	if len(docs) == 0 {
+		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no document with id %q", id)}
+	}
+	f := &docs[0]
+	d := &Document{
+		ID:            id,
+		Lang:          f.First(indexer.FieldLang),
+		Date:          dateOf(f.First(indexer.FieldDate)),
+		Source:        f.First(indexer.FieldSource),
+		URL:           f.First(indexer.FieldURL),
+		Kind:          f.First(indexer.FieldKind),
+		TranslationOf: f.First(indexer.FieldTranslationOf),
+		Related:       []Ref{},
+		Translations:  []Ref{},
+	}
+	d.Title, d.Body = text(d.Lang, f.First)
+
+	// Related both ways: what this document names, and what names it.
+	rel := plan.Lookup{IDs: f.Fields[indexer.FieldRelated],
+		Values: []plan.FieldValue{{Field: indexer.FieldRelated, Value: id}}}
+	if d.Related, _, err = refs(ctx, b, rel); err != nil {
+		return nil, err
+	}
+	// Translations: the original and everything that translates it.
+	original := id
+	if d.TranslationOf != "" {
+		original = d.TranslationOf
+	}
+	trs, _, err := refs(ctx, b, plan.Lookup{IDs: []string{original},
+		Values: []plan.FieldValue{{Field: indexer.FieldTranslationOf, Value: original}}})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trs {
+		if t.ID != id {
+			d.Translations = append(d.Translations, t)
+		}
+	}
+	return d, nil
+}
+
+// dateOf turns a stored date (RFC 3339) back into YYYY-MM-DD.
+func dateOf(s string) string {
+	if len(s) >= len(corpus.DateLayout) && strings.Count(s[:10], "-") == 2 {
+		return s[:10]
+	}
+	return s
+}
