@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/render"
@@ -26,19 +28,40 @@ type renderer map[string]*template.Template
 
 func newRenderer() (renderer, error) {
 	r := renderer{}
-	for _, name := range []string{"home", "results", "doc", "error"} {
+	// Pages whose content comes in more than one file.
+	parts := map[string][]string{"help": {"templates/help_*.html"}}
+	for _, name := range []string{"home", "results", "doc", "error", "help"} {
+		files := append([]string{"templates/layout.html", "templates/" + name + ".html"}, parts[name]...)
 		t, err := template.New(name).Funcs(template.FuncMap{
 			"snippet": func(s string) template.HTML {
 				// Snippets are escaped by the engine; only <mark> is markup.
 				return template.HTML(s) // #nosec G203
 			},
-		}).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+			"example": example,
+		}).ParseFS(assets, files...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
 		r[name] = t
 	}
 	return r, nil
+}
+
+// example is a link that runs query q, shown as code, for the help page
+// in interface language hl.
+func example(hl, q string) template.HTML {
+	lang := ""
+	for _, r := range q {
+		switch {
+		case unicode.Is(unicode.Telugu, r):
+			lang = ` lang="te"`
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			lang = ` lang="ja"`
+		}
+	}
+	u := "/search?" + url.Values{"q": {q}, "hl": {hl}}.Encode()
+	return template.HTML(`<a class="example" href="` + html.EscapeString(u) + `"` + lang + `><code>` + // #nosec G203
+		html.EscapeString(q) + `</code></a>`)
 }
 
 // Instance implements gin's render.HTMLRender.
@@ -322,6 +345,13 @@ func link(q url.Values, set ...string) string {
 		}
 	}
 	return "/search?" + c.Encode()
+}
+
+func (s *Server) helpPage(c *gin.Context) {
+	pg := s.newPage(c, "")
+	pg.Title = pg.T("How to search")
+	pg.Query = ""
+	c.HTML(http.StatusOK, "help", pg)
 }
 
 type docPage struct {

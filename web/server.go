@@ -74,6 +74,7 @@ func New(engine Engine, log *slog.Logger) (*Server, error) {
 	s.get(root, "/", s.home)
 	s.get(root, "/search", s.searchPage)
 	s.get(root, "/doc/:id", s.docPage)
+	s.get(root, "/help", s.helpPage)
 
 	api := r.Group("/api/v1", s.knownParams)
 	s.get(api, "/search", s.apiSearch, formNames(searchParams{})...)
