@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,9 +50,7 @@ func (s *Server) apiSearch(c *gin.Context) {
 	if !s.bind(c, &p) {
 		return
 	}
-	start := time.Now()
-	res, err := s.engine.Search(c.Request.Context(), p.request())
-	s.metrics.search.Observe(time.Since(start).Seconds())
+	res, err := s.search(c, p.request())
 	if err != nil {
 		s.fail(c, err)
 		return

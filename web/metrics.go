@@ -22,6 +22,8 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	search   prometheus.Histogram
+	waiting  prometheus.Gauge   // searches waiting for a slot
+	refused  prometheus.Counter // searches that found no slot in their time
 }
 
 func newMetrics(engine Engine) *metrics {
@@ -40,6 +42,14 @@ func newMetrics(engine Engine) *metrics {
 		Help:    "Time the engine takes for one search, without HTTP.",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 	})
+	m.waiting = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "pressearch_searches_waiting",
+		Help: "Searches waiting for one of the slots of searches at once.",
+	})
+	m.refused = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pressearch_searches_refused_total",
+		Help: "Searches answered 503 because no slot came free before their deadline.",
+	})
 	info := func() (docs, gen, finished, seconds float64) {
 		i := engine.Info()
 		g, _ := strconv.Atoi(strings.TrimPrefix(i.Generation, "gen-"))
@@ -49,7 +59,7 @@ func newMetrics(engine Engine) *metrics {
 		}
 		return float64(i.Documents), float64(g), f, i.Build.Seconds
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.search,
+	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_documents", Help: "Documents in the index being served."},
 			func() float64 { d, _, _, _ := info(); return d }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_generation", Help: "Number of the generation being served."},

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -188,9 +187,7 @@ func (s *Server) searchPage(c *gin.Context) {
 	if req.From+req.Size > search.MaxWindow {
 		req.From = 0 // past the deepest page there is: count, and link to the last
 	}
-	start := time.Now()
-	res, err := s.engine.Search(c.Request.Context(), req)
-	s.metrics.search.Observe(time.Since(start).Seconds())
+	res, err := s.search(c, req)
 	if err != nil {
 		if search.ErrorCode(err) != search.CodeInvalid {
 			s.fail(c, err)

@@ -40,16 +40,24 @@ type Server struct {
 	catalog catalog.Catalog
 	metrics *metrics
 	params  routeParams
+	// slots holds a token for each search running: its capacity is the
+	// bound of searches at once.
+	slots chan struct{}
 }
 
 // New returns a server over engine that logs to log.
-func New(engine Engine, log *slog.Logger) (*Server, error) {
+func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	cat, err := newCatalog()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{}}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{},
+		slots: make(chan struct{}, DefaultMaxSearches())}
+	for _, o := range opts {
+		o(s)
+	}
+	s.metrics.registry.MustRegister(s.slotsGauge())
 	r := s.router
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err

@@ -221,6 +221,7 @@ func TestCommandLine(t *testing.T) {
 		{"no command", nil, 2, nil, []string{"usage: pressearch"}},
 		{"unknown command", []string{"frobnicate"}, 2, nil, []string{`unknown command "frobnicate"`}},
 		{"unknown flag", []string{"index", "--frob"}, 2, nil, []string{"frob"}},
+		{"serve with no searches at once", []string{"serve", "--data", data, "--max-searches", "0"}, 2, nil, []string{"--max-searches must be at least 1"}},
 		{"search before any index", []string{"search", "--data", data, "x"}, 1, nil, []string{"run 'pressearch index' first"}},
 		{"index", []string{"index", "--data", data}, 0, []string{"indexed 8 documents (en 1, ja 1, te 6) into gen-000001"}, nil},
 		{"index --json", []string{"index", "--data", data, "--json"}, 0, []string{`"generation":"gen-000002"`, `"documents":8`}, nil},

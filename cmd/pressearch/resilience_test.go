@@ -270,7 +270,10 @@ func TestDamagedGenerationRefused(t *testing.T) {
 // Hostile and broken requests answer 4xx or 503 with the error JSON, never
 // a 500.
 func TestHostileRequests(t *testing.T) {
-	s := startServer(t, "--data", t.TempDir())
+	s := startServer(t, "--data", t.TempDir(), "--max-searches", "3")
+	if _, body := s.getBody(t, "/metrics"); !strings.Contains(body, "pressearch_search_slots 3\n") {
+		t.Errorf("serve --max-searches 3: /metrics lacks pressearch_search_slots 3")
+	}
 	tests := []struct {
 		name, path string
 		status     int

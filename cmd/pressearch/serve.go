@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var corpora paths
 	fs.Var(&corpora, "corpus", "corpus file or directory to index at start (repeatable)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "searches run at once; one past the bound waits up to its deadline, then answers 503")
 	pprofOn := fs.Bool("pprof", false, "serve Go's profiles under /debug/pprof/ (for operators; off by default)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -35,6 +36,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+	if *maxSearches < 1 {
+		return usagef("--max-searches must be at least 1")
 	}
 	var log *slog.Logger
 	switch *logFormat {
@@ -80,7 +84,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
-	srv, err := web.New(engine, log)
+	srv, err := web.New(engine, log, web.MaxSearches(*maxSearches))
 	if err != nil {
 		return err
 	}
