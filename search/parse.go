@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"pressearch/corpus"
 )
@@ -379,13 +380,13 @@ func newTerm(t token) (node, error) {
 		}
 	case strings.Contains(n.text, "~"):
 		word, dist, _ := strings.Cut(n.text, "~")
-		n.text, n.fuzzy = word, 1
+		n.text, n.fuzzy = word, autoFuzziness(word)
 		if dist != "" {
 			d, err := strconv.Atoi(dist)
 			if err != nil || d < 1 || d > 2 {
 				return nil, invalidf("fuzziness at position %d must be ~, ~1 or ~2", t.pos)
 			}
-			n.fuzzy = d
+			n.fuzzy = min(d, n.fuzzy)
 		}
 		if word == "" {
 			return nil, invalidf("~ at position %d needs a word before it", t.pos)
@@ -395,6 +396,20 @@ func newTerm(t token) (node, error) {
 		return nil, invalidf("wildcards are only allowed at the end of a word (position %d)", t.pos)
 	}
 	return n, nil
+}
+
+// autoFuzziness is the most edits a fuzzy word allows, by its length in
+// letters, as Elasticsearch's AUTO: none for one or two letters, one for
+// three to five, two above. Within two edits of a short word lies most of
+// the dictionary, which is slow to search and finds nothing alike.
+func autoFuzziness(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
 }
 
 // parseDate reads date:VALUE into a range.

@@ -24,7 +24,16 @@ func TestParsePrecedence(t *testing.T) {
 		{"+tokyo -seoul japan", "(seq (req tokyo) (not seoul) japan)"},
 		{`"joint exercises" OR title:partnership`, `(or "joint exercises" title:partnership)`},
 		{`lang:te kind:"statement" source:"Ministry of Defense of Japan"`, `(seq lang:te kind:"statement" source:"Ministry of Defense of Japan")`},
-		{"జపా* tokio~ borel~2", "(seq జపా* tokio~1 borel~2)"},
+		{"జపా* tokio~ borell~2", "(seq జపా* tokio~1 borell~2)"},
+		// Fuzziness follows the length of the word; ~2 never exceeds it.
+		{"se~2", "se"},
+		{"se~", "se"},
+		{"sec~", "sec~1"},
+		{"tokyo~2", "tokyo~1"},
+		{"minister~", "minister~2"},
+		{"minister~1", "minister~1"},
+		{"జపాన్~2", "జపాన్~1"}, // five letters: జ ప ా న ్
+		{"ప్రభుత్వం~2", "ప్రభుత్వం~2"},
 		{"date:>=2024-11-01 japan", "(seq date:>=2024-11-01 japan)"},
 		{"and or not", "(seq and or not)"}, // operators only in capitals
 		{"EU - Japan", "(seq EU Japan)"},   // a lone minus is punctuation
