@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Error is one problem in a corpus file: where it is and why it is bad.
@@ -53,54 +55,49 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
+// DefaultMaxDocBytes is the most text, title and body, a document may
+// have unless told otherwise: 2 MiB, some hundred times a long press
+// release.
+const DefaultMaxDocBytes = 2 << 20
+
+// maxRecordBytes is the most a file or a JSON line is read to find out how
+// much text its document has; past it the record is too large whatever it
+// holds, and is not read.
+func maxRecordBytes(maxDoc int) int64 { return max(64<<20, 8*int64(maxDoc)) }
+
+// Options say what a corpus may hold.
+type Options struct {
+	// MaxDocBytes bounds a document's text (title and body, in bytes of
+	// UTF-8); 0 means DefaultMaxDocBytes. A larger document is a bad one.
+	MaxDocBytes int
+}
+
+func (o Options) maxDoc() int {
+	if o.MaxDocBytes <= 0 {
+		return DefaultMaxDocBytes
+	}
+	return o.MaxDocBytes
+}
+
 // Load reads the corpus files and directories at paths (a directory is read
 // recursively) and validates every document. It returns either all the
 // documents or an ErrorList naming every bad one.
 func Load(paths ...string) ([]Document, error) {
-	l := newLoader()
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			l.fail(p, 0, err.Error())
-			continue
-		}
-		if !info.IsDir() {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				l.fail(p, 0, err.Error())
-				continue
-			}
-			if !l.parse(p, data, true) {
-				l.fail(p, 0, "not a corpus file: want .md, .json or .jsonl")
-			}
-			continue
-		}
-		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
-			if err != nil {
-				l.fail(name, 0, err.Error())
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			data, err := os.ReadFile(name)
-			if err != nil {
-				l.fail(name, 0, err.Error())
-				return nil
-			}
-			l.parse(name, data, false)
-			return nil
-		})
-		if err != nil {
-			l.fail(p, 0, err.Error())
-		}
+	var docs []Document
+	l := newLoader(Options{})
+	l.keep = func(d *Document) error { docs = append(docs, *d); return nil }
+	l.walk(paths)
+	if err := l.finish(); err != nil {
+		return nil, err
 	}
-	return l.finish()
+	return docs, nil
 }
 
 // LoadFS reads every corpus file in fsys, as Load does for a directory.
 func LoadFS(fsys fs.FS) ([]Document, error) {
-	l := newLoader()
+	var docs []Document
+	l := newLoader(Options{})
+	l.keep = func(d *Document) error { docs = append(docs, *d); return nil }
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -108,17 +105,98 @@ func LoadFS(fsys fs.FS) ([]Document, error) {
 		if d.IsDir() {
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, name)
+		f, err := fsys.Open(name)
 		if err != nil {
 			return err
 		}
-		l.parse(name, data, false)
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		l.parse(name, f, info.Size(), false)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return l.finish()
+	if err := l.finish(); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// A Set is the documents of corpus files, checked and counted but not held:
+// Each reads them again, one at a time, so that a corpus far larger than
+// memory can be indexed.
+type Set struct {
+	paths   []string
+	opts    Options
+	n       int
+	skipped []Skip
+}
+
+// Skip is a file read for documents that gave none, and why.
+type Skip struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+}
+
+// EmptyError is a corpus with no documents, and the files it skipped.
+type EmptyError struct{ Skipped []Skip }
+
+func (e *EmptyError) Error() string {
+	if len(e.Skipped) == 0 {
+		return "the corpus has no documents"
+	}
+	var b strings.Builder
+	b.WriteString("the corpus has no documents; the files read gave none:")
+	for i, s := range e.Skipped {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n... and %d more", len(e.Skipped)-maxListed)
+			break
+		}
+		fmt.Fprintf(&b, "\n%s: %s", s.File, s.Reason)
+	}
+	return b.String()
+}
+
+// Open reads the corpus files and directories at paths and checks every
+// document as Load does, keeping only their ids. It returns an ErrorList
+// naming every bad document, or an *EmptyError when there is no document.
+func Open(opts Options, paths ...string) (*Set, error) {
+	l := newLoader(opts)
+	l.walk(paths)
+	if err := l.finish(); err != nil {
+		return nil, err
+	}
+	if l.n == 0 {
+		return nil, &EmptyError{Skipped: l.skipped}
+	}
+	return &Set{paths: paths, opts: opts, n: l.n, skipped: l.skipped}, nil
+}
+
+// Len returns the number of documents.
+func (s *Set) Len() int { return s.n }
+
+// Skipped returns the files that gave no documents, and why.
+func (s *Set) Skipped() []Skip { return s.skipped }
+
+// Each reads the documents again, in order, and calls fn on each until fn
+// fails. A file that changed since Open and now holds a bad document ends
+// it with an error.
+func (s *Set) Each(fn func(*Document) error) error {
+	l := newLoader(s.opts)
+	l.seen = nil // checked by Open
+	l.keep = fn
+	l.walk(s.paths)
+	if l.stop != nil {
+		return l.stop
+	}
+	if len(l.errs) > 0 {
+		return fmt.Errorf("the corpus changed while it was read:\n%w", l.errs)
+	}
+	return nil
 }
 
 type position struct {
@@ -126,80 +204,242 @@ type position struct {
 	line int
 }
 
-type loader struct {
-	docs []Document
-	pos  []position
-	errs ErrorList
+// ref is a document's reference to another id, checked once every id is
+// known.
+type ref struct {
+	at        position
+	id, field string
 }
 
-func newLoader() *loader { return &loader{} }
+type loader struct {
+	opts      Options
+	maxRecord int64                 // see maxRecordBytes
+	keep      func(*Document) error // each valid document; an error stops
+	stop      error                 // what keep returned
+	seen      map[string]position   // ids so far; nil: not checked
+	refs      []ref
+	n         int
+	errs      ErrorList
+	skipped   []Skip
+}
+
+func newLoader(opts Options) *loader {
+	return &loader{opts: opts, maxRecord: maxRecordBytes(opts.maxDoc()), seen: map[string]position{}}
+}
 
 func (l *loader) fail(file string, line int, reason string) {
 	l.errs = append(l.errs, &Error{File: file, Line: line, Reason: reason})
 }
 
+func (l *loader) skip(file, reason string) {
+	l.skipped = append(l.skipped, Skip{File: file, Reason: reason})
+}
+
+// tooLarge is the reason for a document or record over the size limit.
+func (l *loader) tooLarge(n int64) string {
+	return english.Sprintf("document too large (%d bytes; limit %d)", n, l.opts.maxDoc())
+}
+
+var english = message.NewPrinter(language.English)
+
 func (l *loader) add(file string, line int, d Document) {
+	if l.stop != nil {
+		return
+	}
+	if n := len(d.Title) + len(d.Body); n > l.opts.maxDoc() {
+		l.fail(file, line, l.tooLarge(int64(n)))
+		return
+	}
 	if reason := d.validate(); reason != "" {
 		l.fail(file, line, reason)
 		return
 	}
-	l.docs = append(l.docs, d)
-	l.pos = append(l.pos, position{file, line})
+	at := position{file, line}
+	if l.seen != nil {
+		if p, dup := l.seen[d.ID]; dup {
+			l.fail(file, line, fmt.Sprintf("duplicate id %q (first at %s:%d)", d.ID, p.file, p.line))
+			return
+		}
+		l.seen[d.ID] = at
+		for _, r := range d.Related {
+			l.refs = append(l.refs, ref{at, r, "related"})
+		}
+		if d.TranslationOf != "" {
+			l.refs = append(l.refs, ref{at, d.TranslationOf, "translation_of"})
+		}
+	}
+	l.n++
+	if l.keep != nil {
+		l.stop = l.keep(&d)
+	}
 }
 
-// parse reads one file by its extension. It reports false for a file that is
-// not a corpus file. A Markdown file without front matter found while walking
-// a directory (a README beside the data) is not a corpus file either; named
-// explicitly, it is an error.
-func (l *loader) parse(name string, data []byte, explicit bool) bool {
-	switch strings.ToLower(path.Ext(filepath.ToSlash(name))) {
+// walk reads every path: a file, or a directory read recursively.
+func (l *loader) walk(paths []string) {
+	for _, p := range paths {
+		if l.stop != nil {
+			return
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			l.fail(p, 0, err.Error())
+			continue
+		}
+		if !info.IsDir() {
+			l.file(p, info.Size(), true)
+			continue
+		}
+		files := 0
+		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				l.fail(name, 0, err.Error())
+				return nil
+			}
+			if l.stop != nil {
+				return fs.SkipAll
+			}
+			if d.IsDir() {
+				return nil
+			}
+			files++
+			info, err := d.Info()
+			if err != nil {
+				l.fail(name, 0, err.Error())
+				return nil
+			}
+			l.file(name, info.Size(), false)
+			return nil
+		})
+		if err != nil {
+			l.fail(p, 0, err.Error())
+		}
+		if files == 0 {
+			l.skip(p, "an empty directory")
+		}
+	}
+}
+
+// file reads one file of the corpus.
+func (l *loader) file(name string, size int64, explicit bool) {
+	f, err := os.Open(name)
+	if err != nil {
+		l.fail(name, 0, err.Error())
+		return
+	}
+	defer f.Close()
+	l.parse(name, f, size, explicit)
+}
+
+// parse reads one file by its extension. A file that is not a corpus file
+// is an error when named explicitly, and skipped in a directory. So is a
+// Markdown file without front matter (a README beside the data).
+func (l *loader) parse(name string, r io.Reader, size int64, explicit bool) {
+	before, errsBefore := l.n, len(l.errs)
+	ext := strings.ToLower(path.Ext(filepath.ToSlash(name)))
+	switch ext {
 	case ".jsonl":
-		l.parseJSONL(name, data)
-	case ".json":
-		if line, ok := checkUTF8(data); !ok {
-			l.fail(name, line, "invalid UTF-8")
-			return true
+		l.parseJSONL(name, r)
+	case ".json", ".md", ".markdown":
+		if size > l.maxRecord {
+			l.fail(name, 1, l.tooLarge(size))
+			return
 		}
-		var d Document
-		if err := decodeJSON(data, &d); err != nil {
-			l.fail(name, jsonErrorLine(data, err), "invalid JSON: "+err.Error())
-			return true
+		data, err := io.ReadAll(r)
+		if err != nil {
+			l.fail(name, 0, err.Error())
+			return
 		}
-		l.add(name, 1, d)
-	case ".md", ".markdown":
+		data = bytes.TrimPrefix(data, bom)
+		if ext == ".json" {
+			l.parseJSON(name, data)
+			break
+		}
 		if !explicit && !bytes.HasPrefix(data, []byte("---")) {
-			return true
+			l.skip(name, "skipped: Markdown without front matter")
+			return
 		}
 		l.parseMarkdown(name, data)
 	default:
-		return false
+		if explicit {
+			l.fail(name, 0, "not a corpus file: want .md, .json or .jsonl")
+		} else {
+			l.skip(name, "skipped: not a corpus file (want .md, .json or .jsonl)")
+		}
+		return
 	}
-	return true
+	if l.n == before && len(l.errs) == errsBefore && l.stop == nil {
+		if size == 0 {
+			l.skip(name, "no documents: the file is empty")
+		} else {
+			l.skip(name, "no documents: the file has only blank lines")
+		}
+	}
 }
 
-func (l *loader) parseJSONL(name string, data []byte) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64*1024), 64<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Bytes()
-		if len(bytes.TrimSpace(text)) == 0 {
-			continue
-		}
-		if !utf8.Valid(text) {
-			l.fail(name, line, "invalid UTF-8")
-			continue
-		}
-		var d Document
-		if err := decodeJSON(text, &d); err != nil {
-			l.fail(name, line, "invalid JSON: "+err.Error())
-			continue
-		}
-		l.add(name, line, d)
+// bom is the UTF-8 byte-order mark some editors put at the start of a file.
+var bom = []byte("\xef\xbb\xbf")
+
+func (l *loader) parseJSON(name string, data []byte) {
+	if line, ok := checkUTF8(data); !ok {
+		l.fail(name, line, "invalid UTF-8")
+		return
 	}
-	if err := sc.Err(); err != nil {
-		l.fail(name, line+1, err.Error())
+	var d Document
+	if err := decodeJSON(data, &d); err != nil {
+		l.fail(name, jsonErrorLine(data, err), "invalid JSON: "+err.Error())
+		return
+	}
+	l.add(name, 1, d)
+}
+
+// parseJSONL reads one document a line, holding one line at a time; a line
+// too long to hold a document within the limit is not read, only counted.
+func (l *loader) parseJSONL(name string, r io.Reader) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	limit := l.maxRecord
+	var text []byte
+	for line := 1; l.stop == nil; line++ {
+		text = text[:0]
+		var length int64
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			length += int64(len(chunk))
+			if length <= limit {
+				text = append(text, chunk...)
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			l.fail(name, line, err.Error())
+			return
+		}
+		if line == 1 {
+			text = bytes.TrimPrefix(text, bom)
+		}
+		switch {
+		case length > limit:
+			if err == nil {
+				length-- // the newline
+			}
+			l.fail(name, line, l.tooLarge(length))
+		case len(bytes.TrimSpace(text)) == 0:
+		case !utf8.Valid(text):
+			l.fail(name, line, "invalid UTF-8")
+		default:
+			var d Document
+			if derr := decodeJSON(text, &d); derr != nil {
+				l.fail(name, line, "invalid JSON: "+derr.Error())
+			} else {
+				l.add(name, line, d)
+			}
+		}
+		if err == io.EOF {
+			return
+		}
 	}
 }
 
@@ -246,41 +486,27 @@ func (l *loader) parseMarkdown(name string, data []byte) {
 	l.add(name, 1, d)
 }
 
-// finish checks what needs the whole corpus: unique ids and references that
-// resolve.
-func (l *loader) finish() ([]Document, error) {
-	first := make(map[string]position, len(l.docs))
-	for i, d := range l.docs {
-		if p, dup := first[d.ID]; dup {
-			l.fail(l.pos[i].file, l.pos[i].line,
-				fmt.Sprintf("duplicate id %q (first at %s:%d)", d.ID, p.file, p.line))
-			continue
-		}
-		first[d.ID] = l.pos[i]
-	}
-	for i, d := range l.docs {
-		for _, r := range d.Related {
-			if _, ok := first[r]; !ok {
-				l.fail(l.pos[i].file, l.pos[i].line, fmt.Sprintf("related id %q is not in the corpus", r))
-			}
-		}
-		if t := d.TranslationOf; t != "" {
-			if _, ok := first[t]; !ok {
-				l.fail(l.pos[i].file, l.pos[i].line, fmt.Sprintf("translation_of id %q is not in the corpus", t))
+// finish checks what needs the whole corpus, references that resolve,
+// and returns every problem found, in file and line order.
+func (l *loader) finish() error {
+	if l.seen != nil {
+		for _, r := range l.refs {
+			if _, ok := l.seen[r.id]; !ok {
+				l.fail(r.at.file, r.at.line, fmt.Sprintf("%s id %q is not in the corpus", r.field, r.id))
 			}
 		}
 	}
-	if len(l.errs) > 0 {
-		sort.SliceStable(l.errs, func(i, j int) bool {
-			a, b := l.errs[i], l.errs[j]
-			if a.File != b.File {
-				return a.File < b.File
-			}
-			return a.Line < b.Line
-		})
-		return nil, l.errs
+	if len(l.errs) == 0 {
+		return nil
 	}
-	return l.docs, nil
+	sort.SliceStable(l.errs, func(i, j int) bool {
+		a, b := l.errs[i], l.errs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return l.errs
 }
 
 func decodeJSON(data []byte, d *Document) error {

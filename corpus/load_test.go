@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -118,5 +119,117 @@ func TestLoadExplicitUnknownExtension(t *testing.T) {
 	}
 	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "not a corpus file") {
 		t.Errorf("got %v, want 'not a corpus file'", err)
+	}
+}
+
+// A byte-order mark at the start of a file, as some editors write, is not
+// part of the document.
+func TestLoadAcceptsByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.jsonl": "\ufeff" + `{"id":"a","title":"t","body":"b"}` + "\n" + `{"id":"a2","title":"t","body":"b"}`,
+		"b.json":  "\ufeff" + `{"id":"b","title":"t","body":"b"}`,
+		"c.md":    "\ufeff---\nid: c\ntitle: t\n---\nbody\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	docs, err := Load(dir)
+	if err != nil || len(docs) != 4 {
+		t.Fatalf("got %d documents, %v; want 4", len(docs), err)
+	}
+	// Only at the start of a file: inside, it is not whitespace JSON knows.
+	path := filepath.Join(dir, "inside.jsonl")
+	os.WriteFile(path, []byte(`{"id":"x","title":"t","body":"b"}`+"\n\ufeff"+`{"id":"y","title":"t","body":"b"}`), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "inside.jsonl:2: invalid JSON") {
+		t.Errorf("a mark inside the file: %v", err)
+	}
+}
+
+func TestDocumentSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	jsonl := write("docs.jsonl", `{"id":"ok","title":"title","body":"12345"}`+"\n"+
+		`{"id":"big","title":"title","body":"123456"}`+"\n")
+	md := write("big.md", "---\nid: md\ntitle: title\n---\n123456\n")
+	tests := []struct {
+		path string
+		max  int
+		want string
+	}{
+		{jsonl, 10, jsonl + ":2: document too large (11 bytes; limit 10)"},
+		{md, 10, md + ":1: document too large (11 bytes; limit 10)"},
+	}
+	for _, tt := range tests {
+		_, err := Open(Options{MaxDocBytes: tt.max}, tt.path)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("limit %d on %s: %v; want %q", tt.max, filepath.Base(tt.path), err, tt.want)
+		}
+	}
+	if set, err := Open(Options{MaxDocBytes: 11}, jsonl, md); err != nil || set.Len() != 3 {
+		t.Errorf("limit 11: %v", err)
+	}
+	// A record past what is read to measure a document (64 MiB, here 40
+	// bytes) is not decoded, nor held: its size is the record's.
+	l := newLoader(Options{MaxDocBytes: 10})
+	l.maxRecord = 40
+	l.parse("docs.jsonl", strings.NewReader(`{"id":"ok","title":"t","body":"1"}`+"\n"+`{"id":"big","title":"t","body":"12345678"}`+"\n{}"), 0, true)
+	if err := l.finish(); err == nil || !strings.Contains(err.Error(), "docs.jsonl:2: document too large (42 bytes; limit 10)") ||
+		!strings.Contains(err.Error(), "docs.jsonl:3: missing field: id") {
+		t.Errorf("records past the limit: %v", err)
+	}
+}
+
+// A Set reads its documents again as Load would give them, in order, and
+// counts them without holding them.
+func TestSetReadsWhatLoadGives(t *testing.T) {
+	want, err := Load("testdata/good")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := Open(Options{}, "testdata/good")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Len() != len(want) {
+		t.Errorf("Len %d, want %d", set.Len(), len(want))
+	}
+	var got []Document
+	if err := set.Each(func(d *Document) error { got = append(got, *d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Each gave\n%+v\nLoad gave\n%+v", got, want)
+	}
+	if len(set.Skipped()) != 1 || !strings.HasSuffix(set.Skipped()[0].File, "README.md") {
+		t.Errorf("skipped %+v, want the README", set.Skipped())
+	}
+	// Each stops at the first error of its function.
+	stop := errors.New("stop")
+	n := 0
+	if err := set.Each(func(*Document) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("Each after an error: %v after %d documents", err, n)
+	}
+	// Errors are found as Load finds them.
+	if _, err := Open(Options{}, "testdata/bad/records.jsonl"); err == nil || !strings.Contains(err.Error(), `duplicate id "ok-1"`) {
+		t.Errorf("Open of a bad corpus: %v", err)
+	}
+}
+
+func TestOpenEmpty(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.txt"), []byte("x"), 0o644)
+	_, err := Open(Options{}, dir)
+	var empty *EmptyError
+	if !errors.As(err, &empty) || len(empty.Skipped) != 1 || !strings.Contains(err.Error(), "x.txt: skipped: not a corpus file") {
+		t.Errorf("Open of a folder without documents: %v", err)
 	}
 }
