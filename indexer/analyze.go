@@ -68,6 +68,9 @@ func Analyze(lang, text string) ([]Token, error) {
 	stream := a.Analyze([]byte(text))
 	toks := make([]Token, 0, len(stream))
 	for _, t := range stream {
+		if len(t.Term) > MaxTokenBytes {
+			continue // the index drops it too
+		}
 		toks = append(toks, Token{Term: string(t.Term), Position: t.Position, Start: t.Start, End: t.End})
 	}
 	return toks, nil

@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -11,6 +12,9 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"pressearch/corpus"
 )
@@ -24,10 +28,12 @@ const progressEvery = 100
 
 // Summary describes a finished build.
 type Summary struct {
-	Generation string         `json:"generation"`
+	Generation Generation     `json:"generation"`
 	Documents  int            `json:"documents"`
 	Languages  map[string]int `json:"languages"`
 	Seconds    float64        `json:"seconds"`
+	// Removed are the generations the build's prune removed.
+	Removed []Generation `json:"removed,omitempty"`
 }
 
 // String is the one-line summary a person reads.
@@ -44,9 +50,23 @@ func (s Summary) String() string {
 		}
 		list += fmt.Sprintf("%s %d", l, s.Languages[l])
 	}
-	return fmt.Sprintf("indexed %d documents (%s) into %s in %.2fs",
-		s.Documents, list, s.Generation, s.Seconds)
+	if list != "" {
+		list = " (" + list + ")"
+	}
+	return fmt.Sprintf("indexed %s%s into %s in %.2fs", Count(s.Documents, "document"), list, s.Generation, s.Seconds)
 }
+
+// Count writes n and a noun, in the plural unless n is 1: "1 document",
+// "0 documents", "12,000 documents".
+func Count(n int, noun string) string {
+	if n != 1 {
+		noun += "s"
+	}
+	return english.Sprintf("%d %s", n, noun)
+}
+
+// english writes numbers with thousands separators.
+var english = message.NewPrinter(language.English)
 
 // buildInfoKey is where a generation keeps its BuildInfo.
 var buildInfoKey = []byte("pressearch:build")
@@ -73,14 +93,45 @@ func ReadBuildInfo(idx bleve.Index) (BuildInfo, error) {
 // Progress is told how many of the documents are indexed so far.
 type Progress func(done, total int)
 
+// Documents is what a build indexes: how many documents there are, and
+// each of them in order, read once. A corpus.Set reads them from its files
+// as the build goes, so that a build holds only the documents in its
+// pipeline, not the corpus.
+type Documents interface {
+	Len() int
+	Each(func(*corpus.Document) error) error
+}
+
+// Slice is documents held in memory.
+type Slice []corpus.Document
+
+// Len returns the number of documents.
+func (s Slice) Len() int { return len(s) }
+
+// Each calls fn on each document in order, until fn fails.
+func (s Slice) Each(fn func(*corpus.Document) error) error {
+	for i := range s {
+		if err := fn(&s[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxTokenBytes is the longest term the index keeps: a longer token (a
+// run of letters with no break, a pasted blob) is dropped at analysis, as
+// Lucene's standard tokenizer drops tokens past 255 characters.
+const MaxTokenBytes = 256
+
 // prepared is one document mapped and analyzed ahead of the segment writer,
 // with the words it gives to completion.
 type prepared struct {
-	doc   *document.Document
-	lang  string
-	title string
-	words []string
-	err   error
+	doc    *document.Document
+	lang   string
+	title  string
+	words  []string
+	weight int64 // what the document holds of the build's budget
+	err    error
 }
 
 // analyzedField is a field analyzed already: a later call to Analyze does
@@ -90,7 +141,13 @@ type analyzedField struct{ document.Field }
 func (analyzedField) Analyze() {}
 
 // prepare maps one document and analyzes its fields, as the index would.
-func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
+// A panic in an analyzer is the document's error, not the build's crash.
+func prepare(m mapping.IndexMapping, d *corpus.Document) (p prepared) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = prepared{err: fmt.Errorf("document %s: analysis failed: %v", d.ID, v)}
+		}
+	}()
 	f := fields(d)
 	doc := document.NewDocument(d.ID)
 	if err := m.MapDocument(doc, f); err != nil {
@@ -99,6 +156,9 @@ func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
 	for i, field := range doc.Fields {
 		if field.Options().IsIndexed() {
 			field.Analyze()
+			if textFields[field.Name()] {
+				dropLongTerms(field.AnalyzedTokenFrequencies())
+			}
 			for _, cf := range doc.CompositeFields {
 				cf.Compose(field.Name(), field.AnalyzedLength(), field.AnalyzedTokenFrequencies())
 			}
@@ -108,35 +168,86 @@ func prepare(m mapping.IndexMapping, d *corpus.Document) prepared {
 	return prepared{doc: doc, lang: f[FieldLang].(string), title: d.Title, words: suggestWords(d.Title, d.Body)}
 }
 
-// prepareAll prepares docs on every core and hands them to use in their
-// order; it stops early when use fails or ctx ends.
-func prepareAll(ctx context.Context, m mapping.IndexMapping, docs []corpus.Document, use func(prepared) error) error {
-	const chunk = 32
+// dropLongTerms removes the terms longer than MaxTokenBytes.
+func dropLongTerms(tf index.TokenFrequencies) {
+	for term := range tf {
+		if len(term) > MaxTokenBytes {
+			delete(tf, term)
+		}
+	}
+}
+
+// prepareAll reads docs, prepares them on every core and hands them to use
+// in their order; it stops early when use fails or ctx ends. Each document
+// takes its weight from b before it is read further and gives it back
+// once its segment is written (see segmentWriter); flush is called when
+// the reading waits for the budget, so that the documents use holds can be
+// written and give theirs back.
+func prepareAll(ctx context.Context, m mapping.IndexMapping, docs Documents, b *budget, use func(prepared) error, flush func() error) error {
+	const chunkDocs = 32
+	chunkBytes := max(b.capacity/64, 1)
 	workers := runtime.GOMAXPROCS(0)
 	type job struct {
-		docs []corpus.Document
-		out  chan []prepared
+		docs    []corpus.Document
+		weights []int64
+		out     chan []prepared
 	}
 	jobs := make(chan job)
 	order := make(chan chan []prepared, 2*workers)
 	stop := make(chan struct{})
 	defer close(stop)
+	errStop := errors.New("stopped")
+	readErr := make(chan error, 1)
 	go func() {
 		defer close(jobs)
 		defer close(order)
-		for i := 0; i < len(docs); i += chunk {
-			j := job{docs: docs[i:min(i+chunk, len(docs))], out: make(chan []prepared, 1)}
+		var j job
+		var size int64
+		send := func() error {
+			if len(j.docs) == 0 {
+				return nil
+			}
+			j.out = make(chan []prepared, 1)
 			select {
 			case order <- j.out:
 			case <-stop:
-				return
+				return errStop
 			}
 			select {
 			case jobs <- j:
 			case <-stop:
-				return
+				return errStop
 			}
+			j, size = job{}, 0
+			return nil
 		}
+		err := docs.Each(func(d *corpus.Document) error {
+			w := b.weigh(d)
+			if !b.tryTake(w) {
+				// Hand on what is read, so that it can be written and
+				// give its budget back, then wait.
+				if err := send(); err != nil {
+					return err
+				}
+				if !b.take(w, stop) {
+					return errStop
+				}
+			}
+			j.docs = append(j.docs, *d)
+			j.weights = append(j.weights, w)
+			size += w
+			if len(j.docs) == chunkDocs || size >= chunkBytes {
+				return send()
+			}
+			return nil
+		})
+		if err == nil {
+			err = send()
+		}
+		if err == errStop {
+			err = nil
+		}
+		readErr <- err
 	}()
 	for range workers {
 		go func() {
@@ -144,12 +255,28 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, docs []corpus.Docum
 				out := make([]prepared, len(j.docs))
 				for i := range j.docs {
 					out[i] = prepare(m, &j.docs[i])
+					out[i].weight = j.weights[i]
 				}
 				j.out <- out
 			}
 		}()
 	}
-	for out := range order {
+	for {
+		var out chan []prepared
+		var ok bool
+		select {
+		case out, ok = <-order:
+		case <-b.waiting:
+			if err := flush(); err != nil {
+				return err
+			}
+			continue
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
+			break
+		}
 		for _, p := range <-out {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -158,51 +285,75 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, docs []corpus.Docum
 				return err
 			}
 		}
+		if b.isWaiting.Load() {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
-	return nil
+	return <-readErr
 }
 
 // BuildIndex writes docs into a new index at path, analyzed as cfg says. The
 // index is closed when it returns; Store.Build is the way to make
 // generations that serve.
+func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
+	return buildIndex(ctx, path, Slice(docs), cfg, progress, newBudget(0))
+}
+
+// buildIndex writes docs into a new index at path, holding no more of them
+// at once than b allows.
 //
 // Documents are analyzed on every core and written a segment per batch,
 // also on every core, and the segments merged once at the end: the index
 // comes out as a single segment, the fastest to search.
-func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
+func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, progress Progress, b *budget) (Summary, error) {
 	start := time.Now()
 	m := cfg.Mapping()
 	sum := Summary{Languages: map[string]int{}}
 	stats := newFieldStats()
 	suggest := newSuggestCollector()
-	if len(docs) > 0 {
-		segs, err := newSegmentWriter(path)
+	total := docs.Len()
+	if total > 0 {
+		segs, err := newSegmentWriter(path, b)
 		if err != nil {
 			return Summary{}, err
 		}
-		var batch []*document.Document
-		err = prepareAll(ctx, m, docs, func(p prepared) error {
+		var batch []prepared
+		var batchWeight int64
+		// A batch is written as a segment when it is full, or holds its
+		// share of the budget.
+		batchMax := b.capacity / int64(runtime.GOMAXPROCS(0)+3)
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			err := segs.write(batch)
+			batch, batchWeight = nil, 0
+			return err
+		}
+		err = prepareAll(ctx, m, docs, b, func(p prepared) error {
 			if p.err != nil {
 				return p.err
 			}
 			stats.add(p.doc)
 			suggest.add(p.title, p.words)
-			batch = append(batch, p.doc)
-			if len(batch) == batchSize {
-				if err := segs.write(batch); err != nil {
+			batch = append(batch, p)
+			batchWeight += p.weight
+			if len(batch) == batchSize || batchWeight >= batchMax {
+				if err := flush(); err != nil {
 					return err
 				}
-				batch = nil
 			}
 			sum.Documents++
 			sum.Languages[p.lang]++
-			if progress != nil && (sum.Documents%progressEvery == 0 || sum.Documents == len(docs)) {
-				progress(sum.Documents, len(docs))
+			if progress != nil && (sum.Documents%progressEvery == 0 || sum.Documents == total) {
+				progress(sum.Documents, total)
 			}
 			return nil
-		})
-		if err == nil && len(batch) > 0 {
-			err = segs.write(batch)
+		}, flush)
+		if err == nil {
+			err = flush()
 		}
 		if werr := segs.wait(); err == nil {
 			err = werr
@@ -211,13 +362,16 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 			// What was written is under path, which the caller removes.
 			return Summary{}, err
 		}
+		if sum.Documents != total {
+			return Summary{}, fmt.Errorf("read %d documents of the %d counted: did the corpus change during the build?", sum.Documents, total)
+		}
 		if err := segs.finish(path, m); err != nil {
 			return Summary{}, fmt.Errorf("write index: %w", err)
 		}
 	}
 	var idx bleve.Index
 	var err error
-	if len(docs) > 0 {
+	if total > 0 {
 		idx, err = bleve.Open(path)
 	} else {
 		idx, err = bleve.New(path, m)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,5 +139,92 @@ func TestFieldStatsCountIndexedTokens(t *testing.T) {
 	}
 	if got.With[BodyField("te")] != 2 || got.With[BodyField("en")] != 1 || got.With[NamesField] != 3 || got.Docs != 3 {
 		t.Errorf("documents with each field: %v of %d", got.With, got.Docs)
+	}
+}
+
+// A token longer than MaxTokenBytes is dropped at analysis, in every text
+// field; one of exactly MaxTokenBytes is kept.
+func TestLongTokensDropped(t *testing.T) {
+	long, limit := strings.Repeat("a", MaxTokenBytes+1), strings.Repeat("b", MaxTokenBytes)
+	s := newStore(t)
+	sum, err := s.Build(context.Background(), []corpus.Document{{ID: "d", Lang: "en", Kind: corpus.KindArticle,
+		Title: "title " + long, Body: "body " + long + " " + limit}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := s.Open(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for _, field := range []string{TitleField("en"), BodyField("en"), LeadField("en"), NamesField} {
+		dict, err := idx.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var terms []string
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			if len(e.Term) > MaxTokenBytes {
+				t.Errorf("%s keeps a term of %d bytes", field, len(e.Term))
+			}
+			terms = append(terms, e.Term)
+		}
+		dict.Close()
+		if field == BodyField("en") && !slices.Contains(terms, limit) {
+			t.Errorf("%s lost the term of exactly %d bytes: %d terms", field, MaxTokenBytes, len(terms))
+		}
+	}
+	toks, err := Analyze("en", "x "+long)
+	if err != nil || len(toks) != 1 || toks[0].Term != "x" {
+		t.Errorf("Analyze keeps %+v, %v; want only x", toks, err)
+	}
+}
+
+// A build holds no more documents at once than its budget allows, and
+// finishes when the documents are larger than the budget: the reading
+// waits for the segments written to give their share back.
+func TestBuildStaysWithinBudget(t *testing.T) {
+	var docs []corpus.Document
+	var total int64
+	for i := 0; i < 12; i++ {
+		size := 40 << 10
+		if i == 7 {
+			size = 300 << 10 // past the whole budget
+		}
+		body := strings.Repeat(fmt.Sprintf("word%d ", i), size/6)
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("d%02d", i), Lang: "en", Kind: corpus.KindArticle, Title: "t", Body: body})
+		total += int64(len(body))
+	}
+	b := textBudget(256 << 10)
+	path := filepath.Join(t.TempDir(), "idx")
+	sum, err := buildIndex(context.Background(), path, Slice(docs), Config{}, nil, b)
+	if err != nil || sum.Documents != len(docs) {
+		t.Fatalf("build: %+v, %v", sum, err)
+	}
+	if b.peak > b.capacity || b.peak >= total/2 {
+		t.Errorf("held %d bytes of text at most, budget %d, corpus %d", b.peak, b.capacity, total)
+	}
+	if b.free != b.capacity {
+		t.Errorf("%d of %d bytes given back", b.free, b.capacity)
+	}
+	idx, err := bleve.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for i := range docs {
+		q := bleve.NewTermQuery(fmt.Sprintf("word%d", i))
+		q.SetField(BodyField("en"))
+		res, err := idx.Search(bleve.NewSearchRequest(q))
+		if err != nil || res.Total != 1 {
+			t.Errorf("word%d: %v, %v", i, res, err)
+		}
 	}
 }

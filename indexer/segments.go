@@ -24,9 +24,10 @@ import (
 // build's time once analysis ran in parallel. Segments are zap v17, the
 // format Bleve's scorch writes by default.
 type segmentWriter struct {
-	dir  string // where the batches' segments go until they are merged
-	jobs chan segmentJob
-	wg   sync.WaitGroup
+	dir    string // where the batches' segments go until they are merged
+	budget *budget
+	jobs   chan segmentJob
+	wg     sync.WaitGroup
 
 	mu    sync.Mutex
 	err   error
@@ -34,15 +35,16 @@ type segmentWriter struct {
 }
 
 type segmentJob struct {
-	n    int
-	docs []*document.Document
+	n      int
+	docs   []*document.Document
+	weight int64 // of the budget, given back once written
 }
 
 // mergeMax is how many segments one merge pass takes; each pass rewrites
 // what it merges, so fewer passes write less.
 const mergeMax = 100
 
-func newSegmentWriter(path string) (*segmentWriter, error) {
+func newSegmentWriter(path string, b *budget) (*segmentWriter, error) {
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		return nil, err
 	}
@@ -53,7 +55,7 @@ func newSegmentWriter(path string) (*segmentWriter, error) {
 	workers := runtime.GOMAXPROCS(0)
 	// Unbuffered: each batch waits for a free worker, so that at most one
 	// batch more than there are workers is held in memory.
-	w := &segmentWriter{dir: dir, jobs: make(chan segmentJob)}
+	w := &segmentWriter{dir: dir, budget: b, jobs: make(chan segmentJob)}
 	for range workers {
 		w.wg.Add(1)
 		go func() {
@@ -66,9 +68,9 @@ func newSegmentWriter(path string) (*segmentWriter, error) {
 	return w, nil
 }
 
-// write queues docs as the next segment; it waits while every worker is
+// write queues a batch as the next segment; it waits while every worker is
 // busy, so that prepared documents do not pile up in memory.
-func (w *segmentWriter) write(docs []*document.Document) error {
+func (w *segmentWriter) write(batch []prepared) error {
 	w.mu.Lock()
 	err, n := w.err, len(w.paths)
 	w.paths = append(w.paths, "")
@@ -76,11 +78,17 @@ func (w *segmentWriter) write(docs []*document.Document) error {
 	if err != nil {
 		return err
 	}
-	w.jobs <- segmentJob{n: n, docs: docs}
+	j := segmentJob{n: n, docs: make([]*document.Document, len(batch))}
+	for i, p := range batch {
+		j.docs[i] = p.doc
+		j.weight += p.weight
+	}
+	w.jobs <- j
 	return nil
 }
 
 func (w *segmentWriter) run(j segmentJob) {
+	defer w.budget.give(j.weight)
 	w.mu.Lock()
 	failed := w.err != nil
 	w.mu.Unlock()
@@ -88,7 +96,12 @@ func (w *segmentWriter) run(j segmentJob) {
 		return
 	}
 	path := filepath.Join(w.dir, fmt.Sprintf("%09d.zap", j.n))
-	err := func() error {
+	err := func() (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = fmt.Errorf("panic: %v", v)
+			}
+		}()
 		docs := make([]index.Document, len(j.docs))
 		for i, d := range j.docs {
 			// Every segment document has an id field, analyzed as Bleve's

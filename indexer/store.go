@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,95 +20,120 @@ import (
 // A Store is a data directory of index generations. Each build writes a
 // complete new generation beside the live one and then makes it current by
 // renaming a pointer file, so a reader sees either the old generation or the
-// new one, never a partial build.
+// new one, never a partial build. Every switch is recorded in an
+// append-only history, which says what a rollback restores.
 //
-//	DIR/CURRENT          the name of the current generation
-//	DIR/gen-000007/      a complete generation
+//	DIR/CURRENT              the name of the current generation
+//	DIR/HISTORY              one JSON line a switch (see Switch)
+//	DIR/gen-000007/          a complete generation
+//	DIR/gen-000007/LEASE     locked (shared) by each process serving it
 //	DIR/gen-000008.partial/  a build in progress (or one that died)
-//	DIR/LOCK             held while a build or rollback runs
+//	DIR/LOCK                 held while a build, switch or prune runs
 type Store struct {
 	dir string
-	// Grace is how long a generation that is neither current nor previous
-	// is kept after it stopped being current, so that a server still
-	// answering from it can finish.
-	Grace time.Duration
 }
-
-// DefaultGrace is the Grace of a new Store.
-const DefaultGrace = 30 * time.Second
 
 const (
 	currentFile   = "CURRENT"
 	lockFile      = "LOCK"
-	genPrefix     = "gen-"
 	partialSuffix = ".partial"
 )
 
-var genName = regexp.MustCompile(`^gen-(\d{6,})$`)
+// DefaultKeep is how many generations a store keeps when not told.
+const DefaultKeep = 3
 
 // ErrNoGeneration is returned when the store has no current generation.
 var ErrNoGeneration = errors.New("no index generation yet")
+
+// ErrBusy is returned when another process is building or switching
+// generations in the same data directory.
+var ErrBusy = errors.New("another index run is at work in this data directory")
 
 // OpenStore opens (creating it if needed) the data directory dir.
 func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	return &Store{dir: dir, Grace: DefaultGrace}, nil
+	return &Store{dir: dir}, nil
+}
+
+// FindStore opens the data directory dir for reading, creating nothing. It
+// returns an error wrapping ErrNoGeneration when dir holds no index.
+func FindStore(dir string) (*Store, error) {
+	s := &Store{dir: dir}
+	if _, err := s.Current(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Dir returns the data directory.
 func (s *Store) Dir() string { return s.dir }
 
 // Path returns the directory of a generation.
-func (s *Store) Path(gen string) string { return filepath.Join(s.dir, gen) }
+func (s *Store) Path(gen Generation) string { return filepath.Join(s.dir, gen.String()) }
 
-// Current returns the name of the current generation, or ErrNoGeneration.
-func (s *Store) Current() (string, error) {
+// Current returns the current generation, or an error wrapping
+// ErrNoGeneration.
+func (s *Store) Current() (Generation, error) {
 	b, err := os.ReadFile(filepath.Join(s.dir, currentFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return "", ErrNoGeneration
+		return 0, ErrNoGeneration
 	}
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	gen := strings.TrimSpace(string(b))
-	if !genName.MatchString(gen) {
-		return "", fmt.Errorf("%s: bad generation name %q", currentFile, gen)
+	gen, err := ParseGeneration(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", currentFile, err)
 	}
 	return gen, nil
 }
 
 // Generations returns the complete generations, oldest first.
-func (s *Store) Generations() ([]string, error) {
+func (s *Store) Generations() ([]Generation, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, err
 	}
-	var gens []string
+	var gens []Generation
 	for _, e := range entries {
-		if e.IsDir() && genName.MatchString(e.Name()) {
-			gens = append(gens, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), genPrefix) {
+			continue
+		}
+		if g, err := ParseGeneration(e.Name()); err == nil && g.String() == e.Name() {
+			gens = append(gens, g)
 		}
 	}
-	sort.Slice(gens, func(i, j int) bool { return genNumber(gens[i]) < genNumber(gens[j]) })
+	sort.Slice(gens, func(i, j int) bool { return gens[i] < gens[j] })
 	return gens, nil
-}
-
-func genNumber(name string) int {
-	name = strings.TrimSuffix(name, partialSuffix)
-	n, _ := strconv.Atoi(strings.TrimPrefix(name, genPrefix))
-	return n
 }
 
 // Open checks a generation against its manifest, opens it read-only and
 // checks that it answers. A generation with a file missing or cut short is
-// refused with an error that names the file.
-func (s *Store) Open(gen string) (bleve.Index, error) {
+// refused with an error that names the file. A process that serves the
+// index holds a Lease on it too (see Serve).
+func (s *Store) Open(gen Generation) (bleve.Index, error) {
 	if err := verifyManifest(s.Path(gen)); err != nil {
 		return nil, fmt.Errorf("%s is damaged: %w", gen, err)
 	}
 	return OpenIndex(s.Path(gen))
+}
+
+// Serve takes a lease on a generation and opens it: while the lease is
+// held no Prune, in this process or another, removes the generation. The
+// caller closes the index, then releases the lease.
+func (s *Store) Serve(gen Generation) (bleve.Index, *Lease, error) {
+	lease, err := s.lease(gen)
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := s.Open(gen)
+	if err != nil {
+		lease.Release()
+		return nil, nil, err
+	}
+	return idx, lease, nil
 }
 
 // manifestFile lists every file of a generation with its size.
@@ -121,6 +145,9 @@ func writeManifest(dir string) error {
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if path == filepath.Join(dir, leaseFile) {
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -136,11 +163,16 @@ func writeManifest(dir string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, manifestFile))
+	return writeSynced(filepath.Join(dir, manifestFile), []byte(b.String()))
+}
+
+// writeSynced writes a new file and syncs it.
+func writeSynced(path string, data []byte) error {
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteString(b.String()); err != nil {
+	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
 	}
@@ -188,27 +220,82 @@ func OpenIndex(path string) (bleve.Index, error) {
 	return idx, nil
 }
 
-// Build indexes docs into a new generation and makes it current. A failed or
-// cancelled build leaves the current generation as it was; the next build
-// removes what a dead one left behind. Generations older than the previous
-// one are removed.
+// BuildOptions say how Store.BuildFrom builds and switches.
+type BuildOptions struct {
+	// Corpus names what was indexed, for the history.
+	Corpus []string
+	// AllowShrink lets a build with fewer than half the live generation's
+	// documents become current.
+	AllowShrink bool
+	// Keep is how many generations to keep; 0 means DefaultKeep.
+	Keep int
+	// Progress, if set, is told how the build goes.
+	Progress Progress
+	// Budget bounds the memory the build holds; 0 means DefaultBudget.
+	Budget int64
+}
+
+// ErrEmpty refuses a build with no documents.
+var ErrEmpty = errors.New("no documents to index")
+
+// ShrinkError refuses a build that would replace the live generation
+// with one of fewer than half its documents.
+type ShrinkError struct {
+	Documents int        // in the new corpus
+	Live      int        // in the live generation
+	Current   Generation // the live generation
+}
+
+func (e *ShrinkError) Error() string {
+	return fmt.Sprintf("the new corpus has %s, fewer than half the %s of the live %s; nothing was indexed",
+		Count(e.Documents, "document"), Count(e.Live, "document"), e.Current)
+}
+
+// Build indexes docs into a new generation and makes it current, with the
+// default options; see BuildFrom.
 func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Progress) (Summary, error) {
+	return s.BuildFrom(ctx, Slice(docs), BuildOptions{Progress: progress})
+}
+
+// BuildFrom indexes docs into a new generation and makes it current. It
+// refuses a corpus with no documents, and one with fewer than half the
+// documents of the live generation unless opts.AllowShrink, before
+// building anything. A failed or cancelled build leaves the current
+// generation as it was; the next build removes what a dead one left
+// behind. Generations past opts.Keep are then removed (see Prune).
+func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions) (Summary, error) {
 	unlock, err := s.lock()
 	if err != nil {
 		return Summary{}, err
 	}
 	defer unlock()
+	if docs.Len() == 0 {
+		return Summary{}, ErrEmpty
+	}
+	if !opts.AllowShrink {
+		if cur, err := s.Current(); err == nil {
+			// A live generation that cannot even be counted (damaged, or
+			// gone) has nothing a new build could lose.
+			live, _ := s.documents(cur)
+			if 2*docs.Len() < live {
+				return Summary{}, &ShrinkError{Documents: docs.Len(), Live: live, Current: cur}
+			}
+		}
+	}
 	// Number the build before clearing away dead ones, so that a number is
 	// never used twice.
-	next, err := s.nextName()
+	next, err := s.next()
 	if err != nil {
 		return Summary{}, err
 	}
 	if err := s.removePartials(); err != nil {
 		return Summary{}, err
 	}
-	partial := s.Path(next + partialSuffix)
-	sum, err := BuildIndex(ctx, partial, docs, Config{}, progress)
+	partial := s.Path(next) + partialSuffix
+	sum, err := buildIndex(ctx, partial, docs, Config{}, opts.Progress, newBudget(opts.Budget))
+	if err == nil {
+		err = writeSynced(filepath.Join(partial, leaseFile), nil)
+	}
 	if err == nil {
 		err = writeManifest(partial)
 	}
@@ -216,102 +303,162 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress Prog
 		err = syncDir(partial)
 	}
 	if err != nil {
-		os.RemoveAll(partial)
-		return Summary{}, err
+		return Summary{}, errors.Join(err, os.RemoveAll(partial))
 	}
 	if err := os.Rename(partial, s.Path(next)); err != nil {
-		os.RemoveAll(partial)
-		return Summary{}, fmt.Errorf("finish %s: %w", next, err)
+		return Summary{}, errors.Join(fmt.Errorf("finish %s: %w", next, err), os.RemoveAll(partial))
 	}
 	idx, err := s.Open(next)
 	if err != nil {
-		os.RemoveAll(s.Path(next))
-		return Summary{}, err
+		return Summary{}, errors.Join(err, os.RemoveAll(s.Path(next)))
 	}
-	idx.Close()
-	if err := s.setCurrent(next); err != nil {
+	if err := idx.Close(); err != nil {
 		return Summary{}, err
 	}
 	sum.Generation = next
-	s.Prune()
-	return sum, nil
+	sw := Switch{Generation: next, Documents: sum.Documents, Corpus: opts.Corpus, Why: ReasonIndex, Keep: opts.Keep}
+	if switched, err := s.switchTo(sw); !switched {
+		return Summary{}, err
+	} else if err != nil {
+		return sum, err
+	}
+	sum.Removed, err = s.prune(keepOf(opts.Keep))
+	return sum, err
 }
 
-// Rollback makes the newest generation older than the current one current
-// again, and returns its name.
-func (s *Store) Rollback() (string, error) {
+func keepOf(keep int) int {
+	if keep <= 0 {
+		return DefaultKeep
+	}
+	return keep
+}
+
+// documents returns how many documents a generation holds: as the history
+// recorded it, or, for a generation made before there was a history, as
+// the index counts them.
+func (s *Store) documents(gen Generation) (int, error) {
+	hist, err := s.History()
+	if err != nil {
+		return 0, err
+	}
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].Generation == gen {
+			return hist[i].Documents, nil
+		}
+	}
+	idx, err := s.Open(gen)
+	if err != nil {
+		return 0, err
+	}
+	n, err := idx.DocCount()
+	return int(n), errors.Join(err, idx.Close())
+}
+
+// Rollback makes the generation that was live just before the current one
+// current again, and returns the switch. Generations past keep are then
+// removed; 0 means DefaultKeep.
+func (s *Store) Rollback(keep int) (Switch, error) {
 	unlock, err := s.lock()
 	if err != nil {
-		return "", err
+		return Switch{}, err
 	}
 	defer unlock()
 	cur, err := s.Current()
 	if err != nil {
-		return "", err
+		return Switch{}, err
 	}
-	gens, err := s.Generations()
+	prev, err := s.rollbackTarget(cur)
 	if err != nil {
-		return "", err
+		return Switch{}, err
 	}
-	prev := ""
-	for _, g := range gens {
-		if genNumber(g) < genNumber(cur) {
-			prev = g
-		}
+	if prev == 0 {
+		return Switch{}, fmt.Errorf("no generation before %s to roll back to", cur)
 	}
-	if prev == "" {
-		return "", fmt.Errorf("no generation before %s to roll back to", cur)
-	}
-	idx, err := s.Open(prev)
-	if err != nil {
-		return "", err
-	}
-	idx.Close()
-	return prev, s.setCurrent(prev)
+	return s.use(prev, ReasonRollback, keep)
 }
 
-func (s *Store) nextName() (string, error) {
+// Use makes a kept generation current, and returns the switch. Generations
+// past keep are then removed; 0 means DefaultKeep.
+func (s *Store) Use(gen Generation, keep int) (Switch, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return Switch{}, err
+	}
+	defer unlock()
+	return s.use(gen, ReasonUse, keep)
+}
+
+// use switches to gen, a kept generation, under the lock.
+func (s *Store) use(gen Generation, why Reason, keep int) (Switch, error) {
+	if _, err := os.Stat(s.Path(gen)); err != nil {
+		return Switch{}, fmt.Errorf("%s is not kept in %s", gen, s.dir)
+	}
+	if cur, err := s.Current(); err == nil && cur == gen {
+		return Switch{}, fmt.Errorf("%s is already current", gen)
+	}
+	hist, err := s.History()
+	if err != nil {
+		return Switch{}, err
+	}
+	idx, err := s.Open(gen)
+	if err != nil {
+		return Switch{}, err
+	}
+	n, err := idx.DocCount()
+	if err = errors.Join(err, idx.Close()); err != nil {
+		return Switch{}, err
+	}
+	sw := Switch{Generation: gen, Documents: int(n), Why: why, Keep: keep}
+	for _, h := range hist {
+		if h.Generation == gen && len(h.Corpus) > 0 {
+			sw.Corpus = h.Corpus
+		}
+	}
+	if switched, err := s.switchTo(sw); !switched {
+		return Switch{}, err
+	} else if err != nil {
+		return sw, err
+	}
+	if _, err := s.prune(keepOf(keep)); err != nil {
+		return sw, err
+	}
+	return sw, nil
+}
+
+// next returns the number of the next build: one above any generation,
+// partial or complete, in the directory.
+func (s *Store) next() (Generation, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
-	max := 0
+	var max Generation
 	for _, e := range entries {
-		if n := genNumber(e.Name()); strings.HasPrefix(e.Name(), genPrefix) && n > max {
-			max = n
+		if g, err := ParseGeneration(strings.TrimSuffix(e.Name(), partialSuffix)); err == nil && g > max {
+			max = g
 		}
 	}
-	return fmt.Sprintf("%s%06d", genPrefix, max+1), nil
+	return max + 1, nil
 }
 
-// setCurrent points CURRENT at gen with a write to a temporary file, an
-// fsync and a rename, so that the switch is atomic. The generation it
-// replaces is stamped with the time, which starts its grace period.
-func (s *Store) setCurrent(gen string) error {
-	if old, err := s.Current(); err == nil && old != gen {
-		now := time.Now()
-		os.Chtimes(s.Path(old), now, now)
-	}
+// switchTo points CURRENT at sw.Generation with a write to a temporary
+// file, an fsync and a rename, so that the switch is atomic, and then
+// appends sw to the history. It reports whether the switch happened, also
+// when the history then failed.
+func (s *Store) switchTo(sw Switch) (bool, error) {
+	old, oldErr := s.Current()
 	tmp := filepath.Join(s.dir, currentFile+".tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := f.WriteString(gen + "\n"); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
+	if err := writeSynced(tmp, []byte(sw.Generation.String()+"\n")); err != nil {
+		return false, err
 	}
 	if err := os.Rename(tmp, filepath.Join(s.dir, currentFile)); err != nil {
-		return err
+		return false, err
 	}
-	return syncDir(s.dir)
+	var before *Generation
+	if oldErr == nil {
+		before = &old
+	}
+	return true, errors.Join(syncDir(s.dir), s.record(sw, before))
 }
 
 func syncDir(dir string) error {
@@ -338,36 +485,76 @@ func (s *Store) removePartials() error {
 	return nil
 }
 
-// Prune removes the generations that are neither current nor the newest
-// one before it, once their grace period is over. It is best effort: what
-// it leaves is removed by a later Prune (each build runs one, and serve
-// runs one when it swaps).
-func (s *Store) Prune() {
+// Prune removes the generations past the keep newest, when no other index
+// run is at work in the directory (that run prunes when it ends); keep 0
+// means the number the last switch asked for. The current generation and
+// the one a rollback would restore are always kept, and so is any
+// generation a process serves (holds a Lease on): it is removed by a later
+// Prune, once no process serves it. Prune returns what it removed.
+func (s *Store) Prune(keep int) ([]Generation, error) {
+	unlock, err := s.lock()
+	if errors.Is(err, ErrBusy) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if keep <= 0 {
+		hist, err := s.History()
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hist {
+			if h.Keep > 0 {
+				keep = h.Keep
+			}
+		}
+	}
+	return s.prune(keepOf(keep))
+}
+
+// prune removes, under the lock, the generations past the keep newest that
+// are neither current nor the rollback target nor served.
+func (s *Store) prune(keep int) ([]Generation, error) {
 	cur, err := s.Current()
 	if err != nil {
-		return
+		return nil, err
+	}
+	target, err := s.rollbackTarget(cur)
+	if err != nil {
+		return nil, err
 	}
 	gens, err := s.Generations()
 	if err != nil {
-		return
+		return nil, err
 	}
-	previous := ""
-	for _, g := range gens {
-		if genNumber(g) < genNumber(cur) {
-			previous = g
-		}
+	kept := map[Generation]bool{cur: true}
+	if target != 0 {
+		kept[target] = true
 	}
+	for i := len(gens) - 1; i >= 0 && len(kept) < keep; i-- {
+		kept[gens[i]] = true
+	}
+	var removed []Generation
+	var errs []error
 	for _, g := range gens {
-		if g == cur || g == previous {
+		if kept[g] {
 			continue
 		}
-		if info, err := os.Stat(s.Path(g)); err == nil && time.Since(info.ModTime()) >= s.Grace {
-			os.RemoveAll(s.Path(g))
+		ok, err := s.retire(g)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("remove %s: %w", g, err))
+		}
+		if ok {
+			removed = append(removed, g)
 		}
 	}
+	return removed, errors.Join(errs...)
 }
 
-// lock takes the store's lock, so that two builds never run at once.
+// lock takes the store's lock, so that two builds or switches never run at
+// once; it fails with ErrBusy rather than wait.
 func (s *Store) lock() (func(), error) {
 	f, err := os.OpenFile(filepath.Join(s.dir, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
@@ -375,10 +562,21 @@ func (s *Store) lock() (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("another build holds %s: %w", f.Name(), err)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w (%s is locked)", ErrBusy, f.Name())
+		}
+		return nil, err
 	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
+	// Closing the file releases the lock.
+	return func() { f.Close() }, nil
+}
+
+// builtAt is when a generation's directory was made, for generations the
+// history does not know.
+func (s *Store) builtAt(gen Generation) time.Time {
+	info, err := os.Stat(s.Path(gen))
+	if err != nil {
+		return time.Time{}
+	}
+	return info.ModTime().UTC()
 }

@@ -143,7 +143,7 @@ type live struct {
 
 // Info describes the index an engine is searching.
 type Info struct {
-	Generation string
+	Generation indexer.Generation
 	Documents  uint64
 	Build      indexer.BuildInfo
 }
@@ -187,7 +187,7 @@ func (l *live) retire() {
 // replaces once no search uses it any more. An index whose records
 // (statistics, completions, build, facet values) cannot be read is
 // refused with an error, and the one in service stays.
-func (e *Engine) Swap(idx bleve.Index, gen string) (bleve.Index, error) {
+func (e *Engine) Swap(idx bleve.Index, gen indexer.Generation) (bleve.Index, error) {
 	l, err := e.open(idx, gen)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", gen, err)
@@ -201,7 +201,7 @@ func (e *Engine) Swap(idx bleve.Index, gen string) (bleve.Index, error) {
 }
 
 // open reads what the engine keeps of idx.
-func (e *Engine) open(idx bleve.Index, gen string) (*live, error) {
+func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 	stats, err := indexer.ReadStats(idx)
 	if err != nil {
 		return nil, err
@@ -249,8 +249,8 @@ func (e *Engine) Info() Info {
 	return Info{}
 }
 
-// Generation returns the name of the generation being searched, or "".
-func (e *Engine) Generation() string { return e.Info().Generation }
+// Generation returns the generation being searched, or 0.
+func (e *Engine) Generation() indexer.Generation { return e.Info().Generation }
 
 // Ready reports whether the engine has an index.
 func (e *Engine) Ready() bool { return e.cur.Load() != nil }

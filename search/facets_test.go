@@ -77,7 +77,7 @@ func TestFacetColumnsOnSegmentedIndex(t *testing.T) {
 		}
 	}
 	e := NewEngine()
-	if _, err := e.Swap(idx, "segmented"); err != nil {
+	if _, err := e.Swap(idx, 1); err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()

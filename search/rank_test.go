@@ -51,15 +51,15 @@ func TestSwapWhileSearching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gens []string
+	var gens []indexer.Generation
 	for _, d := range [][]corpus.Document{docs, docs[:5]} {
-		sum, err := store.Build(context.Background(), d, nil)
+		sum, err := store.BuildFrom(context.Background(), indexer.Slice(d), indexer.BuildOptions{AllowShrink: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		gens = append(gens, sum.Generation)
 	}
-	open := func(gen string) bleve.Index {
+	open := func(gen indexer.Generation) bleve.Index {
 		idx, err := store.Open(gen)
 		if err != nil {
 			t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,12 +51,11 @@ func newMetrics(engine Engine) *metrics {
 	})
 	info := func() (docs, gen, finished, seconds float64) {
 		i := engine.Info()
-		g, _ := strconv.Atoi(strings.TrimPrefix(i.Generation, "gen-"))
 		var f float64
 		if !i.Build.Finished.IsZero() {
 			f = float64(i.Build.Finished.UnixNano()) / 1e9
 		}
-		return float64(i.Documents), float64(g), f, i.Build.Seconds
+		return float64(i.Documents), float64(i.Generation), f, i.Build.Seconds
 	}
 	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_documents", Help: "Documents in the index being served."},

@@ -81,16 +81,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
 	if len(corpora) == 0 {
-		engine, err := openEngine(*data)
+		engine, closeEngine, err := openEngine(*data)
 		if err != nil {
 			return err
 		}
-		defer engine.Close()
+		defer closeEngine()
 		ms, err := evaluate(ctx, engineRetriever(engine), queries, qrels, group, *k, *runPath)
 		if err != nil {
 			return err
 		}
-		printMetrics(stdout, engine.Generation(), ms)
+		printMetrics(stdout, engine.Generation().String(), ms)
 		return nil
 	}
 	for _, name := range strings.Split(*analyzers, ",") {
@@ -214,7 +214,7 @@ func tempEngine(ctx context.Context, docs []corpus.Document, cfg indexer.Config)
 		return nil, err
 	}
 	engine := search.NewEngine()
-	if _, err := engine.Swap(idx, filepath.Base(path)); err != nil {
+	if _, err := engine.Swap(idx, 1); err != nil { // a generation of its own, in no store
 		idx.Close()
 		return nil, err
 	}

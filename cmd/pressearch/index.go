@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"pressearch/corpus"
@@ -17,44 +19,82 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var corpora paths
 	fs.Var(&corpora, "corpus", "corpus file or directory (repeatable; default: the embedded corpus)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
-	rollback := fs.Bool("rollback", false, "make the previous generation current again")
+	rollback := fs.Bool("rollback", false, "make the generation that was live before the current one current again")
+	use := fs.String("use", "", "make this kept generation (gen-NNNNNN) current")
+	allowShrink := fs.Bool("allow-shrink", false, "index a corpus with fewer than half the live generation's documents")
+	keep := fs.Int("keep", indexer.DefaultKeep, "how many generations to keep (the current one and the one --rollback restores always are)")
+	maxDoc := fs.Int("max-doc-bytes", corpus.DefaultMaxDocBytes, "the most text (title and body, in bytes) a document may have")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
+	switch {
+	case len(pos) > 0:
 		return usagef("unexpected argument %q", pos[0])
+	case *rollback && *use != "":
+		return usagef("--rollback and --use cannot be given together")
+	case (*rollback || *use != "") && len(corpora) > 0:
+		return usagef("--corpus builds a new generation; --rollback and --use switch to a kept one")
+	case *keep < 1:
+		return usagef("--keep must be at least 1")
+	case *maxDoc < 1:
+		return usagef("--max-doc-bytes must be at least 1")
+	}
+	var gen indexer.Generation
+	if *use != "" {
+		if gen, err = indexer.ParseGeneration(*use); err != nil {
+			return usagef("--use: %v", err)
+		}
 	}
 	store, err := indexer.OpenStore(*data)
 	if err != nil {
 		return err
 	}
-	if *rollback {
-		gen, err := store.Rollback()
+	if *rollback || *use != "" {
+		var sw indexer.Switch
+		if *rollback {
+			sw, err = store.Rollback(*keep)
+		} else {
+			sw, err = store.Use(gen, *keep)
+		}
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(stdout).Encode(map[string]string{"generation": gen})
+			return json.NewEncoder(stdout).Encode(sw)
 		}
-		fmt.Fprintf(stdout, "rolled back: %s is current\n", gen)
+		verb := "rolled back"
+		if !*rollback {
+			verb = "switched"
+		}
+		fmt.Fprintf(stdout, "%s: %s is current (%s)\n", verb, sw.Generation, indexer.Count(sw.Documents, "document"))
 		return nil
 	}
-	docs, err := loadCorpus(corpora)
+	docs, err := corpusSource(corpora, *maxDoc)
 	if err != nil {
-		return err
+		return nothingIndexed(store, err)
 	}
 	// A progress bar on a terminal; nothing where a script reads stderr.
 	var progress indexer.Progress
 	if isTerminal(stderr) {
 		progress = func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) }
 	}
-	sum, err := store.Build(ctx, docs, progress)
+	sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{
+		Corpus: absPaths(corpora), AllowShrink: *allowShrink, Keep: *keep, Progress: progress,
+	})
 	if progress != nil {
 		fmt.Fprint(stderr, clearLine)
 	}
+	var shrink *indexer.ShrinkError
+	if errors.As(err, &shrink) {
+		return fmt.Errorf("%w; --allow-shrink indexes it anyway", err)
+	}
+	if err != nil && sum.Generation == 0 {
+		return nothingIndexed(store, err)
+	}
 	if err != nil {
-		return err
+		// The new generation is current; only removing old ones failed.
+		fmt.Fprintf(stderr, "pressearch index: %v\n", err)
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(sum)
@@ -63,16 +103,38 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// loadCorpus loads the given corpus paths, or the embedded default corpus.
-func loadCorpus(corpora []string) ([]corpus.Document, error) {
+// nothingIndexed says, after err, that the live generation stays.
+func nothingIndexed(store *indexer.Store, err error) error {
+	var list corpus.ErrorList
+	if errors.As(err, &list) {
+		err = fmt.Errorf("corpus has errors, nothing was indexed:\n%w", err)
+	}
+	if cur, cerr := store.Current(); cerr == nil {
+		return fmt.Errorf("%w\n%s stays live", err, cur)
+	}
+	return err
+}
+
+// corpusSource checks the given corpus paths and returns their documents,
+// to be read as the build goes; without paths, the embedded default corpus.
+func corpusSource(corpora []string, maxDoc int) (indexer.Documents, error) {
 	if len(corpora) == 0 {
-		return corpus.Default()
+		docs, err := corpus.Default()
+		return indexer.Slice(docs), err
 	}
-	docs, err := corpus.Load(corpora...)
-	if err != nil {
-		return nil, fmt.Errorf("corpus has errors, nothing was indexed:\n%w", err)
+	return corpus.Open(corpus.Options{MaxDocBytes: maxDoc}, corpora...)
+}
+
+// absPaths returns the paths made absolute, for the history.
+func absPaths(ps []string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		out = append(out, p)
 	}
-	return docs, nil
+	return out
 }
 
 // clearLine takes a terminal's cursor back to the start of the line and
@@ -88,9 +150,22 @@ func progressBar(done, total int) string {
 		return clearLine
 	}
 	if done >= total {
-		return fmt.Sprintf("%swriting the index of %d documents...", clearLine, total)
+		return fmt.Sprintf("%swriting the index of %s...", clearLine, indexer.Count(total, "document"))
 	}
 	filled := width * done / total
 	return fmt.Sprintf("\rindexing [%s%s] %3d%% %d/%d documents",
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), 100*done/total, done, total)
+}
+
+// loadCorpus loads the given corpus paths into memory, or the embedded
+// default corpus.
+func loadCorpus(corpora []string) ([]corpus.Document, error) {
+	if len(corpora) == 0 {
+		return corpus.Default()
+	}
+	docs, err := corpus.Load(corpora...)
+	if err != nil {
+		return nil, fmt.Errorf("corpus has errors, nothing was indexed:\n%w", err)
+	}
+	return docs, nil
 }

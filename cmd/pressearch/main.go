@@ -1,11 +1,14 @@
 // Command pressearch indexes and serves full-text search over press releases
 // and news in many languages, Telugu first.
 //
-//	pressearch serve   [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]...
-//	pressearch index   [--data DIR] [--corpus PATH]... [--json] [--rollback]
-//	pressearch search  [--data DIR] [--json] [--lang L] [--size N] QUERY
-//	pressearch analyze [--lang te] [--json] TEXT
-//	pressearch eval    [--data DIR] --queries FILE --qrels FILE [--run FILE] [--k 100]
+//	pressearch serve       [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]...
+//	pressearch index       [--data DIR] [--corpus PATH]... [--json] [--allow-shrink] [--keep N] [--max-doc-bytes N]
+//	pressearch index       [--data DIR] [--json] (--rollback | --use gen-NNNNNN) [--keep N]
+//	pressearch generations [--data DIR] [--json]
+//	pressearch search      [--data DIR] [--json] [--lang L] [--size N] QUERY
+//	pressearch analyze     [--lang te] [--json] TEXT
+//	pressearch eval        [--data DIR] --queries FILE --qrels FILE [--run FILE] [--k 100]
+//	pressearch healthcheck [--url URL]
 package main
 
 import (
@@ -38,11 +41,13 @@ const (
 const usageText = `usage: pressearch <command> [flags] [args]
 
 commands:
-  serve    serve search over HTTP (builds the index from the default corpus if there is none)
-  index    build a new index generation and make it current
-  search   search the current index from the command line
-  analyze  show the tokens the index stores for a text
-  eval     measure retrieval quality with queries and TREC qrels
+  serve        serve search over HTTP (builds the index from the default corpus if there is none)
+  index        build a new index generation and make it current (--rollback, --use GEN: switch to a kept one)
+  generations  list the kept index generations and the history of switches
+  search       search the current index from the command line
+  analyze      show the tokens the index stores for a text
+  eval         measure retrieval quality with queries and TREC qrels
+  healthcheck  exit 0 when a running server's /healthz answers (for container health checks)
 
 Run 'pressearch <command> -h' for a command's flags.
 `
@@ -70,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"eval":    runEval,
 		// healthcheck is for container health checks: it asks /healthz.
 		"healthcheck": runHealthcheck,
+		"generations": runGenerations,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -80,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressearch: unknown command %q\n\n%s", args[0], usageText)
 		return exitUsage
 	}
-	err := cmd(ctx, args[1:], stdout, stderr)
+	err := runRecovered(ctx, cmd, args[1:], stdout, stderr)
 	var ue *usageError
 	switch {
 	case err == nil:
@@ -94,6 +100,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pressearch %s: %v\n", args[0], err)
 		return exitFailure
 	}
+}
+
+// runRecovered runs a command, turning a panic into its error: whatever
+// the input, a command ends with a message and a status, not a stack trace.
+func runRecovered(ctx context.Context, cmd func(context.Context, []string, io.Writer, io.Writer) error,
+	args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("internal error: %s", strings.Join(strings.Fields(fmt.Sprint(v)), " "))
+		}
+	}()
+	return cmd(ctx, args, stdout, stderr)
 }
 
 // newFlags returns a flag set for a command that reports to stderr.

@@ -178,11 +178,18 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("after a failed index the answers changed: %s, want %s", hitIDs(again), hitIDs(res))
 	}
 
-	// A good new corpus: serve switches to it without a restart.
+	// A good new corpus of 1 document where 8 are live: refused unless
+	// --allow-shrink; then serve switches to it without a restart.
 	good := filepath.Join(t.TempDir(), "new.jsonl")
 	os.WriteFile(good, []byte(`{"id":"new-1","lang":"te","title":"కొత్త వార్త","body":"జపాన్ ప్రభుత్వం కొత్త ప్రకటన"}`+"\n"), 0o644)
-	if code, out, errOut := runCmd(t, "index", "--data", data, "--corpus", good); code != 0 {
-		t.Fatalf("index: exit %d: %s %s", code, out, errOut)
+	code, _, errOut = runCmd(t, "index", "--data", data, "--corpus", good)
+	if code != 1 || !strings.Contains(errOut, "1 document, fewer than half the 8 documents of the live gen-000001") ||
+		!strings.Contains(errOut, "--allow-shrink") {
+		t.Errorf("index of a corpus an eighth the size: exit %d, stderr %q", code, errOut)
+	}
+	if code, out, errOut := runCmd(t, "index", "--data", data, "--corpus", good, "--allow-shrink"); code != 0 ||
+		!strings.Contains(out, "indexed 1 document (te 1) into gen-000002") {
+		t.Fatalf("index --allow-shrink: exit %d: %s %s", code, out, errOut)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -222,7 +229,8 @@ func TestCommandLine(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, nil, []string{`unknown command "frobnicate"`}},
 		{"unknown flag", []string{"index", "--frob"}, 2, nil, []string{"frob"}},
 		{"serve with no searches at once", []string{"serve", "--data", data, "--max-searches", "0"}, 2, nil, []string{"--max-searches must be at least 1"}},
-		{"search before any index", []string{"search", "--data", data, "x"}, 1, nil, []string{"run 'pressearch index' first"}},
+		{"search before any index", []string{"search", "--data", data, "x"}, 1, nil, []string{"no index in " + data, "pressearch index"}},
+		{"generations before any index", []string{"generations", "--data", data}, 1, nil, []string{"no index in " + data}},
 		{"index", []string{"index", "--data", data}, 0, []string{"indexed 8 documents (en 1, ja 1, te 6) into gen-000001"}, nil},
 		{"index --json", []string{"index", "--data", data, "--json"}, 0, []string{`"generation":"gen-000002"`, `"documents":8`}, nil},
 		{"search without a query", []string{"search", "--data", data}, 2, nil, []string{"QUERY is required"}},
@@ -235,7 +243,15 @@ func TestCommandLine(t *testing.T) {
 		{"analyze", []string{"analyze", "--lang", "te", "2022లో EUతో"}, 0, []string{"2022\t1\t0\t4", "eu\t3\t11\t13"}, nil},
 		{"analyze --json", []string{"analyze", "--json", "టోక్యోలో"}, 0, []string{`"term":"టోక్య"`}, nil},
 		{"analyze in an unknown language", []string{"analyze", "--lang", "../../etc", "x"}, 2, nil, []string{`unknown language "../../etc"`, "te, "}},
-		{"rollback", []string{"index", "--data", data, "--rollback"}, 0, []string{"gen-000001 is current"}, nil},
+		{"rollback", []string{"index", "--data", data, "--rollback"}, 0, []string{"rolled back: gen-000001 is current (8 documents)"}, nil},
+		{"use", []string{"index", "--data", data, "--use", "gen-000002"}, 0, []string{"switched: gen-000002 is current (8 documents)"}, nil},
+		{"use --json", []string{"index", "--data", data, "--use", "1", "--json"}, 0, []string{`"generation":"gen-000001"`, `"why":"use"`}, nil},
+		{"use of the current one", []string{"index", "--data", data, "--use", "gen-000001"}, 1, nil, []string{"gen-000001 is already current"}},
+		{"use of a bad name", []string{"index", "--data", data, "--use", "latest"}, 2, nil, []string{`bad generation "latest"`}},
+		{"use and rollback", []string{"index", "--data", data, "--use", "1", "--rollback"}, 2, nil, []string{"cannot be given together"}},
+		{"keep 0", []string{"index", "--data", data, "--keep", "0"}, 2, nil, []string{"--keep must be at least 1"}},
+		{"generations", []string{"generations", "--data", data}, 0, []string{"gen-000002", "gen-000001", "current", "--rollback restores it", "switches, oldest first", "rollback"}, nil},
+		{"usage lists every command", []string{"help"}, 0, []string{"generations", "healthcheck", "index", "serve"}, nil},
 		{"eval without files", []string{"eval", "--data", data}, 2, nil, []string{"--queries and --qrels are required"}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -27,11 +28,11 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) == 0 {
 		return usagef("QUERY is required")
 	}
-	engine, err := openEngine(*data)
+	engine, closeEngine, err := openEngine(*data)
 	if err != nil {
 		return err
 	}
-	defer engine.Close()
+	defer closeEngine()
 	res, err := engine.Search(ctx, search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size, Explain: *explain})
 	if err != nil {
 		if search.ErrorCode(err) == search.CodeInvalid {
@@ -70,26 +71,34 @@ func printExplanation(w io.Writer, e *plan.Explanation, indent string) {
 	}
 }
 
-// openEngine opens the current generation under data for a one-off command.
-func openEngine(data string) (*search.Engine, error) {
-	store, err := indexer.OpenStore(data)
+// openEngine opens the current generation under data for a one-off
+// command, holding a lease on it so that no prune removes it meanwhile; the
+// function it returns closes the engine and gives the lease up. It
+// creates nothing: where there is no index it says how to make one.
+func openEngine(data string) (*search.Engine, func(), error) {
+	store, err := indexer.FindStore(data)
+	if errors.Is(err, indexer.ErrNoGeneration) {
+		return nil, nil, fmt.Errorf("no index in %s; build one with 'pressearch index --data %s'", data, data)
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	gen, err := store.Current()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; run 'pressearch index' first", data, err)
+		return nil, nil, err
 	}
-	idx, err := store.Open(gen)
+	idx, lease, err := store.Serve(gen)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	engine := search.NewEngine()
 	if _, err := engine.Swap(idx, gen); err != nil {
-		idx.Close()
-		return nil, err
+		return nil, nil, errors.Join(err, idx.Close(), lease.Release())
 	}
-	return engine, nil
+	return engine, func() {
+		engine.Close()
+		lease.Release()
+	}, nil
 }
 
 // writeJSON writes v as the API does: UTF-8 and <mark> left readable.

@@ -11,8 +11,7 @@ import (
 	"net/http/pprof"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
+	"pressearch/corpus"
 	"pressearch/indexer"
 	"pressearch/search"
 	"pressearch/web"
@@ -50,45 +49,59 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("--log-format must be text or json")
 	}
 
+	// Bind first: an address in use fails at once, not after a build.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	log.Info("listening", "addr", ln.Addr().String())
+
 	store, err := indexer.OpenStore(*data)
 	if err != nil {
 		return err
 	}
-	// Build at start when asked to, or when there is nothing to serve yet.
-	if _, cerr := store.Current(); len(corpora) > 0 || errors.Is(cerr, indexer.ErrNoGeneration) {
-		docs, err := loadCorpus(corpora)
+	build := func() error {
+		docs, err := corpusSource(corpora, corpus.DefaultMaxDocBytes)
 		if err != nil {
+			return nothingIndexed(store, err)
+		}
+		log.Info("building index", "documents", docs.Len(), "data", *data)
+		sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{Corpus: absPaths(corpora)})
+		if err != nil && sum.Generation == 0 {
 			return err
 		}
-		log.Info("building index", "documents", len(docs), "data", *data)
-		sum, err := store.Build(ctx, docs, nil)
 		if err != nil {
-			return err
+			log.Warn("removing old generations", "err", err)
 		}
 		log.Info(sum.String())
+		return nil
 	}
-	engine := search.NewEngine()
-	defer engine.Close()
-	if err := openNewest(store, engine, log); err != nil {
-		// Nothing under --data can be served: build afresh rather than fail.
-		log.Error("no generation can be served; building a new one", "err", err)
-		docs, lerr := loadCorpus(corpora)
-		if lerr != nil {
-			return lerr
-		}
-		if _, err := store.Build(ctx, docs, nil); err != nil {
+	// Build at start when asked to, or when there is nothing to serve yet.
+	if _, cerr := store.Current(); len(corpora) > 0 || errors.Is(cerr, indexer.ErrNoGeneration) {
+		if err := build(); err != nil {
 			return err
 		}
-		if err := openNewest(store, engine, log); err != nil {
+	}
+	engine := search.NewEngine()
+	follower := store.Follow(engine, log)
+	defer func() {
+		if err := errors.Join(engine.Close(), follower.Close()); err != nil {
+			log.Warn("closing the index", "err", err)
+		}
+	}()
+	if err := follower.Start(); err != nil {
+		// Nothing under --data can be served: build afresh rather than fail.
+		log.Error("no generation can be served; building a new one", "err", err)
+		if err := build(); err != nil {
+			return err
+		}
+		if err := follower.Start(); err != nil {
 			return err
 		}
 	}
 
 	srv, err := web.New(engine, log, web.MaxSearches(*maxSearches))
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
@@ -116,7 +129,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go watch(watchCtx, store, engine, log)
+	go follower.Watch(watchCtx, watchInterval)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -133,90 +146,4 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// openNewest opens the current generation, or, where it cannot be opened,
-// the newest older one that can, and gives it to the engine.
-func openNewest(store *indexer.Store, engine *search.Engine, log *slog.Logger) error {
-	gens, err := store.Generations()
-	if err != nil {
-		return err
-	}
-	cur, err := store.Current()
-	if err != nil {
-		return err
-	}
-	for i := len(gens) - 1; i >= 0; i-- {
-		if gens[i] > cur {
-			continue
-		}
-		idx, err := store.Open(gens[i])
-		if err != nil {
-			log.Error("generation refused", "generation", gens[i], "err", err)
-			continue
-		}
-		if _, err := engine.Swap(idx, gens[i]); err != nil {
-			log.Error("generation refused", "generation", gens[i], "err", err)
-			if cerr := idx.Close(); cerr != nil {
-				log.Warn("closing the refused generation", "generation", gens[i], "err", cerr)
-			}
-			continue
-		}
-		if gens[i] != cur {
-			log.Warn("serving an older generation", "generation", gens[i], "current", cur)
-		}
-		return nil
-	}
-	return fmt.Errorf("no generation under %s can be opened", store.Dir())
-}
-
-// watch swaps in a new current generation when an index run makes one.
-func watch(ctx context.Context, store *indexer.Store, engine *search.Engine, log *slog.Logger) {
-	t := time.NewTicker(watchInterval)
-	defer t.Stop()
-	failed := ""
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		gen, err := store.Current()
-		if err != nil || gen == engine.Generation() || gen == failed {
-			continue
-		}
-		idx, err := store.Open(gen)
-		if err != nil {
-			log.Error("new generation refused; still serving the old one",
-				"generation", gen, "serving", engine.Generation(), "err", err)
-			failed = gen
-			continue
-		}
-		if !swapIn(engine, idx, gen, log) {
-			failed = gen
-			continue
-		}
-		store.Prune()
-	}
-}
-
-// swapIn serves idx, closing the generation it replaces, and reports
-// whether it did.
-func swapIn(engine *search.Engine, idx bleve.Index, gen string, log *slog.Logger) bool {
-	old, err := engine.Swap(idx, gen)
-	if err != nil {
-		log.Error("new generation refused; still serving the old one",
-			"generation", gen, "serving", engine.Generation(), "err", err)
-		if cerr := idx.Close(); cerr != nil {
-			log.Warn("closing the refused generation", "generation", gen, "err", cerr)
-		}
-		return false
-	}
-	if old != nil {
-		if err := old.Close(); err != nil {
-			log.Warn("closing the old generation", "err", err)
-		}
-	}
-	log.Info("serving new generation", "generation", gen)
-	return true
 }

@@ -282,7 +282,7 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 		s.c.Do(dctx, "DELETE", "/"+url.PathEscape(index), nil, nil)
 		return indexer.Summary{}, err
 	}
-	sum.Generation = s.Generation(index)
+	sum.Generation = indexer.Generation(next)
 	s.prune(ctx, index, cur)
 	return sum, nil
 }

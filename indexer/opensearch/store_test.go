@@ -47,13 +47,13 @@ func TestGenerationsAndRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Generation != "gen-000001" || sum.Documents != 1 || sum.Languages["en"] != 1 {
+	if sum.Generation.String() != "gen-000001" || sum.Documents != 1 || sum.Languages["en"] != 1 {
 		t.Errorf("first build: %+v", sum)
 	}
 	if sum, err = s.Build(ctx, two, nil); err != nil {
 		t.Fatal(err)
 	}
-	if sum.Generation != "gen-000002" {
+	if sum.Generation.String() != "gen-000002" {
 		t.Errorf("second build made %s, want gen-000002", sum.Generation)
 	}
 	if n := count(); n != 2 {
