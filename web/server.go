@@ -111,6 +111,12 @@ func (s *Server) readyz(c *gin.Context) {
 		s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable, "no index is open yet")
 		return
 	}
+	// An index with no documents answers every search with nothing: not
+	// a state to send traffic to.
+	if info := s.engine.Info(); info.Documents == 0 {
+		s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable, info.Generation.String()+" holds no documents")
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
 

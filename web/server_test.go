@@ -318,6 +318,30 @@ func TestReadyzWithoutIndex(t *testing.T) {
 	}
 }
 
+// emptyIndex is an engine whose current generation holds no documents.
+type emptyIndex struct{ Engine }
+
+func (emptyIndex) Ready() bool { return true }
+func (emptyIndex) Info() search.Info {
+	return search.Info{Generation: 4}
+}
+
+// An index with no documents is not ready: it would answer every search
+// with nothing.
+func TestReadyzWithEmptyIndex(t *testing.T) {
+	s, err := New(emptyIndex{search.NewEngine()}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, s, "/readyz")
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "gen-000004 holds no documents") {
+		t.Errorf("readyz over an empty generation: %d %s, want 503 naming it", rec.Code, rec.Body)
+	}
+	if rec := get(t, newTestServer(t), "/readyz"); rec.Code != http.StatusOK {
+		t.Errorf("readyz over the default corpus: %d", rec.Code)
+	}
+}
+
 func TestMethodNotAllowed(t *testing.T) {
 	s := newTestServer(t)
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/search?q=x", nil)
