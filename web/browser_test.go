@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -29,8 +30,33 @@ func chromium(t *testing.T) string {
 	if os.Getenv("CI") == "true" {
 		t.Fatal("no Chromium under CI: .ci/run must install it")
 	}
-	t.Skip("no Chromium installed")
+	browserSkipped = browserSkipMessage
+	t.Skip(browserSkipMessage)
 	return ""
+}
+
+// browserSkipMessage says why the browser test did not run and how to run
+// it.
+const browserSkipMessage = "TestBrowser skipped: no Chromium found (looked for chromium, chromium-browser, google-chrome). " +
+	"To run it, install Chromium and the Noto fonts (Debian: apt-get install chromium fonts-noto-core fonts-noto-cjk), " +
+	"then: go test -run TestBrowser ./web"
+
+// browserSkipped is set when the browser test skipped, for TestMain.
+var browserSkipped string
+
+// TestMain tells the person at the terminal when the browser test was
+// skipped: go test ./... shows nothing of a passing package's output, not
+// even its skips, and a skipped browser test is easy to mistake for a
+// passing one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browserSkipped != "" && !testing.Verbose() {
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprintf(tty, "pressearch/web: %s\n", browserSkipped)
+			tty.Close()
+		}
+	}
+	os.Exit(code)
 }
 
 // screenshotDir is where the browser test leaves its screenshots:
