@@ -1,11 +1,11 @@
 // Command pressearch indexes and serves full-text search over press releases
 // and news in many languages, Telugu first.
 //
-//	pressearch serve       [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]...
+//	pressearch serve       [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]... [--max-searches N]
 //	pressearch index       [--data DIR] [--corpus PATH]... [--json] [--allow-shrink] [--keep N] [--max-doc-bytes N]
 //	pressearch index       [--data DIR] [--json] (--rollback | --use gen-NNNNNN) [--keep N]
 //	pressearch generations [--data DIR] [--json]
-//	pressearch search      [--data DIR] [--json] [--lang L] [--size N] QUERY
+//	pressearch search      [--data DIR] [--json] [--explain] [--lang L] [--size N] QUERY
 //	pressearch analyze     [--lang te] [--json] TEXT
 //	pressearch eval        [--data DIR] --queries FILE --qrels FILE [--run FILE] [--k 100]
 //	pressearch healthcheck [--url URL]
