@@ -121,8 +121,8 @@ type Backend interface {
 // index it started on.
 type Engine struct {
 	cur atomic.Pointer[live] // the index in service; nil: none
-	// maxExpansion bounds how many index terms one prefix or fuzzy word
-	// may expand to.
+	// maxExpansion bounds how many index terms the prefixes and fuzzy
+	// words of one query expand to, all together.
 	maxExpansion int
 	cross        *keyCache // the sound keys of words searched lately
 }
@@ -148,9 +148,13 @@ type Info struct {
 	Build      indexer.BuildInfo
 }
 
-// MaxExpansion bounds how many index terms one prefix or fuzzy word may
-// expand to; a query past it is refused as the caller's mistake.
-const MaxExpansion = 1024
+// Bounds of the index terms prefixes and fuzzy words expand to, as
+// Elasticsearch's max_expansions and max_clause_count: a word keeps its
+// most frequent terms, and the words of a query share its bound evenly.
+const (
+	MaxWordExpansion = 50   // one word in one field
+	MaxExpansion     = 1024 // all the words of a query
+)
 
 // NewEngine returns an engine with no index; it answers unavailable until
 // Swap gives it one.
@@ -217,7 +221,7 @@ func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 	if info.Build, err = indexer.ReadBuildInfo(idx); err != nil {
 		return nil, fmt.Errorf("build record: %w", err)
 	}
-	o := scoring.Options{FacetFields: facetFields, MaxExpansion: e.maxExpansion}
+	o := scoring.Options{FacetFields: facetFields}
 	var present map[string]bool
 	if stats != nil {
 		o.Stats = &scoring.Stats{Global: stats.Global, PerField: stats.PerField}
@@ -323,12 +327,6 @@ func (r *Request) validate() error {
 func searchError(ctx context.Context, err error) error {
 	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return &Error{Code: CodeUnavailable, Message: "the search took too long", Err: err}
-	}
-	var exp *scoring.ExpansionError
-	if errors.As(err, &exp) {
-		e := invalidf("a prefix or fuzzy word matches more than %d words; make it longer", exp.Max).(*Error)
-		e.Err = err
-		return e
 	}
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }

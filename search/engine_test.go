@@ -394,7 +394,7 @@ func TestExactFormRanksFirst(t *testing.T) {
 }
 
 func TestHostileQueries(t *testing.T) {
-	// 1,500 words that share a prefix: more than a prefix may expand to.
+	// 1,500 words that share a prefix: far more than a prefix expands to.
 	var b strings.Builder
 	for i := 0; i < 1500; i++ {
 		fmt.Fprintf(&b, "ab%04d ", i)
@@ -404,7 +404,7 @@ func TestHostileQueries(t *testing.T) {
 		name, q string
 		code    string
 	}{
-		{"prefix expanding too far", "ab*", CodeInvalid},
+		{"prefix with many terms", "ab*", ""},
 		{"fine prefix", "ab149*", ""},
 		{"too long", strings.Repeat("x", 2000), CodeInvalid},
 		{"too many words", strings.Repeat("w ", 70), CodeInvalid},

@@ -100,7 +100,7 @@ func searchBothWays(t *testing.T, e *Engine, r Request) (withCols, withBleve *Re
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := scoring.Options{MaxExpansion: MaxExpansion}
+	o := scoring.Options{}
 	if stats != nil {
 		o.Stats = &scoring.Stats{Global: stats.Global, PerField: stats.PerField}
 	}

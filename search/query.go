@@ -74,7 +74,7 @@ func parseQuery(text string, plain bool) (node, error) {
 // matching more of them ranks higher. The weights are weights.go's.
 func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Plan, error) {
 	p := &plan.Plan{Query: &plan.All{}, BM25: plan.BM25{K1: bm25K1, B: bm25B}, Sort: plan.SortRelevance,
-		From: r.From, Size: r.Size, Explain: r.Explain}
+		From: r.From, Size: r.Size, Explain: r.Explain, MaxExpansions: e.maxExpansion}
 	if r.Sort == plan.SortDate {
 		p.Sort = plan.SortDate
 	}
@@ -144,8 +144,12 @@ func (r *Request) filters() ([]plan.Node, error) {
 func highlight(root node, v vocab) plan.Node {
 	v.highlight = true
 	sum := &plan.Sum{}
+	seen := map[string]bool{}
 	for _, t := range collect(root, nil, false, func(t *term) bool { return t.field == "" }) {
-		sum.Add(textQuery(t, true, v), 1)
+		if !seen[t.String()] {
+			seen[t.String()] = true
+			sum.Add(textQuery(t, true, v), 1)
+		}
 	}
 	if len(sum.Clauses) == 0 {
 		return &plan.None{}
@@ -206,7 +210,7 @@ func proximity(root node, v vocab) (plan.Node, error) {
 	for _, p := range pairs {
 		sum.Add(p, pairBoost)
 	}
-	return sum, nil
+	return merge(sum), nil
 }
 
 // plain reports whether t is a word matched as text: no field, phrase,
@@ -265,7 +269,7 @@ func withExactBoost(q plan.Node, root node, v vocab) plan.Node {
 	if len(exact.Clauses) == 0 {
 		return q
 	}
-	return &plan.Boost{Inner: q, Filter: exact, Factor: exactBoost}
+	return &plan.Boost{Inner: q, Filter: merge(exact), Factor: exactBoost}
 }
 
 // terms lists every text term of a query (words, phrases, prefixes), the
@@ -318,8 +322,8 @@ func translate(n node, vocab vocab) plan.Node {
 		return &plan.Bool{Must: []plan.Node{&plan.All{}}, MustNot: []plan.Node{translate(n.item, vocab)}}
 	case *orNode:
 		sum := &plan.Sum{}
-		for _, it := range n.items {
-			sum.Add(translate(it, vocab), 1)
+		for _, g := range same(n.items) {
+			sum.Add(translate(g.node, vocab), float64(g.n))
 		}
 		return sum
 	case *andNode:
@@ -339,8 +343,8 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 	b := &plan.Bool{}
 	should := &plan.Sum{}
 	required := false
-	for _, it := range items {
-		switch it := it.(type) {
+	for _, g := range same(items) {
+		switch it := g.node.(type) {
 		case *notNode:
 			b.MustNot = append(b.MustNot, translate(it.item, vocab))
 			continue
@@ -352,10 +356,14 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 				continue
 			}
 		}
-		if all || isReq(it) {
-			b.Must = append(b.Must, translate(it, vocab))
-		} else {
-			should.Add(translate(it, vocab), 1)
+		q := translate(g.node, vocab)
+		switch {
+		case !all && !isReq(g.node):
+			should.Add(q, float64(g.n))
+		case g.n > 1:
+			b.Must = append(b.Must, &plan.Sum{Clauses: []plan.Weighted{{Weight: float64(g.n), Node: q}}})
+		default:
+			b.Must = append(b.Must, q)
 		}
 	}
 	switch {
@@ -373,6 +381,45 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 }
 
 func isReq(n node) bool { _, ok := n.(*reqNode); return ok }
+
+// group is a query item and how often the query has it.
+type group struct {
+	node node
+	n    int
+}
+
+// same groups identical items, in the order of their first: a word typed
+// twice counts twice, as a clause of twice the weight, for the cost of one.
+func same(items []node) []group {
+	var out []group
+	at := map[string]int{}
+	for _, it := range items {
+		key := it.String()
+		if i, ok := at[key]; ok {
+			out[i].n++
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, group{node: it, n: 1})
+	}
+	return out
+}
+
+// merge folds the identical clauses of sum into one of their summed weight.
+func merge(sum *plan.Sum) *plan.Sum {
+	out := &plan.Sum{}
+	at := map[string]int{}
+	for _, c := range sum.Clauses {
+		key := c.Node.String()
+		if i, ok := at[key]; ok {
+			out.Clauses[i].Weight += c.Weight
+			continue
+		}
+		at[key] = len(out.Clauses)
+		out.Clauses = append(out.Clauses, c)
+	}
+	return out
+}
 
 func (t *term) isFilter() bool {
 	switch t.field {
@@ -425,9 +472,9 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 			case t.prefix:
 				// Prefixes match indexed terms as they are: normalized and
 				// lower-cased, which is what Telugu normalization does.
-				q = &plan.Prefix{Field: f, Prefix: telugu.Normalize(t.text)}
+				q = &plan.Prefix{Field: f, Prefix: telugu.Normalize(t.text), Max: MaxWordExpansion}
 			case t.fuzzy > 0:
-				q = &plan.Fuzzy{Field: f, Text: t.text, Fuzziness: t.fuzzy}
+				q = &plan.Fuzzy{Field: f, Text: t.text, Fuzziness: t.fuzzy, Max: MaxWordExpansion}
 			default:
 				q = &plan.Match{Field: f, Text: t.text}
 			}

@@ -44,6 +44,10 @@ type Plan struct {
 	Highlight Node
 	// Explain asks for each hit's score broken down (Hit.Explanation).
 	Explain bool
+	// MaxExpansions bounds the index terms the Prefix and Fuzzy nodes of
+	// Query expand to, all together (0: no bound). Where their Max would
+	// come to more, each keeps fewer of its most frequent, evenly.
+	MaxExpansions int
 }
 
 // The orders of a plan.
@@ -107,13 +111,19 @@ type (
 	// Phrase is Text analyzed with Field's analyzer, its terms in their
 	// order.
 	Phrase struct{ Field, Text string }
-	// Prefix is every term of Field that starts with Prefix.
-	Prefix struct{ Field, Prefix string }
+	// Prefix is the terms of Field that start with Prefix: at most Max of
+	// them (0: all), the most frequent first.
+	Prefix struct {
+		Field, Prefix string
+		Max           int
+	}
 	// Fuzzy is Text analyzed with Field's analyzer, each term or any term
-	// of Field within Fuzziness edits of it.
+	// of Field within Fuzziness edits of it: at most Max terms for each
+	// (0: all), the term itself first, then the most frequent.
 	Fuzzy struct {
 		Field, Text string
 		Fuzziness   int
+		Max         int
 	}
 	// Keyword is the exact Value of a keyword field.
 	Keyword struct{ Field, Value string }
@@ -173,13 +183,15 @@ func (n *Bool) String() string {
 	return s + ")"
 }
 
-func (*All) String() string       { return "all" }
-func (*None) String() string      { return "none" }
-func (n *Match) String() string   { return fmt.Sprintf("%s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
-func (n *Term) String() string    { return fmt.Sprintf("%s:=%q", n.Field, n.Term) }
-func (n *Phrase) String() string  { return fmt.Sprintf("phrase %s:%q", n.Field, n.Text) }
-func (n *Prefix) String() string  { return fmt.Sprintf("%s:%s*", n.Field, n.Prefix) }
-func (n *Fuzzy) String() string   { return fmt.Sprintf("%s:%s~%d", n.Field, n.Text, n.Fuzziness) }
+func (*All) String() string      { return "all" }
+func (*None) String() string     { return "none" }
+func (n *Match) String() string  { return fmt.Sprintf("%s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
+func (n *Term) String() string   { return fmt.Sprintf("%s:=%q", n.Field, n.Term) }
+func (n *Phrase) String() string { return fmt.Sprintf("phrase %s:%q", n.Field, n.Text) }
+func (n *Prefix) String() string { return fmt.Sprintf("%s:%s*%s", n.Field, n.Prefix, most(n.Max)) }
+func (n *Fuzzy) String() string {
+	return fmt.Sprintf("%s:%s~%d%s", n.Field, n.Text, n.Fuzziness, most(n.Max))
+}
 func (n *Keyword) String() string { return fmt.Sprintf("%s=%q", n.Field, n.Value) }
 func (n *Pair) String() string    { return fmt.Sprintf("pair %s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
 func (n *Boost) String() string   { return fmt.Sprintf("%s ×%g where %s", n.Inner, n.Factor, n.Filter) }
@@ -196,6 +208,14 @@ func (n *DateRange) String() string {
 		to = n.To.Format(time.DateOnly)
 	}
 	return fmt.Sprintf("%s in [%s, %s)", n.Field, from, to)
+}
+
+// most is the bound of an expansion as explanations show it.
+func most(max int) string {
+	if max <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d terms at most)", max)
 }
 
 func with(analyzer string) string {
@@ -219,6 +239,9 @@ func (p *Plan) Lines() []string {
 	}
 	out = append(out, fmt.Sprintf("bm25: k1=%g b=%g", p.BM25.K1, p.BM25.B),
 		fmt.Sprintf("sort: %s; page: from %d, size %d", p.Sort, p.From, p.Size))
+	if p.MaxExpansions > 0 {
+		out = append(out, fmt.Sprintf("prefixes and fuzzy words: %d terms at most in all", p.MaxExpansions))
+	}
 	if len(p.Facets) > 0 {
 		out = append(out, fmt.Sprintf("facets: %s, %d values each", strings.Join(p.Facets, ", "), p.FacetSize))
 	}

@@ -19,9 +19,6 @@ type Index struct {
 	idx   bleve.Index
 	stats *Stats
 	cols  *FacetColumns
-	// maxExpansion bounds the terms one prefix or fuzzy word may expand
-	// to; 0 leaves it unbounded.
-	maxExpansion int
 }
 
 // Options say how an Index executes plans.
@@ -33,16 +30,13 @@ type Options struct {
 	// FacetFields are the keyword fields whose values are held in memory
 	// for counting (FacetColumns); others are counted by Bleve.
 	FacetFields []string
-	// MaxExpansion bounds the index terms one prefix or fuzzy word may
-	// expand to; a plan past it fails with an *ExpansionError.
-	MaxExpansion int
 }
 
 // New returns an Index over idx, reading its facet columns. An index too
 // large for columns counts facets with Bleve; any other failure to read
 // them is returned.
 func New(ctx context.Context, idx bleve.Index, o Options) (*Index, error) {
-	x := &Index{idx: idx, stats: o.Stats, maxExpansion: o.MaxExpansion}
+	x := &Index{idx: idx, stats: o.Stats}
 	if len(o.FacetFields) > 0 {
 		cols, err := LoadFacetColumns(ctx, idx, o.FacetFields)
 		switch {
@@ -63,17 +57,6 @@ func (x *Index) Bleve() bleve.Index { return x.idx }
 // Close closes the index.
 func (x *Index) Close() error { return x.idx.Close() }
 
-// ExpansionError is a prefix or fuzzy word that matches more index terms
-// than an Index allows.
-type ExpansionError struct {
-	Field      string
-	Terms, Max int
-}
-
-func (e *ExpansionError) Error() string {
-	return fmt.Sprintf("a prefix or fuzzy word matches more than %d terms of %s", e.Max, e.Field)
-}
-
 // Execute runs p on one reader of the index: the best hits by relevance
 // (rescored) or by date, the facet counts of every match, and the page's
 // stored fields, match locations and explanations.
@@ -88,7 +71,11 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	}
 	defer r.Close()
 	ctx = WithAnalysisMemo(x.withStats(ctx, p.BM25))
-	b := &builder{ctx: ctx, r: r, m: x.idx.Mapping(), max: x.maxExpansion}
+	m := x.idx.Mapping()
+	b := &builder{ctx: ctx, r: r, m: m, exp: &expander{ctx: ctx, r: r, m: m}}
+	if err := b.exp.plan(p.Query, p.MaxExpansions); err != nil {
+		return nil, err
+	}
 	q, err := b.main(p.Query, p.Filters, p.Priors)
 	if err != nil {
 		return nil, err
@@ -302,7 +289,8 @@ type builder struct {
 	ctx context.Context
 	r   index.IndexReader
 	m   mapping.IndexMapping
-	max int
+	// exp chooses the terms of prefixes and fuzzy words.
+	exp *expander
 	// dicts are the field dictionaries IfAbsent looks terms up in.
 	dicts map[string]index.FieldDictContains
 }
@@ -399,20 +387,32 @@ func (b *builder) build(n plan.Node) (query.Query, error) {
 		q.SetField(n.Field)
 		return InField(q, n.Field), nil
 	case *plan.Prefix:
-		if err := b.checkPrefix(n.Field, n.Prefix); err != nil {
+		u := unit{field: n.Field, text: n.Prefix}
+		e, err := b.exp.expand(u, n.Max)
+		if err != nil {
 			return nil, err
 		}
-		q := bleve.NewPrefixQuery(n.Prefix)
-		q.SetField(n.Field)
-		return InField(q, n.Field), nil
+		return InField(&termsQuery{u: u, e: e}, n.Field), nil
 	case *plan.Fuzzy:
-		if err := b.checkFuzzy(n); err != nil {
+		units, err := b.exp.fuzzyUnits(n)
+		if err != nil {
 			return nil, err
 		}
-		q := bleve.NewMatchQuery(n.Text)
-		q.SetField(n.Field)
-		q.SetFuzziness(n.Fuzziness)
-		return InField(q, n.Field), nil
+		var qs []query.Query
+		for _, u := range units {
+			e, err := b.exp.expand(u, n.Max)
+			if err != nil {
+				return nil, err
+			}
+			qs = append(qs, &termsQuery{u: u, e: e})
+		}
+		switch len(qs) {
+		case 0:
+			return bleve.NewMatchNoneQuery(), nil
+		case 1:
+			return InField(qs[0], n.Field), nil
+		}
+		return InField(bleve.NewDisjunctionQuery(qs...), n.Field), nil
 	case *plan.Keyword:
 		q := bleve.NewTermQuery(n.Value)
 		q.SetField(n.Field)
@@ -479,57 +479,6 @@ func (b *builder) absent(field, text, analyzer string) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// checkPrefix refuses a prefix with more terms in field than allowed.
-func (b *builder) checkPrefix(field, prefix string) error {
-	if b.max <= 0 {
-		return nil
-	}
-	d, err := b.r.FieldDictPrefix(field, []byte(prefix))
-	if err != nil {
-		return err
-	}
-	return b.count(d, field)
-}
-
-// checkFuzzy refuses a fuzzy word with a term that has more neighbours in
-// field than allowed.
-func (b *builder) checkFuzzy(n *plan.Fuzzy) error {
-	rf, ok := b.r.(index.IndexReaderFuzzy)
-	if b.max <= 0 || !ok {
-		return nil
-	}
-	name, a, err := fieldAnalyzer(b.m, n.Field, "")
-	if err != nil {
-		return err
-	}
-	for _, t := range analyze(b.ctx, name, a, n.Text) {
-		d, err := rf.FieldDictFuzzy(n.Field, string(t.Term), n.Fuzziness, "")
-		if err != nil {
-			return err
-		}
-		if err := b.count(d, n.Field); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// count reads d, closing it, and fails once it has more terms than allowed.
-func (b *builder) count(d index.FieldDict, field string) error {
-	n := 0
-	entry, err := d.Next()
-	for ; err == nil && entry != nil; entry, err = d.Next() {
-		if n++; n > b.max {
-			err = &ExpansionError{Field: field, Terms: n, Max: b.max}
-			break
-		}
-	}
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // explain fills in each hit's explanation: q's on the page's documents,
