@@ -99,6 +99,15 @@ func isNumber(w string) bool {
 // save stores the suggestions in idx: the titles and the most frequent
 // words.
 func (c *suggestCollector) save(idx bleve.Index) error {
+	raw, err := json.Marshal(c.suggestions())
+	if err != nil {
+		return err
+	}
+	return idx.SetInternal(suggestKey, raw)
+}
+
+// suggestions returns the titles and the most frequent words.
+func (c *suggestCollector) suggestions() *Suggestions {
 	words := make([]string, 0, len(c.df))
 	for w := range c.df {
 		words = append(words, w)
@@ -116,11 +125,7 @@ func (c *suggestCollector) save(idx bleve.Index) error {
 	for _, w := range words {
 		s.Words[w] = c.df[w]
 	}
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	return idx.SetInternal(suggestKey, raw)
+	return &s
 }
 
 // LoadSuggestions reads what a generation suggests; an index without them

@@ -8,6 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"pressearch/corpus"
+	"pressearch/indexer/translit"
 )
 
 // Tokenized is a document as the index sees it: the values it stores and,
@@ -87,3 +88,51 @@ func TextFields() []string {
 	}
 	return append(out, NamesField)
 }
+
+// FieldAnalyzer returns the name of the analyzer that indexes field, or ""
+// for a field the mapping does not analyze by its own path (companions
+// name theirs where they are queried).
+func FieldAnalyzer(field string) string {
+	for _, a := range analyses {
+		switch field {
+		case TitleField(a.Key), BodyField(a.Key), LeadField(a.Key):
+			return Config{}.analyzer(a)
+		case PrefixField(a.Key):
+			return a.Prefix
+		case ExactField(a.Key):
+			return a.Exact
+		}
+	}
+	if field == NamesField {
+		return translit.AnalyzerName
+	}
+	return ""
+}
+
+// AnalyzeWith runs text through the named analyzer: its tokens with their
+// positions and byte offsets.
+func AnalyzeWith(analyzer, text string) ([]Token, error) {
+	a, err := analyzers.AnalyzerNamed(analyzer)
+	if err != nil {
+		return nil, err
+	}
+	stream := a.Analyze([]byte(text))
+	toks := make([]Token, len(stream))
+	for i, t := range stream {
+		toks[i] = Token{Term: string(t.Term), Position: t.Position, Start: t.Start, End: t.End}
+	}
+	return toks, nil
+}
+
+// SuggestionSet collects, document by document, what completion offers:
+// the same Suggestions a Bleve generation records.
+type SuggestionSet struct{ c *suggestCollector }
+
+// NewSuggestionSet returns an empty set.
+func NewSuggestionSet() *SuggestionSet { return &SuggestionSet{c: newSuggestCollector()} }
+
+// Add counts one document.
+func (s *SuggestionSet) Add(title, body string) { s.c.add(title, suggestWords(title, body)) }
+
+// Suggestions returns the titles and the most frequent words counted.
+func (s *SuggestionSet) Suggestions() *Suggestions { return s.c.suggestions() }

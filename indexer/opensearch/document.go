@@ -71,10 +71,11 @@ const (
 // bulkItem is one line of a bulk request: an index of a document, or a
 // delete of an id.
 type bulkItem struct {
-	id     string
-	doc    []byte // nil: delete
-	lang   string
-	failed error
+	id          string
+	doc         []byte // nil: delete
+	lang        string
+	title, body string // as the corpus gives them, for completion
+	failed      error
 }
 
 // tokenizeAll analyzes docs on every core and hands them, in order, to use.
@@ -117,7 +118,7 @@ func tokenizeAll(ctx context.Context, docs []corpus.Document, use func(bulkItem)
 			for j := range jobs {
 				out := make([]bulkItem, len(j.docs))
 				for i := range j.docs {
-					it := bulkItem{id: j.docs[i].ID}
+					it := bulkItem{id: j.docs[i].ID, title: j.docs[i].Title, body: j.docs[i].Body}
 					t, err := indexer.Tokenize(&j.docs[i])
 					if err == nil {
 						it.lang = t.Lang

@@ -244,7 +244,7 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 			continue
 		}
 		if m, err := s.Meta(ctx, g); err == nil && m.Finished == "" {
-			s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil)
+			s.remove(ctx, g)
 		}
 	}
 	next := 1
@@ -260,7 +260,10 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 	if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index), indexBody(shape, meta), nil); err != nil {
 		return indexer.Summary{}, fmt.Errorf("create %s: %w", index, err)
 	}
-	sum, err := s.fill(ctx, index, docs, progress)
+	sum, sugg, err := s.fill(ctx, index, docs, progress)
+	if err == nil {
+		err = s.saveSuggestions(ctx, index, shape, sugg)
+	}
 	if err == nil {
 		err = s.finish(ctx, index, shape, len(docs))
 	}
@@ -279,7 +282,7 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 		// Not under ctx: a cancelled build still clears away its index.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		s.c.Do(dctx, "DELETE", "/"+url.PathEscape(index), nil, nil)
+		s.remove(dctx, index)
 		return indexer.Summary{}, err
 	}
 	sum.Generation = indexer.Generation(next)
@@ -289,8 +292,9 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 
 // fill sends docs to index in bulk requests, two in flight while the next
 // documents are analyzed.
-func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, error) {
+func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, error) {
 	sum := indexer.Summary{Languages: map[string]int{}}
+	sugg := indexer.NewSuggestionSet()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	const inFlight = 2
@@ -320,6 +324,7 @@ func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, 
 		}
 		batch = append(batch, it)
 		size += len(it.doc)
+		sugg.Add(it.title, it.body)
 		sum.Documents++
 		sum.Languages[it.lang]++
 		if len(batch) >= bulkDocs || size >= bulkBytes {
@@ -339,10 +344,10 @@ func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, 
 	}
 	select {
 	case ferr := <-errs:
-		return sum, ferr
+		return sum, nil, ferr
 	default:
 	}
-	return sum, err
+	return sum, sugg.Suggestions(), err
 }
 
 // finish makes a filled index searchable: refreshed, its replicas placed,
@@ -406,7 +411,7 @@ func (s *Store) prune(ctx context.Context, cur, prev string) {
 		if g == cur || g == prev || i >= len(gens)-keep {
 			continue
 		}
-		s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil)
+		s.remove(ctx, g)
 	}
 }
 
@@ -467,11 +472,57 @@ func (s *Store) Delete(ctx context.Context) error {
 		return err
 	}
 	for _, g := range gens {
-		if err := s.c.Do(ctx, "DELETE", "/"+url.PathEscape(g), nil, nil); err != nil && !IsNotFound(err) {
+		if err := s.remove(ctx, g); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// remove deletes a generation and its companion index.
+func (s *Store) remove(ctx context.Context, index string) error {
+	for _, name := range []string{suggestIndex(index), index} {
+		if err := s.c.Do(ctx, "DELETE", "/"+url.PathEscape(name), nil, nil); err != nil && !IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// suggestIndex names the companion of a generation that keeps what
+// completion offers, one document: kept out of the generation itself so
+// that no search counts it.
+func suggestIndex(index string) string { return index + "-suggest" }
+
+// suggestID is the id of the one document of a suggest index.
+const suggestID = "suggestions"
+
+func (s *Store) saveSuggestions(ctx context.Context, index string, shape Shape, sugg *indexer.Suggestions) error {
+	name := "/" + url.PathEscape(suggestIndex(index))
+	body := map[string]any{
+		"settings": map[string]any{"index": map[string]any{"number_of_shards": 1, "number_of_replicas": shape.Replicas}},
+		"mappings": map[string]any{"dynamic": false, "properties": map[string]any{}},
+	}
+	if err := s.c.Do(ctx, "PUT", name, body, nil); err != nil {
+		return fmt.Errorf("create %s: %w", suggestIndex(index), err)
+	}
+	return s.c.Do(ctx, "PUT", name+"/_doc/"+suggestID+"?refresh=true", sugg, nil)
+}
+
+// Suggestions reads what completion offers from a generation; one without
+// them offers nothing.
+func (s *Store) Suggestions(ctx context.Context, index string) (*indexer.Suggestions, error) {
+	var ans struct {
+		Source indexer.Suggestions `json:"_source"`
+	}
+	err := s.c.Do(ctx, "GET", "/"+url.PathEscape(suggestIndex(index))+"/_doc/"+suggestID, nil, &ans)
+	if IsNotFound(err) {
+		return &indexer.Suggestions{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &ans.Source, nil
 }
 
 // Raw sends a request to the cluster as the store's client does; for

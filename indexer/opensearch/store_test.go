@@ -50,6 +50,13 @@ func TestGenerationsAndRollback(t *testing.T) {
 	if sum.Generation.String() != "gen-000001" || sum.Documents != 1 || sum.Languages["en"] != 1 {
 		t.Errorf("first build: %+v", sum)
 	}
+	sugg, err := s.Suggestions(ctx, s.Index(sum.Generation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sugg.Titles) != "[Alpha]" || sugg.Words["release"] != 1 {
+		t.Errorf("suggestions of the first generation: %+v", sugg)
+	}
 	if sum, err = s.Build(ctx, two, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +152,13 @@ func TestCancelledBuildLeavesLiveGeneration(t *testing.T) {
 	gens, _ := s.Generations(ctx)
 	if len(gens) != 1 {
 		t.Errorf("the cancelled build left its index: %v", gens)
+	}
+	var left []map[string]string
+	if err := s.Raw(ctx, "GET", "/_cat/indices/"+s.Alias()+"-*?format=json&h=index", nil, &left); err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 2 {
+		t.Errorf("indices after a cancelled build: %v, want the first generation and its suggestions", left)
 	}
 }
 
