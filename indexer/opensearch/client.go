@@ -77,7 +77,10 @@ func ConfigFrom(urls string) Config {
 // Client sends requests to a cluster, retrying with backoff on another
 // node when one does not answer or the cluster is not ready.
 type Client struct {
-	nodes      []*url.URL
+	nodes []*url.URL
+	// down holds, for each node, until when (unix nanoseconds) it is
+	// passed over after it failed to answer.
+	down       []atomic.Int64
 	http       *http.Client
 	user, pass string
 	next       atomic.Uint32
@@ -108,6 +111,7 @@ func NewClient(c Config) (*Client, error) {
 		u.Path = strings.TrimSuffix(u.Path, "/")
 		cl.nodes = append(cl.nodes, u)
 	}
+	cl.down = make([]atomic.Int64, len(cl.nodes))
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	tr.DialContext = (&net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -223,9 +227,42 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 	return err
 }
 
+// downFor is how long a node that did not answer is passed over.
+const downFor = 2 * time.Second
+
+// pick returns the next node in turn that has not failed lately, or, when
+// every node has, the one that failed longest ago.
+func (c *Client) pick() int {
+	now := time.Now().UnixNano()
+	start := int(c.next.Add(1)-1) % len(c.nodes)
+	best := start
+	for k := range len(c.nodes) {
+		i := (start + k) % len(c.nodes)
+		until := c.down[i].Load()
+		if until <= now {
+			return i
+		}
+		if until < c.down[best].Load() {
+			best = i
+		}
+	}
+	return best
+}
+
 // once sends a request to the next node in turn.
 func (c *Client) once(ctx context.Context, method, path string, payload []byte, contentType string, out any) error {
-	node := c.nodes[int(c.next.Add(1)-1)%len(c.nodes)]
+	i := c.pick()
+	node := c.nodes[i]
+	err := c.send(ctx, node, method, path, payload, contentType, out)
+	var un *unreachableError
+	if errors.As(err, &un) && ctx.Err() == nil {
+		c.down[i].Store(time.Now().Add(downFor).UnixNano())
+	}
+	return err
+}
+
+// send sends a request to one node.
+func (c *Client) send(ctx context.Context, node *url.URL, method, path string, payload []byte, contentType string, out any) error {
 	u := node.String() + path
 	var rd io.Reader
 	if payload != nil {
@@ -269,16 +306,45 @@ func (c *Client) once(ctx context.Context, method, path string, payload []byte, 
 		}
 		return e
 	}
+	if searches(path) {
+		if n := shardFailures(raw); n > 0 {
+			return &partialError{failed: n}
+		}
+	}
 	if out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return fmt.Errorf("OpenSearch at %s: reading its answer: %w", node.Host, err)
 	}
-	if s, ok := out.(interface{ shardFailures() int }); ok {
-		if n := s.shardFailures(); n > 0 {
-			return &partialError{failed: n}
-		}
-	}
 	return nil
+}
+
+// searches reports whether a request path reads documents from shards,
+// whose answer may come from only some of them.
+func searches(path string) bool {
+	p, _, _ := strings.Cut(path, "?")
+	return strings.HasSuffix(p, "/_search") || strings.HasSuffix(p, "/_msearch") || strings.HasSuffix(p, "/_count")
+}
+
+// shardFailures counts the shards that did not answer a search (or each
+// search of a multi-search).
+func shardFailures(raw []byte) int {
+	type shards struct {
+		Shards struct {
+			Failed int `json:"failed"`
+		} `json:"_shards"`
+	}
+	var ans struct {
+		shards
+		Responses []shards `json:"responses"`
+	}
+	if json.Unmarshal(raw, &ans) != nil {
+		return 0
+	}
+	n := ans.Shards.Failed
+	for _, r := range ans.Responses {
+		n += r.Shards.Failed
+	}
+	return n
 }

@@ -35,8 +35,8 @@ const maxTokenBytes = 1024
 
 // BM25 parameters of every text field, as the Bleve backend scores.
 const (
-	bm25K1 = 1.0
-	bm25B  = 0.75
+	BM25K1 = 1.0
+	BM25B  = 0.75
 )
 
 // positional reports whether a text field's positions matter: phrases and
@@ -113,7 +113,7 @@ func indexBody(shape Shape, meta Meta) map[string]any {
 				"number_of_replicas": 0,
 				"refresh_interval":   "-1",
 				"similarity": map[string]any{
-					similarity: map[string]any{"type": "BM25", "k1": bm25K1, "b": bm25B},
+					similarity: map[string]any{"type": "BM25", "k1": BM25K1, "b": BM25B},
 				},
 				"analysis": map[string]any{
 					"tokenizer": map[string]any{

@@ -1,7 +1,9 @@
 package opensearch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -529,4 +531,84 @@ func (s *Store) Suggestions(ctx context.Context, index string) (*indexer.Suggest
 // tests and tools that need an endpoint the store does not wrap.
 func (s *Store) Raw(ctx context.Context, method, path string, body, out any) error {
 	return s.c.Do(ctx, method, path, body, out)
+}
+
+// AnyTerms answers, for each i, whether any document of index holds one
+// of terms[i] in fields[i], in one multi-search that stops at the first
+// match of each.
+func (s *Store) AnyTerms(ctx context.Context, index string, fields []string, terms [][]string) ([]bool, error) {
+	var b bytes.Buffer
+	head, _ := json.Marshal(map[string]any{"index": index})
+	for i := range fields {
+		body, err := json.Marshal(map[string]any{
+			"size": 0, "terminate_after": 1, "track_total_hits": 1,
+			"query": map[string]any{"terms": map[string]any{fields[i]: terms[i]}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		b.Write(head)
+		b.WriteByte('\n')
+		b.Write(body)
+		b.WriteByte('\n')
+	}
+	var ans struct {
+		Responses []struct {
+			Hits struct {
+				Total struct {
+					Value int `json:"value"`
+				} `json:"total"`
+			} `json:"hits"`
+			Error  json.RawMessage `json:"error"`
+			Status int             `json:"status"`
+		} `json:"responses"`
+	}
+	if err := s.c.Do(ctx, "POST", "/_msearch", ndjson(b.Bytes()), &ans); err != nil {
+		return nil, err
+	}
+	if len(ans.Responses) != len(fields) {
+		return nil, fmt.Errorf("OpenSearch answered %d of %d term look-ups", len(ans.Responses), len(fields))
+	}
+	out := make([]bool, len(fields))
+	for i, r := range ans.Responses {
+		if len(r.Error) > 0 {
+			return nil, &Error{Status: r.Status, Reason: string(r.Error)}
+		}
+		out[i] = r.Hits.Total.Value > 0
+	}
+	return out, nil
+}
+
+// Documents returns every document of index, in id order, as the corpus
+// gave them: for moving a collection to another backend.
+func (s *Store) Documents(ctx context.Context, index string) ([]corpus.Document, error) {
+	var out []corpus.Document
+	var after []any
+	for {
+		body := map[string]any{"size": 1000, "sort": []any{map[string]any{"id": "asc"}},
+			"query": map[string]any{"match_all": map[string]any{}}}
+		if after != nil {
+			body["search_after"] = after
+		}
+		var ans struct {
+			Hits struct {
+				Hits []struct {
+					Source Source `json:"_source"`
+					Sort   []any  `json:"sort"`
+				} `json:"hits"`
+			} `json:"hits"`
+		}
+		if err := s.c.Do(ctx, "POST", "/"+url.PathEscape(index)+"/_search", body, &ans); err != nil {
+			return nil, err
+		}
+		for _, h := range ans.Hits.Hits {
+			d := h.Source
+			out = append(out, corpus.Document{ID: d.ID, Lang: d.Lang, Title: d.Title, Body: d.Body, Date: d.Date,
+				Source: d.Source, URL: d.URL, Kind: d.Kind, Related: d.Related, TranslationOf: d.TranslationOf})
+			after = h.Sort
+		}
+		if len(ans.Hits.Hits) < 1000 {
+			return out, nil
+		}
+	}
 }
