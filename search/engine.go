@@ -204,6 +204,33 @@ func (e *Engine) Swap(idx bleve.Index, gen indexer.Generation) (bleve.Index, err
 	return old.index, nil
 }
 
+// Served is an index of an engine other than Bleve (OpenSearch), with what
+// the engine keeps of it.
+type Served struct {
+	Backend Backend
+	Info    Info
+	// Present are the keys of the analyses that have documents (and
+	// indexer.NamesField where bodies fed it); nil: all may have.
+	Present map[string]bool
+	// Suggestions are what completion offers; nil: nothing.
+	Suggestions *indexer.Suggestions
+}
+
+// SwapBackend puts s in service and returns the backend it replaces once
+// no search uses it any more (nil when there was none).
+func (e *Engine) SwapBackend(s Served) Backend {
+	sugg := s.Suggestions
+	if sugg == nil {
+		sugg = &indexer.Suggestions{}
+	}
+	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg)})
+	if old == nil {
+		return nil
+	}
+	old.retire()
+	return old.backend
+}
+
 // open reads what the engine keeps of idx.
 func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 	stats, err := indexer.ReadStats(idx)

@@ -33,6 +33,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated analyses to compare in one run: te (pressearch), te-stem (without the prefix and exact fields), te_lucene (Lucene-equivalent Telugu), standard (Bleve's standard analyzer for Telugu), bleve (plain Bleve: default mapping and scoring, standard analyzer, title and body)")
 	knownItem := fs.Bool("known-item", false, "with --corpus: each document's title is the query and the document the one relevant answer; the index gets neutral titles (Release DATE)")
 	byLang := fs.Bool("by-lang", false, "one row per language of the relevant documents")
+	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -46,6 +47,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usagef("--queries and --qrels are required")
 	case *k < 1 || *k > search.MaxWindow:
 		return usagef("--k must be between 1 and %d", search.MaxWindow)
+	}
+	if err := backend.check(); err != nil {
+		return err
 	}
 	var docs []corpus.Document
 	if len(corpora) > 0 {
@@ -81,7 +85,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
 	if len(corpora) == 0 {
-		engine, closeEngine, err := openEngine(*data)
+		engine, closeEngine, err := openEngineFor(ctx, backend, *data)
 		if err != nil {
 			return err
 		}
@@ -96,9 +100,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, name := range strings.Split(*analyzers, ",") {
 		var r retriever
 		var done func()
-		if name == "bleve" {
+		switch {
+		case name == "bleve":
 			r, done, err = plainBleve(ctx, docs)
-		} else {
+		case name == "te" && backend.opensearch():
+			// pressearch's own analysis and ranking, on the cluster.
+			var engine *search.Engine
+			engine, done, err = tempOpenSearchEngine(ctx, backend, docs)
+			if err == nil {
+				r = engineRetriever(engine)
+			}
+		default:
 			cfg := indexer.Config{TeluguAnalyzer: name}
 			switch name {
 			case "te":
@@ -119,6 +131,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		done()
 		if err != nil {
 			return err
+		}
+		if name == "te" && backend.opensearch() {
+			name = "te/opensearch"
 		}
 		printMetrics(stdout, name, ms)
 	}

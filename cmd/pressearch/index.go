@@ -24,6 +24,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	allowShrink := fs.Bool("allow-shrink", false, "index a corpus with fewer than half the live generation's documents")
 	keep := fs.Int("keep", indexer.DefaultKeep, "how many generations to keep (the current one and the one --rollback restores always are)")
 	maxDoc := fs.Int("max-doc-bytes", corpus.DefaultMaxDocBytes, "the most text (title and body, in bytes) a document may have")
+	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -45,6 +46,12 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if gen, err = indexer.ParseGeneration(*use); err != nil {
 			return usagef("--use: %v", err)
 		}
+	}
+	if err := backend.check(); err != nil {
+		return err
+	}
+	if backend.opensearch() {
+		return indexOpenSearch(ctx, backend, corpora, *rollback, gen, *maxDoc, *asJSON, stdout, stderr)
 	}
 	store, err := indexer.OpenStore(*data)
 	if err != nil {

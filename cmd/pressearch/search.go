@@ -21,6 +21,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	lang := fs.String("lang", "", "only documents in this language")
 	size := fs.Int("size", search.DefaultSize, "how many hits to show")
 	explain := fs.Bool("explain", false, "also print the plan and each hit's score broken down by field, term and weight")
+	backend := addBackendFlags(fs, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -28,7 +29,10 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(pos) == 0 {
 		return usagef("QUERY is required")
 	}
-	engine, closeEngine, err := openEngine(*data)
+	if err := backend.check(); err != nil {
+		return err
+	}
+	engine, closeEngine, err := openEngineFor(ctx, backend, *data)
 	if err != nil {
 		return err
 	}
@@ -69,6 +73,23 @@ func printExplanation(w io.Writer, e *plan.Explanation, indent string) {
 	for _, d := range e.Details {
 		printExplanation(w, d, indent+"  ")
 	}
+}
+
+// openEngineFor opens the current generation of the backend for a one-off
+// command: under data, or on the cluster.
+func openEngineFor(ctx context.Context, b *backendFlags, data string) (*search.Engine, func(), error) {
+	if !b.opensearch() {
+		return openEngine(data)
+	}
+	store, err := b.store(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	engine, _, err := openSearchEngine(ctx, store)
+	if err != nil {
+		return nil, nil, err
+	}
+	return engine, func() { engine.Close() }, nil
 }
 
 // openEngine opens the current generation under data for a one-off

@@ -29,6 +29,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "searches run at once; one past the bound waits up to its deadline, then answers 503")
 	pprofOn := fs.Bool("pprof", false, "serve Go's profiles under /debug/pprof/ (for operators; off by default)")
+	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -38,6 +39,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *maxSearches < 1 {
 		return usagef("--max-searches must be at least 1")
+	}
+	if err := backend.check(); err != nil {
+		return err
 	}
 	var log *slog.Logger
 	switch *logFormat {
@@ -57,49 +61,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer ln.Close()
 	log.Info("listening", "addr", ln.Addr().String())
 
-	store, err := indexer.OpenStore(*data)
+	var sv serving
+	if backend.opensearch() {
+		sv, err = openSearchServing(ctx, backend, corpora, log)
+	} else {
+		sv, err = bleveServing(ctx, *data, corpora, log)
+	}
 	if err != nil {
 		return err
 	}
-	build := func() error {
-		docs, err := corpusSource(corpora, corpus.DefaultMaxDocBytes)
-		if err != nil {
-			return nothingIndexed(store, err)
-		}
-		log.Info("building index", "documents", docs.Len(), "data", *data)
-		sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{Corpus: absPaths(corpora)})
-		if err != nil && sum.Generation == 0 {
-			return err
-		}
-		if err != nil {
-			log.Warn("removing old generations", "err", err)
-		}
-		log.Info(sum.String())
-		return nil
-	}
-	// Build at start when asked to, or when there is nothing to serve yet.
-	if _, cerr := store.Current(); len(corpora) > 0 || errors.Is(cerr, indexer.ErrNoGeneration) {
-		if err := build(); err != nil {
-			return err
-		}
-	}
-	engine := search.NewEngine()
-	follower := store.Follow(engine, log)
+	engine := sv.engine
 	defer func() {
-		if err := errors.Join(engine.Close(), follower.Close()); err != nil {
+		if err := sv.close(); err != nil {
 			log.Warn("closing the index", "err", err)
 		}
 	}()
-	if err := follower.Start(); err != nil {
-		// Nothing under --data can be served: build afresh rather than fail.
-		log.Error("no generation can be served; building a new one", "err", err)
-		if err := build(); err != nil {
-			return err
-		}
-		if err := follower.Start(); err != nil {
-			return err
-		}
-	}
 
 	srv, err := web.New(engine, log, web.MaxSearches(*maxSearches))
 	if err != nil {
@@ -129,7 +105,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go follower.Watch(watchCtx, watchInterval)
+	go sv.follow(watchCtx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
@@ -146,4 +122,61 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// serving is an engine in service and what keeps it current.
+type serving struct {
+	engine *search.Engine
+	// follow puts new generations in service until ctx ends.
+	follow func(ctx context.Context)
+	close  func() error
+}
+
+// bleveServing opens the current generation under data for serve,
+// building one first when corpora are given or there is none.
+func bleveServing(ctx context.Context, data string, corpora []string, log *slog.Logger) (serving, error) {
+	store, err := indexer.OpenStore(data)
+	if err != nil {
+		return serving{}, err
+	}
+	build := func() error {
+		docs, err := corpusSource(corpora, corpus.DefaultMaxDocBytes)
+		if err != nil {
+			return nothingIndexed(store, err)
+		}
+		log.Info("building index", "documents", docs.Len(), "data", data)
+		sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{Corpus: absPaths(corpora)})
+		if err != nil && sum.Generation == 0 {
+			return err
+		}
+		if err != nil {
+			log.Warn("removing old generations", "err", err)
+		}
+		log.Info(sum.String())
+		return nil
+	}
+	// Build at start when asked to, or when there is nothing to serve yet.
+	if _, cerr := store.Current(); len(corpora) > 0 || errors.Is(cerr, indexer.ErrNoGeneration) {
+		if err := build(); err != nil {
+			return serving{}, err
+		}
+	}
+	engine := search.NewEngine()
+	follower := store.Follow(engine, log)
+	sv := serving{engine: engine,
+		follow: func(ctx context.Context) { follower.Watch(ctx, watchInterval) },
+		close:  func() error { return errors.Join(engine.Close(), follower.Close()) }}
+	if err := follower.Start(); err != nil {
+		// Nothing under --data can be served: build afresh rather than fail.
+		log.Error("no generation can be served; building a new one", "err", err)
+		if err := build(); err != nil {
+			sv.close()
+			return serving{}, err
+		}
+		if err := follower.Start(); err != nil {
+			sv.close()
+			return serving{}, err
+		}
+	}
+	return sv, nil
 }

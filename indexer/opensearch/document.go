@@ -74,12 +74,13 @@ type bulkItem struct {
 	id          string
 	doc         []byte // nil: delete
 	lang        string
-	title, body string // as the corpus gives them, for completion
+	title, body string   // as the corpus gives them, for completion
+	present     []string // the analyses (and NamesField) it has fields of
 	failed      error
 }
 
 // tokenizeAll analyzes docs on every core and hands them, in order, to use.
-func tokenizeAll(ctx context.Context, docs []corpus.Document, use func(bulkItem) error) error {
+func tokenizeAll(ctx context.Context, docs indexer.Documents, use func(bulkItem) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	const chunk = 32
 	type job struct {
@@ -94,22 +95,37 @@ func tokenizeAll(ctx context.Context, docs []corpus.Document, use func(bulkItem)
 		cancel() // the feeder stops, and with it the workers
 		wg.Wait()
 	}()
+	read := make(chan error, 1)
 	go func() {
 		defer close(jobs)
 		defer close(order)
-		for i := 0; i < len(docs); i += chunk {
-			j := job{docs: docs[i:min(i+chunk, len(docs))], out: make(chan []bulkItem, 1)}
+		var batch []corpus.Document
+		send := func() error {
+			j := job{docs: batch, out: make(chan []bulkItem, 1)}
+			batch = nil
 			select {
 			case order <- j.out:
 			case <-ctx.Done():
-				return
+				return ctx.Err()
 			}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
-				return
+				return ctx.Err()
 			}
+			return nil
 		}
+		err := docs.Each(func(d *corpus.Document) error {
+			batch = append(batch, *d)
+			if len(batch) == chunk {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = send()
+		}
+		read <- err
 	}()
 	for range workers {
 		wg.Add(1)
@@ -122,6 +138,7 @@ func tokenizeAll(ctx context.Context, docs []corpus.Document, use func(bulkItem)
 					t, err := indexer.Tokenize(&j.docs[i])
 					if err == nil {
 						it.lang = t.Lang
+						it.present = presentIn(t)
 						it.doc, err = encode(t)
 					}
 					it.failed = err
@@ -141,7 +158,7 @@ func tokenizeAll(ctx context.Context, docs []corpus.Document, use func(bulkItem)
 			}
 		}
 	}
-	return nil
+	return <-read
 }
 
 // bulkAnswer is the part of a bulk answer we read.
@@ -190,4 +207,19 @@ func (c *Client) bulk(ctx context.Context, index string, items []bulkItem) error
 		}
 	}
 	return nil
+}
+
+// presentIn returns the analysis a document's text is indexed under, and
+// indexer.NamesField where its body feeds the sound keys.
+func presentIn(t *indexer.Tokenized) []string {
+	var out []string
+	_, title := t.Fields[indexer.TitleField(t.Key)]
+	_, body := t.Fields[indexer.BodyField(t.Key)]
+	if title || body {
+		out = append(out, t.Key)
+	}
+	if _, ok := t.Fields[indexer.NamesField]; ok {
+		out = append(out, indexer.NamesField)
+	}
+	return out
 }

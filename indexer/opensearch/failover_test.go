@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pressearch/corpus"
+	"pressearch/indexer"
 	"pressearch/indexer/opensearch"
 	"pressearch/indexer/opensearch/ostest"
 )
@@ -38,7 +39,7 @@ func TestNodeLostUnderSearchLoad(t *testing.T) {
 	}
 	began := time.Now()
 	phase := func(what string) { t.Logf("%6.1fs %s", time.Since(began).Seconds(), what) }
-	if _, err := s.Build(ctx, docs, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice(docs), nil); err != nil {
 		t.Fatal(err)
 	}
 	phase("built")

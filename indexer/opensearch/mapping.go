@@ -66,12 +66,15 @@ const (
 type Meta struct {
 	// Analysis identifies the analysis that made the index's tokens; a
 	// server refuses an index whose Analysis differs from its own.
-	Analysis   string  `json:"analysis"`
-	Generation string  `json:"generation"`
-	Previous   string  `json:"previous,omitempty"`
-	Documents  int     `json:"documents"`
-	Finished   string  `json:"finished,omitempty"` // RFC 3339
-	Seconds    float64 `json:"seconds,omitempty"`
+	Analysis   string `json:"analysis"`
+	Generation string `json:"generation"`
+	Previous   string `json:"previous,omitempty"`
+	Documents  int    `json:"documents"`
+	// Present are the keys of the analyses that have documents, and
+	// indexer.NamesField where bodies fed it: a query looks in no other.
+	Present  []string `json:"present,omitempty"`
+	Finished string   `json:"finished,omitempty"` // RFC 3339
+	Seconds  float64  `json:"seconds,omitempty"`
 }
 
 // Shape is how an index is split over the cluster.

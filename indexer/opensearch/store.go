@@ -86,26 +86,16 @@ func (s *Store) genNumber(index string) int {
 	return n
 }
 
-// Generation is the short name of a generation (gen-000007), as the Bleve
-// store names its own.
-func (s *Store) Generation(index string) string {
-	if n := s.genNumber(index); n >= 0 {
-		return fmt.Sprintf("gen-%06d", n)
+// Generation returns the generation an index of this store is, or 0.
+func (s *Store) Generation(index string) indexer.Generation {
+	if n := s.genNumber(index); n > 0 {
+		return indexer.Generation(n)
 	}
-	return index
+	return 0
 }
 
-// Index returns the index of a generation named either way (gen-000007 or
-// ALIAS-gen-000007).
-func (s *Store) Index(gen string) string {
-	if s.genNumber(gen) >= 0 {
-		return gen
-	}
-	if n, err := strconv.Atoi(strings.TrimPrefix(gen, "gen-")); err == nil && strings.HasPrefix(gen, "gen-") {
-		return s.genName(n)
-	}
-	return gen
-}
+// Index returns the index of a generation.
+func (s *Store) Index(g indexer.Generation) string { return s.genName(int(g)) }
 
 // Current returns the index the alias names, or ErrNoGeneration.
 func (s *Store) Current(ctx context.Context) (string, error) {
@@ -230,7 +220,7 @@ func (s *Store) shape(ctx context.Context) (Shape, error) {
 // Build indexes docs into a new generation, waits until every copy of it
 // is ready, and moves the alias to it in one update. A failed or
 // cancelled build deletes its index and leaves the alias where it was.
-func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, error) {
+func (s *Store) Build(ctx context.Context, docs indexer.Documents, progress indexer.Progress) (indexer.Summary, error) {
 	start := time.Now()
 	gens, err := s.Generations(ctx)
 	if err != nil {
@@ -258,20 +248,21 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 	if err != nil {
 		return indexer.Summary{}, err
 	}
-	meta := Meta{Analysis: AnalysisVersion(), Generation: s.Generation(index), Previous: cur}
+	meta := Meta{Analysis: AnalysisVersion(), Generation: s.Generation(index).String(), Previous: cur}
 	if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index), indexBody(shape, meta), nil); err != nil {
 		return indexer.Summary{}, fmt.Errorf("create %s: %w", index, err)
 	}
-	sum, sugg, err := s.fill(ctx, index, docs, progress)
+	sum, sugg, present, err := s.fill(ctx, index, docs, progress)
 	if err == nil {
 		err = s.saveSuggestions(ctx, index, shape, sugg)
 	}
 	if err == nil {
-		err = s.finish(ctx, index, shape, len(docs))
+		err = s.finish(ctx, index, shape, sum.Documents)
 	}
 	if err == nil {
 		sum.Seconds = time.Since(start).Seconds()
 		meta.Documents = sum.Documents
+		meta.Present = present
 		meta.Finished = time.Now().UTC().Format(time.RFC3339)
 		meta.Seconds = sum.Seconds
 		err = s.c.Do(ctx, "PUT", "/"+url.PathEscape(index)+"/_mapping",
@@ -294,9 +285,10 @@ func (s *Store) Build(ctx context.Context, docs []corpus.Document, progress inde
 
 // fill sends docs to index in bulk requests, two in flight while the next
 // documents are analyzed.
-func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, error) {
+func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, []string, error) {
 	sum := indexer.Summary{Languages: map[string]int{}}
 	sugg := indexer.NewSuggestionSet()
+	present := map[string]bool{}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	const inFlight = 2
@@ -327,14 +319,17 @@ func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, 
 		batch = append(batch, it)
 		size += len(it.doc)
 		sugg.Add(it.title, it.body)
+		for _, k := range it.present {
+			present[k] = true
+		}
 		sum.Documents++
 		sum.Languages[it.lang]++
 		if len(batch) >= bulkDocs || size >= bulkBytes {
 			send(batch)
 			batch, size = nil, 0
 		}
-		if progress != nil && (sum.Documents%100 == 0 || sum.Documents == len(docs)) {
-			progress(sum.Documents, len(docs))
+		if progress != nil && (sum.Documents%100 == 0 || sum.Documents == docs.Len()) {
+			progress(sum.Documents, docs.Len())
 		}
 		return nil
 	})
@@ -346,10 +341,15 @@ func (s *Store) fill(ctx context.Context, index string, docs []corpus.Document, 
 	}
 	select {
 	case ferr := <-errs:
-		return sum, nil, ferr
+		return sum, nil, nil, ferr
 	default:
 	}
-	return sum, sugg.Suggestions(), err
+	keys := make([]string, 0, len(present))
+	for k := range present {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return sum, sugg.Suggestions(), keys, err
 }
 
 // finish makes a filled index searchable: refreshed, its replicas placed,
@@ -419,40 +419,40 @@ func (s *Store) prune(ctx context.Context, cur, prev string) {
 
 // Rollback moves the alias back to the generation that was current before
 // the current one, in one update, and returns it.
-func (s *Store) Rollback(ctx context.Context) (string, error) {
+func (s *Store) Rollback(ctx context.Context) (indexer.Generation, error) {
 	cur, err := s.Current(ctx)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	m, err := s.Meta(ctx, cur)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	if m.Previous == "" {
-		return "", fmt.Errorf("%s has no generation before it to roll back to", s.Generation(cur))
+		return 0, fmt.Errorf("%s has no generation before it to roll back to", s.Generation(cur))
 	}
-	if err := s.Use(ctx, m.Previous); err != nil {
+	prev := s.Generation(m.Previous)
+	if err := s.Use(ctx, prev); err != nil {
 		if IsNotFound(err) {
-			return "", fmt.Errorf("the generation before %s, %s, is gone", s.Generation(cur), s.Generation(m.Previous))
+			return 0, fmt.Errorf("the generation before %s, %s, is gone", s.Generation(cur), prev)
 		}
-		return "", err
+		return 0, err
 	}
-	return s.Generation(m.Previous), nil
+	return prev, nil
 }
 
-// Use makes gen (gen-000007 or ALIAS-gen-000007) current, in one update of
-// the alias.
-func (s *Store) Use(ctx context.Context, gen string) error {
-	index := s.Index(gen)
-	if s.genNumber(index) < 0 {
-		return fmt.Errorf("%q is not a generation of %s", gen, s.alias)
+// Use makes generation g current, in one update of the alias.
+func (s *Store) Use(ctx context.Context, g indexer.Generation) error {
+	if g == 0 {
+		return fmt.Errorf("no generation to use")
 	}
+	index := s.Index(g)
 	m, err := s.Meta(ctx, index)
 	if err != nil {
 		return err
 	}
 	if m.Finished == "" {
-		return fmt.Errorf("%s was never finished", s.Generation(index))
+		return fmt.Errorf("%s was never finished", g)
 	}
 	if m.Analysis != AnalysisVersion() {
 		return &VersionError{Index: index, Built: m.Analysis, Ours: AnalysisVersion()}

@@ -43,7 +43,7 @@ func TestGenerationsAndRollback(t *testing.T) {
 	}
 	one := []corpus.Document{doc("a", "en", "Alpha", "The first release.")}
 	two := append(one, doc("b", "en", "Beta", "The second release."))
-	sum, err := s.Build(ctx, one, nil)
+	sum, err := s.Build(ctx, indexer.Slice(one), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestGenerationsAndRollback(t *testing.T) {
 	if fmt.Sprint(sugg.Titles) != "[Alpha]" || sugg.Words["release"] != 1 {
 		t.Errorf("suggestions of the first generation: %+v", sugg)
 	}
-	if sum, err = s.Build(ctx, two, nil); err != nil {
+	if sum, err = s.Build(ctx, indexer.Slice(two), nil); err != nil {
 		t.Fatal(err)
 	}
 	if sum.Generation.String() != "gen-000002" {
@@ -78,13 +78,13 @@ func TestGenerationsAndRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back != "gen-000001" || count() != 1 {
+	if back.String() != "gen-000001" || count() != 1 {
 		t.Errorf("Rollback went to %s, finding %d documents; want gen-000001 and 1", back, count())
 	}
 	if _, err := s.Rollback(ctx); err == nil {
 		t.Error("a second Rollback from the first generation succeeded")
 	}
-	if err := s.Use(ctx, "gen-000002"); err != nil {
+	if err := s.Use(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	if count() != 2 {
@@ -93,7 +93,7 @@ func TestGenerationsAndRollback(t *testing.T) {
 	// Builds past Keep remove the oldest generations, never the current
 	// one or the one before it.
 	for range 3 {
-		if _, err := s.Build(ctx, one, nil); err != nil {
+		if _, err := s.Build(ctx, indexer.Slice(one), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -110,7 +110,7 @@ func TestGenerationsAndRollback(t *testing.T) {
 func TestOtherAnalysisRefused(t *testing.T) {
 	s := ostest.Store(t)
 	ctx := ctxFor(t)
-	if _, err := s.Build(ctx, []corpus.Document{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	cur, _ := s.Current(ctx)
@@ -129,7 +129,7 @@ func TestOtherAnalysisRefused(t *testing.T) {
 func TestCancelledBuildLeavesLiveGeneration(t *testing.T) {
 	s := ostest.Store(t)
 	ctx := ctxFor(t)
-	if _, err := s.Build(ctx, []corpus.Document{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice{doc("a", "en", "Alpha", "Text.")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var docs []corpus.Document
@@ -137,7 +137,7 @@ func TestCancelledBuildLeavesLiveGeneration(t *testing.T) {
 		docs = append(docs, doc(fmt.Sprintf("d%d", i), "en", "Title", "Some body text of a release."))
 	}
 	bctx, cancel := context.WithCancel(ctx)
-	_, err := s.Build(bctx, docs, func(done, total int) {
+	_, err := s.Build(bctx, indexer.Slice(docs), func(done, total int) {
 		if done >= 1000 {
 			cancel()
 		}
@@ -168,7 +168,7 @@ func TestTokensAsOurs(t *testing.T) {
 	s := ostest.Store(t)
 	ctx := ctxFor(t)
 	d := doc("te1", "te", "జపాన్ మరియు భారత్", "ఈ రోజు జపాన్ మరియు యూరోపియన్ యూనియన్ భద్రతా ఒప్పందం పై సంతకం చేశాయి. EUతో 2022లో.")
-	if _, err := s.Build(ctx, []corpus.Document{d}, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice{d}, nil); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := indexer.Tokenize(&d)
@@ -240,7 +240,7 @@ func TestBM25AsWritten(t *testing.T) {
 		doc("e3", "en", "Three", "town"),
 		doc("t1", "te", "ఒకటి", "నది"), // no English body: not in body_en's statistics
 	}
-	if _, err := s.Build(ctx, docs, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice(docs), nil); err != nil {
 		t.Fatal(err)
 	}
 	var ans struct {
