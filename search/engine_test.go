@@ -52,98 +52,115 @@ func ids(hits []Hit) []string {
 	return out
 }
 
+// SearchCase is a search over the default corpus and what users rely on
+// in its answer. The same cases run on every backend: on Bleve here, on
+// OpenSearch in TestSearchCasesOnOpenSearch.
+type SearchCase struct {
+	Name      string
+	Req       Request
+	First     string // the id that must rank first
+	Mark      string // a snippet of the first hit must contain this
+	Contains  []string
+	Excludes  []string
+	WantTotal int // 0: any; -1: none
+}
+
+// SearchCases are the cases of the default corpus.
+var SearchCases = []SearchCase{
+	{Name: "Telugu word finds the seed article first", Req: Request{Query: "జపాన్"},
+		First: "eu-japan-partnership-te", Mark: "<mark>జపాన్</mark>"},
+	{Name: "English word finds the English translation", Req: Request{Query: "Japan"},
+		First: "eu-japan-partnership-en", Mark: "<mark>Japan</mark>"},
+	{Name: "Japanese word finds the Japanese translation", Req: Request{Query: "防衛"},
+		First: "eu-japan-partnership-ja", Mark: "<mark>"},
+	{Name: "a statement's words find it", Req: Request{Query: "సోషల్ మీడియా"},
+		Contains: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}},
+	{Name: "lang filter", Req: Request{Query: "EU", Lang: "en"},
+		Contains: []string{"eu-japan-partnership-en"}, Excludes: []string{"eu-japan-partnership-te", "eu-japan-partnership-ja"}},
+	{Name: "kind filter", Req: Request{Query: "బోరెల్", Kind: "statement"},
+		Excludes: []string{"eu-japan-partnership-te"}},
+	{Name: "field filter in the query", Req: Request{Query: "బోరెల్ kind:article lang:te"},
+		Contains: []string{"eu-japan-partnership-te"}, WantTotal: 1},
+	{Name: "exclusion", Req: Request{Query: "జపాన్ -సోషల్"},
+		// The article quotes the post on social media, so it goes too.
+		Excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"},
+		Contains: []string{"eu-japan-mod-statement-te"}},
+	{Name: "phrase", Req: Request{Query: `"security and defence partnership"`},
+		Contains: []string{"eu-japan-partnership-en"}, WantTotal: 1, Mark: "<mark>security</mark> and <mark>defence</mark>"},
+	{Name: "Latin name finds and marks it in Telugu", Req: Request{Query: "borrell", Lang: "te"},
+		First: "eu-japan-partnership-te", Mark: "<mark>బోరెల్</mark>"},
+	{Name: "date range that excludes everything", Req: Request{Query: "Japan", FromDate: "2025-01-01"}, WantTotal: -1},
+	{Name: "date range that includes the day", Req: Request{Query: "Japan", FromDate: "2024-11-01", ToDate: "2024-11-01"},
+		Contains: []string{"eu-japan-partnership-en"}},
+	{Name: "no match", Req: Request{Query: "zzzqqq"}, WantTotal: -1},
+	{Name: "OR across languages", Req: Request{Query: "(Nakatani OR 岩屋) -lang:te"},
+		Contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-ja"}, WantTotal: 2},
+	{Name: "AND needs both", Req: Request{Query: "Borrell AND Nakatani"},
+		// Nakatani and Borrell are written in the Telugu article and the
+		// defence ministry's statement too.
+		Contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-te", "eu-japan-mod-statement-te"}, WantTotal: 3},
+	{Name: "AND with nothing in common", Req: Request{Query: "Nakatani AND 岩屋"}, WantTotal: -1},
+	{Name: "NOT", Req: Request{Query: "బోరెల్ NOT సోషల్"},
+		Excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}, Contains: []string{"eu-japan-borrell-remarks-te"}},
+	{Name: "parentheses", Req: Request{Query: "(Nakatani OR Iwaya) AND kind:article AND lang:en"},
+		Contains: []string{"eu-japan-partnership-en"}, WantTotal: 1},
+	{Name: "prefix", Req: Request{Query: "జపా*"}, First: "eu-japan-partnership-te", Mark: "<mark>జపాన్</mark>"},
+	{Name: "prefix in English", Req: Request{Query: "nakat*"}, Contains: []string{"eu-japan-partnership-en"}},
+	{Name: "fuzzy", Req: Request{Query: "Borell~"}, Contains: []string{"eu-japan-partnership-en"}},
+	{Name: "date in the query", Req: Request{Query: "Japan date:>=2024-11-01"}, Contains: []string{"eu-japan-partnership-en"}},
+	{Name: "date in the query that excludes", Req: Request{Query: "Japan date:<2024-11-01"}, WantTotal: -1},
+	{Name: "date range in the query", Req: Request{Query: "Japan date:2024-10-01..2024-11-30"}, Contains: []string{"eu-japan-partnership-en"}},
+	{Name: "filters alone browse", Req: Request{Query: "kind:statement"}, WantTotal: 5},
+	{Name: "title only", Req: Request{Query: "title:పోస్ట్"}, Contains: []string{"eu-japan-borrell-x-post-te"}, WantTotal: 1},
+}
+
 func TestSearchDefaultCorpus(t *testing.T) {
 	e := defaultEngine(t)
-	tests := []struct {
-		name      string
-		req       Request
-		first     string // the id that must rank first
-		mark      string // a snippet of the first hit must contain this
-		contains  []string
-		excludes  []string
-		wantTotal int // 0: any
-	}{
-		{name: "Telugu word finds the seed article first", req: Request{Query: "జపాన్"},
-			first: "eu-japan-partnership-te", mark: "<mark>జపాన్</mark>"},
-		{name: "English word finds the English translation", req: Request{Query: "Japan"},
-			first: "eu-japan-partnership-en", mark: "<mark>Japan</mark>"},
-		{name: "Japanese word finds the Japanese translation", req: Request{Query: "防衛"},
-			first: "eu-japan-partnership-ja", mark: "<mark>"},
-		{name: "a statement's words find it", req: Request{Query: "సోషల్ మీడియా"},
-			contains: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}},
-		{name: "lang filter", req: Request{Query: "EU", Lang: "en"},
-			contains: []string{"eu-japan-partnership-en"}, excludes: []string{"eu-japan-partnership-te", "eu-japan-partnership-ja"}},
-		{name: "kind filter", req: Request{Query: "బోరెల్", Kind: "statement"},
-			excludes: []string{"eu-japan-partnership-te"}},
-		{name: "field filter in the query", req: Request{Query: "బోరెల్ kind:article lang:te"},
-			contains: []string{"eu-japan-partnership-te"}, wantTotal: 1},
-		{name: "exclusion", req: Request{Query: "జపాన్ -సోషల్"},
-			// The article quotes the post on social media, so it goes too.
-			excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"},
-			contains: []string{"eu-japan-mod-statement-te"}},
-		{name: "phrase", req: Request{Query: `"security and defence partnership"`},
-			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1, mark: "<mark>security</mark> and <mark>defence</mark>"},
-		{name: "Latin name finds and marks it in Telugu", req: Request{Query: "borrell", Lang: "te"},
-			first: "eu-japan-partnership-te", mark: "<mark>బోరెల్</mark>"},
-		{name: "date range that excludes everything", req: Request{Query: "Japan", FromDate: "2025-01-01"}, wantTotal: -1},
-		{name: "date range that includes the day", req: Request{Query: "Japan", FromDate: "2024-11-01", ToDate: "2024-11-01"},
-			contains: []string{"eu-japan-partnership-en"}},
-		{name: "no match", req: Request{Query: "zzzqqq"}, wantTotal: -1},
-		{name: "OR across languages", req: Request{Query: "(Nakatani OR 岩屋) -lang:te"},
-			contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-ja"}, wantTotal: 2},
-		{name: "AND needs both", req: Request{Query: "Borrell AND Nakatani"},
-			// Nakatani and Borrell are written in the Telugu article and the
-			// defence ministry's statement too.
-			contains: []string{"eu-japan-partnership-en", "eu-japan-partnership-te", "eu-japan-mod-statement-te"}, wantTotal: 3},
-		{name: "AND with nothing in common", req: Request{Query: "Nakatani AND 岩屋"}, wantTotal: -1},
-		{name: "NOT", req: Request{Query: "బోరెల్ NOT సోషల్"},
-			excludes: []string{"eu-japan-borrell-x-post-te", "eu-japan-partnership-te"}, contains: []string{"eu-japan-borrell-remarks-te"}},
-		{name: "parentheses", req: Request{Query: "(Nakatani OR Iwaya) AND kind:article AND lang:en"},
-			contains: []string{"eu-japan-partnership-en"}, wantTotal: 1},
-		{name: "prefix", req: Request{Query: "జపా*"}, first: "eu-japan-partnership-te", mark: "<mark>జపాన్</mark>"},
-		{name: "prefix in English", req: Request{Query: "nakat*"}, contains: []string{"eu-japan-partnership-en"}},
-		{name: "fuzzy", req: Request{Query: "Borell~"}, contains: []string{"eu-japan-partnership-en"}},
-		{name: "date in the query", req: Request{Query: "Japan date:>=2024-11-01"}, contains: []string{"eu-japan-partnership-en"}},
-		{name: "date in the query that excludes", req: Request{Query: "Japan date:<2024-11-01"}, wantTotal: -1},
-		{name: "date range in the query", req: Request{Query: "Japan date:2024-10-01..2024-11-30"}, contains: []string{"eu-japan-partnership-en"}},
-		{name: "filters alone browse", req: Request{Query: "kind:statement"}, wantTotal: 5},
-		{name: "title only", req: Request{Query: "title:పోస్ట్"}, contains: []string{"eu-japan-borrell-x-post-te"}, wantTotal: 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := e.Search(context.Background(), tt.req)
-			if err != nil {
-				t.Fatalf("Search: %v", err)
-			}
-			got := ids(res.Hits)
-			if tt.wantTotal == -1 && res.Total != 0 || tt.wantTotal > 0 && res.Total != uint64(tt.wantTotal) {
-				t.Errorf("total %d (%v), want %d", res.Total, got, tt.wantTotal)
-			}
-			if tt.first != "" {
-				if len(got) == 0 || got[0] != tt.first {
-					t.Fatalf("hits %v, want %s first", got, tt.first)
-				}
-			}
-			if tt.mark != "" && !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), tt.mark) {
-				t.Errorf("snippets %q lack %s", res.Hits[0].Snippets, tt.mark)
-			}
-			has := map[string]bool{}
-			for _, id := range got {
-				has[id] = true
-			}
-			for _, id := range tt.contains {
-				if !has[id] {
-					t.Errorf("hits %v lack %s", got, id)
-				}
-			}
-			for _, id := range tt.excludes {
-				if has[id] {
-					t.Errorf("hits %v include %s", got, id)
-				}
-			}
-		})
+	for _, tt := range SearchCases {
+		t.Run(tt.Name, func(t *testing.T) { tt.Check(t, e) })
 	}
 }
+
+// Check runs the case's search on e and checks the answer; it returns the
+// answer for comparisons across backends.
+func (tt SearchCase) Check(t *testing.T, e *Engine) *Result {
+	t.Helper()
+	res, err := e.Search(context.Background(), tt.Req)
+	if err != nil {
+		t.Fatalf("Search: %v", err)
+	}
+	got := ids(res.Hits)
+	if tt.WantTotal == -1 && res.Total != 0 || tt.WantTotal > 0 && res.Total != uint64(tt.WantTotal) {
+		t.Errorf("total %d (%v), want %d", res.Total, got, tt.WantTotal)
+	}
+	if tt.First != "" {
+		if len(got) == 0 || got[0] != tt.First {
+			t.Fatalf("hits %v, want %s first", got, tt.First)
+		}
+	}
+	if tt.Mark != "" && !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), tt.Mark) {
+		t.Errorf("snippets %q lack %s", res.Hits[0].Snippets, tt.Mark)
+	}
+	has := map[string]bool{}
+	for _, id := range got {
+		has[id] = true
+	}
+	for _, id := range tt.Contains {
+		if !has[id] {
+			t.Errorf("hits %v lack %s", got, id)
+		}
+	}
+	for _, id := range tt.Excludes {
+		if has[id] {
+			t.Errorf("hits %v include %s", got, id)
+		}
+	}
+	return res
+}
+
+// DefaultEngine is an engine over the default corpus on Bleve, for tests
+// outside the package.
+func DefaultEngine(t testing.TB) *Engine { return defaultEngine(t) }
 
 func TestSearchStatementShowsItsArticle(t *testing.T) {
 	e := defaultEngine(t)
