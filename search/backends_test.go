@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pressearch/corpus"
+	"pressearch/indexer"
 	"pressearch/indexer/opensearch/ostest"
 	"pressearch/search"
 	ossearch "pressearch/search/opensearch"
@@ -30,7 +31,7 @@ func TestSearchCasesOnOpenSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Build(ctx, docs, nil); err != nil {
+	if _, err := store.Build(ctx, indexer.Slice(docs), nil); err != nil {
 		t.Fatal(err)
 	}
 	cur, err := store.Current(ctx)

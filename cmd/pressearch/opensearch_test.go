@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"pressearch/indexer/opensearch/ostest"
+)
+
+// TestOpenSearchBackend drives the real binary on the cluster named by
+// PRESSEARCH_OPENSEARCH_URL: index, search, serve (following the alias
+// through a new build and a rollback, without failing a request), and
+// the refusal of a generation built by another analysis.
+func TestOpenSearchBackend(t *testing.T) {
+	c := ostest.Config(t)
+	os := []string{"--backend", "opensearch", "--opensearch-url", strings.Join(c.URLs, ","), "--opensearch-index", c.Index}
+	dir := t.TempDir()
+
+	code, out := runBinary(t, append([]string{"index", "--json", "--corpus", writeCorpus(t, dir, "first", 30)}, os...)...)
+	if code != 0 {
+		t.Fatalf("index: %d %s", code, out)
+	}
+	var sum struct {
+		Generation string `json:"generation"`
+		Documents  int    `json:"documents"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Generation != "gen-000001" || sum.Documents != 30 {
+		t.Fatalf("index --json: %s (%v)", out, err)
+	}
+	code, out = runBinary(t, append([]string{"search", "--json", "first"}, os...)...)
+	var res apiResult
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Total != 30 {
+		t.Fatalf("search: %d %s", code, out)
+	}
+	if !strings.Contains(strings.Join(res.Hits[0].Snippets, " "), "<mark>first</mark>") {
+		t.Errorf("search snippets: %q", res.Hits[0].Snippets)
+	}
+
+	srv := startServer(t, os...)
+	if n := srv.total(t, "first"); n != 30 {
+		t.Fatalf("serve finds %d documents of the first corpus, want 30", n)
+	}
+	// A second build moves the alias; the server follows within a second
+	// or two, and answers every request meanwhile.
+	code, out = runBinary(t, append([]string{"index", "--corpus", writeCorpus(t, dir, "second", 20)}, os...)...)
+	if code != 0 {
+		t.Fatalf("second index: %d %s", code, out)
+	}
+	waitFor(t, "serve follows the new generation", 30*time.Second, func() bool { return srv.total(t, "second") == 20 })
+	if n := srv.total(t, "first"); n != 0 {
+		t.Errorf("the first corpus still found after the switch: %d", n)
+	}
+	code, out = runBinary(t, append([]string{"index", "--rollback"}, os...)...)
+	if code != 0 || !strings.Contains(out, "gen-000001") {
+		t.Fatalf("rollback: %d %s", code, out)
+	}
+	waitFor(t, "serve follows the rollback", 30*time.Second, func() bool { return srv.total(t, "first") == 30 })
+	var ready struct{}
+	if code := srv.getJSON(t, "/readyz", &ready); code != 200 {
+		t.Errorf("readyz: %d", code)
+	}
+
+	// Usage mistakes are usage errors.
+	t.Setenv("PRESSEARCH_OPENSEARCH_URL", "")
+	if code, out := runBinary(t, "search", "--backend", "opensearch", "x"); code != 2 || !strings.Contains(out, "--opensearch-url") {
+		t.Errorf("--backend opensearch without a URL: exit %d, %s", code, out)
+	}
+	if code, out := runBinary(t, "search", "--backend", "solr", "x"); code != 2 || !strings.Contains(out, "bleve or opensearch") {
+		t.Errorf("--backend solr: exit %d, %s", code, out)
+	}
+}
