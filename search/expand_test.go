@@ -132,3 +132,27 @@ func TestRepeatedWordsCountAsOftenForTheCostOfOne(t *testing.T) {
 		t.Errorf("se~2 sixty times: title_en:\"se\" %d times in the plan, want 1:\n%.3000s", n, plan)
 	}
 }
+
+func TestHeavyQueries(t *testing.T) {
+	for _, tt := range []struct {
+		q     string
+		plain bool
+		heavy bool
+	}{
+		{"Japan", false, false},
+		{"జపాన్ రష్యా సంబంధాలు", false, false},
+		{`"security and defence" lang:te -Tokyo`, false, false},
+		{"minist*", false, true},
+		{"Borell~", false, true},
+		{"Tokyo -Borell~", false, true},
+		{"se~2", false, false}, // two letters: no fuzziness
+		{strings.TrimSpace(strings.Repeat("se~2 ", 60)), false, true},
+		{strings.Repeat("word ", 17), true, true},
+		{strings.Repeat("word ", 16), false, false},
+		{`"open`, false, false}, // fails at once
+	} {
+		if got := (Request{Query: tt.q, Plain: tt.plain}).Heavy(); got != tt.heavy {
+			t.Errorf("%.40q heavy: %v, want %v", tt.q, got, tt.heavy)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"time"
@@ -14,14 +15,20 @@ import (
 // Option changes how a Server works.
 type Option func(*Server)
 
-// MaxSearches bounds the searches the server runs at once; n <= 0 keeps the
-// default, DefaultMaxSearches.
+// MaxSearches bounds the searches the server runs at once, and to a
+// quarter as many (one at least) the heavy ones; n <= 0 keeps the default,
+// DefaultMaxSearches.
 func MaxSearches(n int) Option {
 	return func(s *Server) {
 		if n > 0 {
-			s.slots = make(chan struct{}, n)
+			s.slots, s.heavy = newSlots(n)
 		}
 	}
+}
+
+// newSlots returns the slots of n searches at once and of the heavy ones.
+func newSlots(n int) (all, heavy chan struct{}) {
+	return make(chan struct{}, n), make(chan struct{}, max(1, n/4))
 }
 
 // DefaultMaxSearches is how many searches a server runs at once unless told
@@ -29,30 +36,47 @@ func MaxSearches(n int) Option {
 // wait on the disk, few enough that each finishes in its time.
 func DefaultMaxSearches() int { return 2 * runtime.NumCPU() }
 
-// search runs one search in one of the server's slots. A search past the
-// bound waits for a slot until the request's deadline, then answers
-// unavailable (503 with Retry-After).
+// search runs one search in one of the server's slots; a heavy one
+// (search.Request.Heavy) first takes one of the heavy slots, a quarter of
+// them: by default half the cores, so that a flood of heavy searches
+// leaves the other half to the rest. A
+// search past the bound waits for a slot until the request's deadline,
+// then answers unavailable (503 with Retry-After).
 func (s *Server) search(c *gin.Context, r search.Request) (*search.Result, error) {
 	ctx := c.Request.Context()
-	select {
-	case s.slots <- struct{}{}:
-	default:
-		s.metrics.waiting.Inc()
-		select {
-		case s.slots <- struct{}{}:
-			s.metrics.waiting.Dec()
-		case <-ctx.Done():
-			s.metrics.waiting.Dec()
-			s.metrics.refused.Inc()
-			return nil, &search.Error{Code: search.CodeUnavailable, Err: ctx.Err(), Message: fmt.Sprintf(
-				"the server is busy (at most %d searches at once); try again shortly", cap(s.slots))}
+	if r.Heavy() {
+		if err := s.acquire(ctx, s.heavy); err != nil {
+			return nil, err
 		}
+		defer func() { <-s.heavy }()
+	}
+	if err := s.acquire(ctx, s.slots); err != nil {
+		return nil, err
 	}
 	defer func() { <-s.slots }()
 	start := time.Now()
 	res, err := s.engine.Search(ctx, r)
 	s.metrics.search.Observe(time.Since(start).Seconds())
 	return res, err
+}
+
+// acquire takes a slot of slots, waiting for one until ctx is done.
+func (s *Server) acquire(ctx context.Context, slots chan struct{}) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	default:
+	}
+	s.metrics.waiting.Inc()
+	defer s.metrics.waiting.Dec()
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		s.metrics.refused.Inc()
+		return &search.Error{Code: search.CodeUnavailable, Err: ctx.Err(), Message: fmt.Sprintf(
+			"the server is busy (at most %d searches at once); try again shortly", cap(s.slots))}
+	}
 }
 
 // slotsGauge reports the bound of searches at once.

@@ -19,7 +19,7 @@ import (
 // how many ran at once.
 type blockingEngine struct {
 	Engine
-	entered chan struct{}
+	entered chan string // the query of each search as it starts
 	release chan struct{}
 
 	mu            sync.Mutex
@@ -31,7 +31,7 @@ func (e *blockingEngine) Search(ctx context.Context, r search.Request) (*search.
 	e.running++
 	e.most = max(e.most, e.running)
 	e.mu.Unlock()
-	e.entered <- struct{}{}
+	e.entered <- r.Query
 	<-e.release
 	e.mu.Lock()
 	e.running--
@@ -41,7 +41,7 @@ func (e *blockingEngine) Search(ctx context.Context, r search.Request) (*search.
 
 func newBlockingServer(t *testing.T, bound int) (*Server, *blockingEngine) {
 	t.Helper()
-	e := &blockingEngine{Engine: search.NewEngine(), entered: make(chan struct{}, 100), release: make(chan struct{})}
+	e := &blockingEngine{Engine: search.NewEngine(), entered: make(chan string, 100), release: make(chan struct{})}
 	s, err := New(e, slog.New(slog.NewTextHandler(io.Discard, nil)), MaxSearches(bound))
 	if err != nil {
 		t.Fatal(err)
@@ -114,5 +114,33 @@ func TestDefaultBound(t *testing.T) {
 	s := newTestServer(t)
 	if cap(s.slots) != DefaultMaxSearches() || DefaultMaxSearches() < 2 {
 		t.Errorf("bound %d, default %d", cap(s.slots), DefaultMaxSearches())
+	}
+}
+
+func TestHeavySearchesLeaveSlotsForTheOthers(t *testing.T) {
+	s, e := newBlockingServer(t, 8) // two heavy searches at once
+	codes := make(chan int, 10)
+	for range 4 {
+		go func() { codes <- get(t, s, "/api/v1/search?q=minist*").Code }()
+	}
+	for range 2 {
+		if q := <-e.entered; q != "minist*" {
+			t.Fatalf("%q started", q)
+		}
+	}
+	// The heavy slots are taken, two heavy searches wait: an ordinary one
+	// starts at once.
+	go func() { codes <- get(t, s, "/api/v1/search?q=Japan").Code }()
+	if q := <-e.entered; q != "Japan" {
+		t.Errorf("%q started while the heavy slots were taken, want the ordinary search", q)
+	}
+	close(e.release)
+	for range 5 {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	if e.most != 3 {
+		t.Errorf("%d searches ran at once, want 3: two heavy and the ordinary one", e.most)
 	}
 }

@@ -41,8 +41,8 @@ type Server struct {
 	metrics *metrics
 	params  routeParams
 	// slots holds a token for each search running: its capacity is the
-	// bound of searches at once.
-	slots chan struct{}
+	// bound of searches at once; heavy, one for each heavy search.
+	slots, heavy chan struct{}
 }
 
 // New returns a server over engine that logs to log.
@@ -52,8 +52,8 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{},
-		slots: make(chan struct{}, DefaultMaxSearches())}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{}}
+	s.slots, s.heavy = newSlots(DefaultMaxSearches())
 	for _, o := range opts {
 		o(s)
 	}

@@ -3,6 +3,7 @@
 // query latency and throughput.
 //
 //	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-dump DIR] [-shared ../shared] [-seed 1]
+//	go run ./cmd/pressbench -hostile [-hostile-query Q] [-copies 16] [-rounds 3] [-ordinary 2] [-max-searches N] [-queries 2000] [-shared ../shared]
 //
 // The corpus is synthesized from real text: the default corpus, the lk-pmd
 // press releases under -shared when present, and the Debian hunspell-te
@@ -18,6 +19,11 @@
 // adds the shard experiment; -dump DIR writes the documents and queries for
 // sidebyside.py (beside this file), which runs SQLite FTS5 and Xapian on
 // them.
+//
+// -hostile measures instead what an expensive query costs a server on
+// lk-pmd: its latency alone, and the p50 and p99 of ordinary two-word
+// queries (from headlines) unloaded and while -copies clients send it back
+// to back, in alternated rounds.
 package main
 
 import (
@@ -74,7 +80,30 @@ func main() {
 	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
 	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
 	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
+	hostile := flag.Bool("hostile", false, "instead, index lk-pmd, serve it, and measure an expensive query alone and what -copies clients sending it do to ordinary queries")
+	var h hostileOptions
+	flag.StringVar(&h.query, "hostile-query", strings.TrimSpace(strings.Repeat("se~2 ", 60)), "the expensive query of -hostile")
+	flag.IntVar(&h.copies, "copies", 16, "clients sending the expensive query at once (-hostile)")
+	flag.IntVar(&h.rounds, "rounds", 3, "unloaded and loaded measures, alternated (-hostile)")
+	flag.IntVar(&h.conns, "ordinary", 2, "clients sending ordinary queries (-hostile)")
+	flag.IntVar(&h.slots, "max-searches", 0, "serve --max-searches (-hostile; 0: serve's default)")
+	floodURL := flag.String("flood", "", "send the -hostile-query to this server from -copies clients until interrupted (what -hostile runs as a process of its own)")
 	flag.Parse()
+	if *floodURL != "" {
+		if err := runFlood(*floodURL, h.copies, h.query); err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *hostile {
+		h.queries = o.queries
+		if err := hostileLoad(context.Background(), o.shared, o.seed, h); err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -472,59 +501,16 @@ func run(o options) error {
 // of its own, and measures how soon it is ready, the JSON API's throughput
 // and latency under conns connections, and its resident memory.
 func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int, profile string) error {
-	bin := filepath.Join(tmp, "pressearch-bin")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build pressearch: %w", err)
-	}
-	args := []string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json"}
+	var args []string
 	if profile != "" {
 		args = append(args, "--pprof")
 	}
-	cmd := exec.CommandContext(ctx, bin, args...)
-	logs, err := cmd.StderrPipe()
+	srv, err := startServe(ctx, tmp, data, args...)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-	}()
-	// serve logs the address it listens on; then /readyz says when the
-	// index is open.
-	base := ""
-	lines := bufio.NewScanner(logs)
-	for base == "" && lines.Scan() {
-		var entry struct{ Msg, URL string }
-		if json.Unmarshal(lines.Bytes(), &entry) == nil && entry.Msg == "serving" {
-			base = entry.URL
-		}
-	}
-	if base == "" {
-		return fmt.Errorf("serve did not say where it listens")
-	}
-	go io.Copy(io.Discard, logs)
-	var ready time.Duration
-	for {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				ready = time.Since(start)
-				break
-			}
-		}
-		if time.Since(start) > time.Minute {
-			return fmt.Errorf("serve not ready after a minute")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	pid := fmt.Sprint(cmd.Process.Pid)
+	defer srv.stop()
+	base, pid, ready := srv.base, srv.pid, srv.ready
 	idleRSS, _ := procMemory(pid)
 	profiled := make(chan error, 1)
 	if profile != "" {
@@ -545,6 +531,67 @@ func serveLoad(ctx context.Context, tmp, data string, queries []string, conns in
 	fmt.Printf("/api/v1/search over HTTP, %d connections: %.0f queries/s, p50 %s, p99 %s, %d answered 503 (the search deadline)\n",
 		conns, qps, p50.Round(time.Microsecond), p99.Round(time.Microsecond), slow)
 	return nil
+}
+
+// served is a `pressearch serve` process.
+type served struct {
+	base, pid string
+	ready     time.Duration // from its start until /readyz answered 200
+	stop      func()
+}
+
+// startServe builds pressearch and starts `pressearch serve` on data with
+// args, returning once /readyz answers 200.
+func startServe(ctx context.Context, tmp, data string, args ...string) (*served, error) {
+	bin := filepath.Join(tmp, "pressearch-bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("build pressearch: %w", err)
+	}
+	args = append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
+	logs, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &served{pid: fmt.Sprint(cmd.Process.Pid), stop: func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}}
+	// serve logs the address it listens on; then /readyz says when the
+	// index is open.
+	lines := bufio.NewScanner(logs)
+	for s.base == "" && lines.Scan() {
+		var entry struct{ Msg, URL string }
+		if json.Unmarshal(lines.Bytes(), &entry) == nil && entry.Msg == "serving" {
+			s.base = entry.URL
+		}
+	}
+	if s.base == "" {
+		s.stop()
+		return nil, fmt.Errorf("serve did not say where it listens")
+	}
+	go io.Copy(io.Discard, logs)
+	for {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				s.ready = time.Since(start)
+				return s, nil
+			}
+		}
+		if time.Since(start) > time.Minute {
+			s.stop()
+			return nil, fmt.Errorf("serve not ready after a minute")
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // shardExperiment builds the index as n shards at once, one slice of the
