@@ -123,19 +123,36 @@ var StopWords = []byte(`# conjunctions and particles
 వది
 న
 ల
-# auxiliaries and verbs of reporting
+# auxiliaries and verbs of reporting: ఉండు (be) in its tenses, its
+# negative లేదు, and అవు (become) written apart from its noun (కారణం
+# అయ్యింది)
 ఉంది
 ఉన్నాయి
 ఉన్న
 ఉన్నారు
 ఉన్నది
 ఉంటుంది
+ఉంటాయి
+ఉంటారు
 ఉండే
+ఉండేది
+ఉండేవి
+ఉండేవారు
 ఉండి
 అయిన
+అయింది
+అయ్యింది
+అయ్యాయి
+అయ్యారు
+అయ్యాడు
+అయ్యే
 అవుతుంది
+అవుతాయి
 కాదు
 లేదు
+లేరు
+లేవు
+లేడు
 లేని
 అన్నారు
 చెప్పారు
