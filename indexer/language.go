@@ -43,12 +43,17 @@ type Analysis struct {
 	// unstemmed, so that a document using the very form the query uses can
 	// rank a little above one that uses another form of the word.
 	Exact string
+	// Splits, where set, are the ways a word of the language can be read
+	// as two words written as one (a compound); a query matches a compound
+	// written apart or together either way (see search).
+	Splits func(word string) [][2]string
 }
 
 // The analyses the index knows, one pair of text fields each. A query is
 // matched against every one that has documents, each with its own analyzer.
 var analyses = []Analysis{
-	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName},
+	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName,
+		Splits: func(w string) [][2]string { return telugu.CompoundSplits(telugu.Normalize(w)) }},
 	{Key: "en", Analyzer: en.AnalyzerName},
 	{Key: "cjk", Analyzer: cjk.AnalyzerName},
 	{Key: "indic", Analyzer: indic.AnalyzerName},

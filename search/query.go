@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -343,6 +344,15 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 	b := &plan.Bool{}
 	should := &plan.Sum{}
 	required := false
+	if !all {
+		// Two words that the language also writes as one compound find
+		// it written so: మండల కేంద్రం finds మండలకేంద్రం.
+		for i := 1; i < len(items); i++ {
+			if j := joined(items[i-1], items[i], vocab); j != nil {
+				should.Add(j, 1)
+			}
+		}
+	}
 	for _, g := range same(items) {
 		switch it := g.node.(type) {
 		case *notNode:
@@ -421,6 +431,42 @@ func merge(sum *plan.Sum) *plan.Sum {
 	return out
 }
 
+// joined is the match of two neighbouring plain words written as one, in
+// the title, body and lead of each analysis that writes compounds so (as
+// a word is matched), or nil where there is none: where the two words
+// written together analyze to one term that neither is alone (ప్రభుత్వం
+// చే is ప్రభుత్వంచే, no compound).
+func joined(x, y node, v vocab) plan.Node {
+	a, ok := x.(*term)
+	b, ok2 := y.(*term)
+	if !ok || !ok2 || !a.plain() || !b.plain() {
+		return nil
+	}
+	text := a.text + b.text
+	sum := &plan.Sum{}
+	for _, an := range v.analyses() {
+		if an.Splits == nil || !an.Matches(a.text) || !an.Matches(b.text) {
+			continue
+		}
+		ts, err := indexer.Terms(an.Analyzer, text)
+		if err != nil || len(ts) != 1 {
+			continue
+		}
+		ta, _ := indexer.Terms(an.Analyzer, a.text)
+		tb, _ := indexer.Terms(an.Analyzer, b.text)
+		if slices.Contains(ta, ts[0]) || slices.Contains(tb, ts[0]) {
+			continue
+		}
+		sum.Add(&plan.Match{Field: indexer.TitleField(an.Key), Text: text}, titleBoost)
+		sum.Add(&plan.Match{Field: indexer.BodyField(an.Key), Text: text}, 1)
+		sum.Add(&plan.Match{Field: indexer.LeadField(an.Key), Text: text}, leadWeight)
+	}
+	if len(sum.Clauses) == 0 {
+		return nil
+	}
+	return sum
+}
+
 func (t *term) isFilter() bool {
 	switch t.field {
 	case "lang", "source", "kind", "date":
@@ -486,6 +532,19 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 				w *= foreignWeight
 			}
 			sum.Add(q, w)
+			// A compound the field has never seen written as one word
+			// is looked for by its words: జన్మస్థలం finds జన్మ and
+			// స్థలం (as a word the index has never seen falls back to
+			// its root).
+			if t.plain() && a.Splits != nil {
+				if splits := a.Splits(t.text); len(splits) > 0 {
+					parts := &plan.Parts{Field: f}
+					for _, sp := range splits {
+						parts.Splits = append(parts.Splits, sp[:])
+					}
+					sum.Add(&plan.IfAbsent{Field: f, Text: t.text, Then: parts}, w*partsWeight)
+				}
+			}
 		}
 		if body && t.plain() && !vocab.highlight {
 			sum.Add(&plan.Match{Field: indexer.LeadField(a.Key), Text: t.text}, leadWeight)

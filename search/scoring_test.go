@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,6 +229,45 @@ func TestRescoredPagingIsStable(t *testing.T) {
 			seenApart = true
 		} else if seenApart {
 			t.Fatalf("%s has the words together but ranks after one that has them apart: %v", id, byTen[:rescoreWindow])
+		}
+	}
+}
+
+// A compound written as one word and as two finds itself either way:
+// the words of a compound the index has never seen written as one, and
+// the compound two neighbouring words make; a compound the index knows is
+// not taken apart.
+func TestCompoundsEitherWay(t *testing.T) {
+	e := newTestEngine(t, []corpus.Document{
+		doc("apart", "te", "ఆయన జన్మ స్థలం హైదరాబాద్"),
+		doc("solid", "te", "ఇది మండలకేంద్రం నుండి దూరంలో ఉంది"),
+		doc("half", "te", "ఈ మండల రైతులు వరి పండిస్తారు"),
+		doc("compound", "te", "దేశంలో అతిపెద్ద నగరం"),
+		doc("parts", "te", "నగరం అతి పెద్ద రైతులు"),
+		doc("sandhi", "te", "ఆమె తల్లి పేరు సీత, తండ్రి పేరు రాము"),
+	})
+	tests := []struct {
+		query, want string
+		not         []string
+	}{
+		{"జన్మస్థలం", "apart", nil},
+		{"మండల కేంద్రం", "solid", nil},
+		{"అతిపెద్ద", "compound", []string{"parts"}},
+		{"తల్లిదండ్రులు", "sandhi", nil},
+	}
+	for _, tt := range tests {
+		res, err := e.Search(context.Background(), Request{Query: tt.query, NoSnippets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ids(res.Hits)
+		if len(got) == 0 || got[0] != tt.want {
+			t.Errorf("%s: hits %v, want %s first", tt.query, got, tt.want)
+		}
+		for _, n := range tt.not {
+			if slices.Contains(got, n) {
+				t.Errorf("%s: hits %v, want no %s", tt.query, got, n)
+			}
 		}
 	}
 }

@@ -34,6 +34,11 @@ const (
 	// word itself would: it stands in for a match that is missing.
 	prefixFallbackWeight = 1.0
 
+	// partsWeight weighs the match of each word of a compound the query
+	// writes as one (జన్మస్థలం: జన్మ, స్థలం), against the match of the
+	// compound itself: the two words share its meaning between them.
+	partsWeight = 0.5
+
 	// pairBoost weighs a document in which two neighbouring query words
 	// stand side by side (stop words between them allowed) above one that
 	// has them apart: a reader's query is mostly made of phrases, and the

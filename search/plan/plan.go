@@ -150,6 +150,14 @@ type (
 		Field, Text, Analyzer string
 		Then                  Node
 	}
+	// Parts matches a compound by its words: the first of Splits (each a
+	// compound's words) all of whose words have a term in Field (analyzed
+	// with Analyzer) is matched as those words, Match by Match, the scores
+	// summed; where none has, nothing.
+	Parts struct {
+		Field, Analyzer string
+		Splits          [][]string
+	}
 )
 
 func (n *Sum) String() string {
@@ -195,6 +203,14 @@ func (n *Fuzzy) String() string {
 func (n *Keyword) String() string { return fmt.Sprintf("%s=%q", n.Field, n.Value) }
 func (n *Pair) String() string    { return fmt.Sprintf("pair %s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
 func (n *Boost) String() string   { return fmt.Sprintf("%s ×%g where %s", n.Inner, n.Factor, n.Filter) }
+func (n *Parts) String() string {
+	splits := make([]string, len(n.Splits))
+	for i, s := range n.Splits {
+		splits[i] = strings.Join(s, "+")
+	}
+	return fmt.Sprintf("parts %s:%s%s", n.Field, strings.Join(splits, "|"), with(n.Analyzer))
+}
+
 func (n *IfAbsent) String() string {
 	return fmt.Sprintf("%s if %s has no term of %q%s", n.Then, n.Field, n.Text, with(n.Analyzer))
 }

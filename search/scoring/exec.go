@@ -440,29 +440,59 @@ func (b *builder) build(n plan.Node) (query.Query, error) {
 			return bleve.NewMatchNoneQuery(), err
 		}
 		return b.build(n.Then)
+	case *plan.Parts:
+		return b.parts(n)
 	}
 	return nil, fmt.Errorf("scoring: unknown plan node %T", n)
+}
+
+// parts is the query of the first split of n whose every word has a term
+// in n's field: the sum of the words' matches.
+func (b *builder) parts(n *plan.Parts) (query.Query, error) {
+next:
+	for _, split := range n.Splits {
+		for _, w := range split {
+			if has, _, err := b.has(n.Field, w, n.Analyzer); err != nil {
+				return nil, err
+			} else if !has {
+				continue next
+			}
+		}
+		sum := &Sum{}
+		for _, w := range split {
+			sum.Add(&Match{Field: n.Field, Text: w, Analyzer: n.Analyzer}, 1)
+		}
+		return sum, nil
+	}
+	return bleve.NewMatchNoneQuery(), nil
 }
 
 // absent reports whether field holds none of the terms text analyzes to
 // (with the analyzer named, or the field's), and text has some.
 func (b *builder) absent(field, text, analyzer string) (bool, error) {
+	has, some, err := b.has(field, text, analyzer)
+	return some && !has, err
+}
+
+// has reports whether field holds one of the terms text analyzes to (with
+// the analyzer named, or the field's), and whether text has any.
+func (b *builder) has(field, text, analyzer string) (has, some bool, err error) {
 	name, a, err := fieldAnalyzer(b.m, field, analyzer)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	toks := analyze(b.ctx, name, a, text)
 	if len(toks) == 0 {
-		return false, nil
+		return false, false, nil
 	}
 	d, ok := b.dicts[field]
 	if !ok {
 		rc, ok := b.r.(index.IndexReaderContains)
 		if !ok {
-			return false, fmt.Errorf("the index cannot look terms up in %s", field)
+			return false, true, fmt.Errorf("the index cannot look terms up in %s", field)
 		}
 		if d, err = rc.FieldDictContains(field); err != nil {
-			return false, fmt.Errorf("dictionary of %s: %w", field, err)
+			return false, true, fmt.Errorf("dictionary of %s: %w", field, err)
 		}
 		if b.dicts == nil {
 			b.dicts = map[string]index.FieldDictContains{}
@@ -472,13 +502,13 @@ func (b *builder) absent(field, text, analyzer string) (bool, error) {
 	for _, t := range toks {
 		found, err := d.Contains(t.Term)
 		if err != nil {
-			return false, fmt.Errorf("dictionary of %s: %w", field, err)
+			return false, true, fmt.Errorf("dictionary of %s: %w", field, err)
 		}
 		if found {
-			return false, nil
+			return true, true, nil
 		}
 	}
-	return true, nil
+	return false, true, nil
 }
 
 // explain fills in each hit's explanation: q's on the page's documents,
