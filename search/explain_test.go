@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestExplainShowsWeightsPairsAndPriors(t *testing.T) {
 	var pairs, title, prior bool
 	for _, h := range res.Hits {
 		pairs = pairs || leaf(h.Explanation, "side by side")
-		title = title || leaf(h.Explanation, "weight 1.5 ×")
+		title = title || leaf(h.Explanation, fmt.Sprintf("weight %g ×", float64(titleBoost)))
 		prior = prior || (h.Kind == "statement" && leaf(h.Explanation, "×0.5"))
 	}
 	if !pairs || !title || !prior {

@@ -237,7 +237,7 @@ func TestCommandLine(t *testing.T) {
 		{"search with a bad query", []string{"search", "--data", data, `"open`}, 2, nil, []string{"closing quote"}},
 		{"search", []string{"search", "--data", data, "--size", "1", "రష్యాతో"}, 0, []string{"1. "}, nil},
 		{"search --explain", []string{"search", "--data", data, "--explain", "--size", "1", "జపాన్ రష్యా"}, 0,
-			[]string{"plan:\n  query: sum(", "rescore the best 100", "weight 1.5 ×", "bm25(title_te:జపాన్"}, nil},
+			[]string{"plan:\n  query: sum(", "rescore the best 100", "weight 2 ×", "bm25(title_te:జపాన్"}, nil},
 		{"search with flags after the query", []string{"search", "Japan", "--data", data, "--lang", "en"}, 0, []string{"eu-japan-partnership-en"}, nil},
 		{"search for an exclusion after --", []string{"search", "--data", data, "--lang", "en", "--", "Japan", "-Tokyo"}, 0, []string{"0 results"}, nil},
 		{"analyze", []string{"analyze", "--lang", "te", "2022లో EUతో"}, 0, []string{"2022\t1\t0\t4", "eu\t3\t11\t13"}, nil},
