@@ -64,6 +64,10 @@ type options struct {
 	serveProfile               string
 	dump                       string
 	shards                     int
+	// opensearch, where set, is a cluster to run pressearch on as well;
+	// corpus, where set, is a corpus file measured instead of synthesized
+	// documents.
+	opensearch, corpus string
 }
 
 func main() {
@@ -80,6 +84,8 @@ func main() {
 	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
 	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
 	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
+	flag.StringVar(&o.opensearch, "opensearch", "", "also build and search the documents on this OpenSearch cluster (URLs, comma-separated) with pressearch's OpenSearch backend")
+	flag.StringVar(&o.corpus, "corpus", "", "measure the documents of this corpus file (e.g. ../shared/data/lk-pmd/press-releases.jsonl) instead of synthesized ones; -docs is then ignored")
 	hostile := flag.Bool("hostile", false, "instead, index lk-pmd, serve it, and measure an expensive query alone and what -copies clients sending it do to ordinary queries")
 	var h hostileOptions
 	flag.StringVar(&h.query, "hostile-query", strings.TrimSpace(strings.Repeat("se~2 ", 60)), "the expensive query of -hostile")
@@ -385,6 +391,12 @@ func run(o options) error {
 		return err
 	}
 	docs, raw, inUse := synthesize(vocab, o.docs, o.size, rng)
+	if o.corpus != "" {
+		if docs, raw, inUse, err = loadCorpus(o.corpus); err != nil {
+			return err
+		}
+		vocab = inUse
+	}
 	n := len(docs)
 	queries, err := makeQueries(vocab, inUse, o.queries, o.mix, rng)
 	if err != nil {
@@ -491,17 +503,22 @@ func run(o options) error {
 			return err
 		}
 	}
-	if !o.serve {
-		return nil
+	if o.serve {
+		if err := serveLoad(ctx, tmp, data, queries, o.conns, o.serveProfile); err != nil {
+			return err
+		}
 	}
-	return serveLoad(ctx, tmp, data, queries, o.conns, o.serveProfile)
+	if o.opensearch != "" {
+		return openSearchRun(ctx, o, tmp, docs, raw, queries, plainRes)
+	}
+	return nil
 }
 
 // serveLoad starts `pressearch serve` on the index just built, as a process
 // of its own, and measures how soon it is ready, the JSON API's throughput
 // and latency under conns connections, and its resident memory.
-func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int, profile string) error {
-	var args []string
+func serveLoad(ctx context.Context, tmp, data string, queries []string, conns int, profile string, extra ...string) error {
+	args := extra
 	if profile != "" {
 		args = append(args, "--pprof")
 	}

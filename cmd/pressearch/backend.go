@@ -231,10 +231,7 @@ func indexOpenSearch(ctx context.Context, b *backendFlags, corpora []string, rol
 	if err != nil {
 		return err
 	}
-	var progress indexer.Progress
-	if isTerminal(stderr) {
-		progress = func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) }
-	}
+	progress := progressTo(stderr)
 	sum, err := store.Build(ctx, docs, progress)
 	if progress != nil {
 		fmt.Fprint(stderr, clearLine)
@@ -242,9 +239,5 @@ func indexOpenSearch(ctx context.Context, b *backendFlags, corpora []string, rol
 	if err != nil {
 		return err
 	}
-	if asJSON {
-		return json.NewEncoder(stdout).Encode(sum)
-	}
-	fmt.Fprintln(stdout, sum)
-	return nil
+	return printSummary(stdout, sum, asJSON)
 }

@@ -43,10 +43,14 @@ const usageText = `usage: pressearch <command> [flags] [args]
 commands:
   serve        serve search over HTTP (builds the index from the default corpus if there is none)
   index        build a new index generation and make it current (--rollback, --use GEN: switch to a kept one)
+  reindex      build a new generation from the current one's documents (--to opensearch|bleve: in the other backend)
   generations  list the kept index generations and the history of switches
   search       search the current index from the command line
   analyze      show the tokens the index stores for a text
   eval         measure retrieval quality with queries and TREC qrels
+
+serve, index, reindex, search and eval take --backend bleve|opensearch (default bleve)
+and, for OpenSearch, --opensearch-url URL.
   healthcheck  exit 0 when a running server's /healthz answers (for container health checks)
 
 Run 'pressearch <command> -h' for a command's flags.
@@ -70,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"serve":   runServe,
 		"index":   runIndex,
+		"reindex": runReindex,
 		"search":  runSearch,
 		"analyze": runAnalyze,
 		"eval":    runEval,

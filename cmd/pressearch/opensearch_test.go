@@ -62,6 +62,27 @@ func TestOpenSearchBackend(t *testing.T) {
 		t.Errorf("readyz: %d", code)
 	}
 
+	// The collection moves from Bleve to OpenSearch and back.
+	data := t.TempDir()
+	if code, out := runBinary(t, "index", "--data", data, "--corpus", writeCorpus(t, dir, "bleveside", 12)); code != 0 {
+		t.Fatalf("index on Bleve: %d %s", code, out)
+	}
+	cluster := os[2:] // --opensearch-url and --opensearch-index, the source being Bleve
+	code, out = runBinary(t, append([]string{"reindex", "--data", data, "--to", "opensearch"}, cluster...)...)
+	if code != 0 || !strings.Contains(out, "indexed 12 documents") {
+		t.Fatalf("reindex --to opensearch: %d %s", code, out)
+	}
+	waitFor(t, "serve follows the reindexed generation", 30*time.Second, func() bool { return srv.total(t, "bleveside") == 12 })
+	back := t.TempDir()
+	code, out = runBinary(t, append([]string{"reindex", "--data", back, "--to", "bleve"}, os...)...)
+	if code != 0 || !strings.Contains(out, "indexed 12 documents") {
+		t.Fatalf("reindex --to bleve: %d %s", code, out)
+	}
+	code, out = runBinary(t, "search", "--data", back, "--json", "bleveside")
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Total != 12 {
+		t.Fatalf("search after the move back: %d %s", code, out)
+	}
+
 	// Usage mistakes are usage errors.
 	t.Setenv("PRESSEARCH_OPENSEARCH_URL", "")
 	if code, out := runBinary(t, "search", "--backend", "opensearch", "x"); code != 2 || !strings.Contains(out, "--opensearch-url") {
