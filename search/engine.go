@@ -63,6 +63,7 @@ type Hit struct {
 	Date     string   `json:"date,omitempty"`
 	Source   string   `json:"source,omitempty"`
 	Kind     string   `json:"kind"`
+	URL      string   `json:"url,omitempty"`
 	Score    float64  `json:"score"`
 	Snippets []string `json:"snippets"`
 	Related  []Ref    `json:"related,omitempty"`

@@ -85,6 +85,25 @@ func text(lang string, first func(field string) string) (title, body string) {
 // hitFrom turns an executed hit into ours, with snippets cut from the
 // stored body in the document's language at the match locations.
 func hitFrom(h *plan.Hit) Hit {
+	hit := row(h)
+	key := indexer.AnalysisFor(hit.Lang).Key
+	var spans []span
+	// The prefix field indexes the same text: its matches mark words there.
+	for _, field := range []string{indexer.BodyField(key), indexer.PrefixField(key), indexer.NamesField} {
+		for _, l := range h.Locations[field] {
+			spans = append(spans, span{l.Start, l.End})
+		}
+	}
+	_, body := text(hit.Lang, h.First)
+	hit.Snippets = snippets(body, spans, snippetWidth, maxSnippets)
+	for _, id := range h.Fields[indexer.FieldRelated] {
+		hit.Related = append(hit.Related, Ref{ID: id})
+	}
+	return hit
+}
+
+// row is a hit as its stored fields give it, without snippets or links.
+func row(h *plan.Hit) Hit {
 	hit := Hit{
 		ID:            h.ID,
 		Score:         h.Score,
@@ -94,21 +113,9 @@ func hitFrom(h *plan.Hit) Hit {
 		Kind:          h.First(indexer.FieldKind),
 		Explanation:   h.Explanation,
 		translationOf: h.First(indexer.FieldTranslationOf),
+		URL:           h.First(indexer.FieldURL),
 	}
-	title, body := text(hit.Lang, h.First)
-	hit.Title = title
-	key := indexer.AnalysisFor(hit.Lang).Key
-	var spans []span
-	// The prefix field indexes the same text: its matches mark words there.
-	for _, field := range []string{indexer.BodyField(key), indexer.PrefixField(key), indexer.NamesField} {
-		for _, l := range h.Locations[field] {
-			spans = append(spans, span{l.Start, l.End})
-		}
-	}
-	hit.Snippets = snippets(body, spans, snippetWidth, maxSnippets)
-	for _, id := range h.Fields[indexer.FieldRelated] {
-		hit.Related = append(hit.Related, Ref{ID: id})
-	}
+	hit.Title, _ = text(hit.Lang, h.First)
 	return hit
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,6 +25,9 @@ type searchParams struct {
 	Size *int `form:"size"`
 	// Explain adds the plan and each hit's score broken down.
 	Explain bool `form:"explain"`
+	// Format is json (the default), or csv or jsonl for an export of up
+	// to search.MaxWindow rows.
+	Format string `form:"format"`
 }
 
 func (p searchParams) request() search.Request {
@@ -48,6 +52,15 @@ func (s *Server) bind(c *gin.Context, p any) bool {
 func (s *Server) apiSearch(c *gin.Context) {
 	var p searchParams
 	if !s.bind(c, &p) {
+		return
+	}
+	switch p.Format {
+	case "", "json":
+	case "csv", "jsonl":
+		s.export(c, p)
+		return
+	default:
+		s.failStatus(c, http.StatusBadRequest, search.CodeInvalid, "format must be json, csv or jsonl, not "+strconv.Quote(p.Format))
 		return
 	}
 	res, err := s.search(c, p.request())

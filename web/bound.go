@@ -43,21 +43,32 @@ func DefaultMaxSearches() int { return 2 * runtime.NumCPU() }
 // search past the bound waits for a slot until the request's deadline,
 // then answers unavailable (503 with Retry-After).
 func (s *Server) search(c *gin.Context, r search.Request) (*search.Result, error) {
+	var res *search.Result
+	err := s.slotted(c, r.Heavy(), func(ctx context.Context) error {
+		start := time.Now()
+		var err error
+		res, err = s.engine.Search(ctx, r)
+		s.metrics.search.Observe(time.Since(start).Seconds())
+		return err
+	})
+	return res, err
+}
+
+// slotted runs run in one of the server's slots, heavy or not, as search
+// does.
+func (s *Server) slotted(c *gin.Context, heavy bool, run func(ctx context.Context) error) error {
 	ctx := c.Request.Context()
-	if r.Heavy() {
+	if heavy {
 		if err := s.acquire(ctx, s.heavy); err != nil {
-			return nil, err
+			return err
 		}
 		defer func() { <-s.heavy }()
 	}
 	if err := s.acquire(ctx, s.slots); err != nil {
-		return nil, err
+		return err
 	}
 	defer func() { <-s.slots }()
-	start := time.Now()
-	res, err := s.engine.Search(ctx, r)
-	s.metrics.search.Observe(time.Since(start).Seconds())
-	return res, err
+	return run(ctx)
 }
 
 // acquire takes a slot of slots, waiting for one until ctx is done.

@@ -77,6 +77,8 @@ type page struct {
 	Langs  []langLink                           // the page in each interface language
 	// LangName names a document language in the interface language.
 	LangName func(code string) string
+	// Feed is the address of the page's Atom feed, if it has one.
+	Feed string
 }
 
 func (s *Server) newPage(c *gin.Context, title string) page {
@@ -149,6 +151,8 @@ type resultsPage struct {
 	// Error says, in the interface language, why the search could not be
 	// run; the page still offers the filters to change.
 	Error string
+	// CSV and JSONL export the matches.
+	CSV, JSONL string
 }
 
 // pageParams are the parameters of the results page: those of a search and
@@ -177,6 +181,7 @@ func (s *Server) searchPage(c *gin.Context) {
 	out := resultsPage{page: s.newPage(c, p.Q), Page: p.Page, Hidden: hidden(q, "from_date", "to_date", "page"),
 		FromDate: p.FromDate, ToDate: p.ToDate}
 	out.Chips, out.Clear = s.chips(out.page, q)
+	out.Feed, out.CSV, out.JSONL = follow(q)
 	out.Sorts = []choice{
 		{Label: out.T("Relevance"), URL: link(q, "sort", ""), Current: p.Sort != "date"},
 		{Label: out.T("Newest"), URL: link(q, "sort", "date"), Current: p.Sort == "date"},
@@ -313,6 +318,27 @@ func hidden(q url.Values, except ...string) []field {
 		}
 	}
 	return out
+}
+
+// follow returns the addresses of the Atom feed of the search q asks for
+// and of its exports as CSV and JSON Lines.
+func follow(q url.Values) (feed, csv, jsonl string) {
+	f := url.Values{}
+	for _, k := range []string{"q", "lang", "kind", "source", "from_date", "to_date", "hl"} {
+		if v := q.Get(k); v != "" {
+			f.Set(k, v)
+		}
+	}
+	feed = "/search.atom?" + f.Encode()
+	f.Del("hl")
+	if v := q.Get("sort"); v != "" {
+		f.Set("sort", v)
+	}
+	f.Set("format", "csv")
+	csv = "/api/v1/search?" + f.Encode()
+	f.Set("format", "jsonl")
+	jsonl = "/api/v1/search?" + f.Encode()
+	return feed, csv, jsonl
 }
 
 // errorText is err's message in the page's language.

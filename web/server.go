@@ -25,6 +25,7 @@ var assets embed.FS
 // Engine is what the server needs from the search engine.
 type Engine interface {
 	Search(ctx context.Context, r search.Request) (*search.Result, error)
+	Export(ctx context.Context, r search.Request, emit func([]search.Hit) error) error
 	Document(ctx context.Context, id string) (*search.Document, error)
 	Analyze(lang, text string) ([]indexer.Token, error)
 	Suggest(prefix string) ([]string, error)
@@ -81,6 +82,7 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	root := &r.RouterGroup
 	s.get(root, "/", s.home)
 	s.get(root, "/search", s.searchPage)
+	s.get(root, "/search.atom", s.feed)
 	s.get(root, "/doc/:id", s.docPage)
 	s.get(root, "/help", s.helpPage)
 
