@@ -48,7 +48,7 @@ func (s Summary) String() string {
 		if i > 0 {
 			list += ", "
 		}
-		list += fmt.Sprintf("%s %d", l, s.Languages[l])
+		list += english.Sprintf("%s %d", l, s.Languages[l])
 	}
 	if list != "" {
 		list = " (" + list + ")"

@@ -44,10 +44,19 @@ func (l *Lease) Release() error {
 // takes, and then finds the generation gone.
 func (s *Store) lease(gen Generation) (*Lease, error) {
 	path := filepath.Join(s.Path(gen), leaseFile)
-	// A generation made before there were leases has no lease file yet.
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	// A generation made before there were leases has no lease file yet;
+	// a lock needs no more than a file open for reading.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDONLY, 0o644)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s is not kept in %s", gen, s.dir)
+	}
+	if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// A data directory this process may not write to, made before
+		// there were leases: read it without one (a prune by a process
+		// that may write there would not see this reader).
+		if _, serr := os.Stat(s.Path(gen)); serr == nil {
+			return &Lease{gen: gen}, nil
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: %w", gen, err)

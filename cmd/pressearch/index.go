@@ -77,14 +77,18 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "%s: %s is current (%s)\n", verb, sw.Generation, indexer.Count(sw.Documents, "document"))
 		return nil
 	}
-	docs, err := corpusSource(corpora, *maxDoc)
-	if err != nil {
-		return nothingIndexed(store, err)
-	}
 	// A progress bar on a terminal; nothing where a script reads stderr.
 	var progress indexer.Progress
 	if isTerminal(stderr) {
 		progress = func(done, total int) { fmt.Fprint(stderr, progressBar(done, total)) }
+		fmt.Fprint(stderr, "\rchecking the corpus...")
+	}
+	docs, err := corpusSource(corpora, *maxDoc)
+	if progress != nil {
+		fmt.Fprint(stderr, clearLine)
+	}
+	if err != nil {
+		return nothingIndexed(store, err)
 	}
 	sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{
 		Corpus: absPaths(corpora), AllowShrink: *allowShrink, Keep: *keep, Progress: progress,

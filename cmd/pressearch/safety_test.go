@@ -201,3 +201,20 @@ func TestPanicIsOneLine(t *testing.T) {
 		t.Error("a panic reads as wrong usage (status 2)")
 	}
 }
+
+// serve --corpus is held to the same rules as index: a corpus of fewer
+// than half the live documents is refused, and the live generation stays.
+func TestServeRefusesAShrinkingCorpus(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	if code, _, errOut := runCmd(t, "index", "--data", data); code != 0 {
+		t.Fatal(errOut)
+	}
+	small := writeCorpus(t, dir, "small", 2)
+	code, _, errOut := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--data", data, "--corpus", small)
+	if code != 1 || !strings.Contains(errOut, "2 documents, fewer than half the 8 documents") || !strings.Contains(errOut, "--allow-shrink") {
+		t.Errorf("serve --corpus with 2 documents over 8: exit %d, stderr %q", code, errOut)
+	}
+	if cur := currentOf(t, data); cur != "gen-000001" {
+		t.Errorf("CURRENT is %s", cur)
+	}
+}

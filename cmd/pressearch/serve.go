@@ -146,8 +146,12 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 		}
 		log.Info("building index", "documents", docs.Len(), "data", data)
 		sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{Corpus: absPaths(corpora)})
+		var shrink *indexer.ShrinkError
+		if errors.As(err, &shrink) {
+			return fmt.Errorf("%w; 'pressearch index --allow-shrink' indexes it anyway", err)
+		}
 		if err != nil && sum.Generation == 0 {
-			return err
+			return nothingIndexed(store, err)
 		}
 		if err != nil {
 			log.Warn("removing old generations", "err", err)
