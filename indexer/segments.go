@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -145,6 +146,10 @@ func (w *segmentWriter) wait() error {
 // then takes that file's place.
 func (w *segmentWriter) finish(path string, m mapping.IndexMapping) error {
 	defer os.RemoveAll(w.dir)
+	// The analyzed documents are garbage now: give their memory back
+	// before the merge maps the segments' files in, so that the two do
+	// not add up.
+	debug.FreeOSMemory()
 	paths := w.paths
 	plugin := &zap.ZapPlugin{}
 	for k := 0; len(paths) > 1; k++ {

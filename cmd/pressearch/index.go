@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"pressearch/corpus"
@@ -90,6 +92,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return nothingIndexed(store, err)
 	}
+	defer limitMemory()()
 	sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{
 		Corpus: absPaths(corpora), AllowShrink: *allowShrink, Keep: *keep, Progress: progress,
 	})
@@ -112,6 +115,18 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, sum)
 	return nil
+}
+
+// limitMemory holds the Go heap near a build's budget, unless GOMEMLIMIT
+// says otherwise: past the limit the collector runs more often, rather
+// than let garbage grow the heap to twice what the build holds. The
+// function it returns puts the limit back.
+func limitMemory() (restore func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	old := debug.SetMemoryLimit(indexer.DefaultBudget)
+	return func() { debug.SetMemoryLimit(old) }
 }
 
 // nothingIndexed says, after err, that the live generation stays.

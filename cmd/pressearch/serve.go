@@ -145,7 +145,9 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 			return nothingIndexed(store, err)
 		}
 		log.Info("building index", "documents", docs.Len(), "data", data)
+		restore := limitMemory()
 		sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{Corpus: absPaths(corpora)})
+		restore()
 		var shrink *indexer.ShrinkError
 		if errors.As(err, &shrink) {
 			return fmt.Errorf("%w; 'pressearch index --allow-shrink' indexes it anyway", err)
