@@ -7,9 +7,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,10 +29,41 @@ func Skip(t testing.TB) opensearch.Config {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true and %s is not set: .ci/run starts a cluster and sets it", opensearch.EnvURL)
 		}
-		t.Skipf("no OpenSearch cluster: set %s=http://127.0.0.1:9200 to run this test "+
-			"(cmd/opensearch-node/cluster start DIR starts one)", opensearch.EnvURL)
+		msg := fmt.Sprintf("no OpenSearch cluster: set %s=http://127.0.0.1:9200,http://127.0.0.1:9201 to run the "+
+			"OpenSearch tests (cmd/opensearch-node/cluster start DIR starts one)", opensearch.EnvURL)
+		tellOnce.Do(func() { tell(msg) })
+		t.Skip(msg)
 	}
 	return c
+}
+
+var tellOnce sync.Once
+
+// tell says msg on the terminal where go test ./... runs, once a package:
+// go test shows nothing of a passing package's output, not even its
+// skips, and skipped tests are easy to mistake for passing ones.
+func tell(msg string) {
+	if testing.Verbose() {
+		return // the skip itself is shown
+	}
+	// The package is where the test file up the stack is.
+	_, self, _, _ := runtime.Caller(0)
+	pkg := "?"
+	pcs := make([]uintptr, 16)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	for f, more := frames.Next(); more; f, more = frames.Next() {
+		if strings.HasSuffix(f.File, "_test.go") {
+			root := filepath.Join(filepath.Dir(self), "..", "..", "..")
+			if rel, err := filepath.Rel(root, filepath.Dir(f.File)); err == nil {
+				pkg = rel
+			}
+			break
+		}
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprintf(tty, "pressearch/%s: %s\n", pkg, msg)
+		tty.Close()
+	}
 }
 
 var unsafe = regexp.MustCompile(`[^a-z0-9]+`)
