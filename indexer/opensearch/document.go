@@ -177,7 +177,7 @@ type bulkAnswer struct {
 // bulk sends items to index in one request. Each document is written
 // whole under its id, so a request retried after a lost answer writes the
 // same documents again.
-func (c *Client) bulk(ctx context.Context, index string, items []bulkItem) error {
+func (c *Client) bulk(ctx context.Context, index string, items []bulkItem, wait bool) error {
 	var b bytes.Buffer
 	for _, it := range items {
 		action := "index"
@@ -193,7 +193,11 @@ func (c *Client) bulk(ctx context.Context, index string, items []bulkItem) error
 		}
 	}
 	var ans bulkAnswer
-	if err := c.Do(ctx, "POST", "/_bulk", ndjson(b.Bytes()), &ans); err != nil {
+	path := "/_bulk"
+	if wait {
+		path += "?refresh=wait_for"
+	}
+	if err := c.Do(ctx, "POST", path, ndjson(b.Bytes()), &ans); err != nil {
 		return err
 	}
 	if !ans.Errors {

@@ -305,7 +305,7 @@ func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, 
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			if err := s.c.bulk(ctx, index, batch); err != nil {
+			if err := s.c.bulk(ctx, index, batch, false); err != nil {
 				fail(err)
 			}
 		}()
@@ -611,4 +611,66 @@ func (s *Store) Documents(ctx context.Context, index string) ([]corpus.Document,
 			return out, nil
 		}
 	}
+}
+
+// Write applies upserts (each document written whole under its id) and
+// deletes to the current generation, in bulk requests: the documents API's
+// path on this backend. With wait set it answers once the writes are
+// searchable (refresh=wait_for); otherwise within the index's refresh
+// interval (1 s). An analysis the generation had no documents of yet is
+// recorded in its _meta, so that a server opening it searches there too.
+func (s *Store) Write(ctx context.Context, upserts []corpus.Document, deletes []string, wait bool) error {
+	cur, err := s.Current(ctx)
+	if err != nil {
+		return err
+	}
+	m, err := s.Meta(ctx, cur)
+	if err != nil {
+		return err
+	}
+	if m.Analysis != AnalysisVersion() {
+		return &VersionError{Index: cur, Built: m.Analysis, Ours: AnalysisVersion()}
+	}
+	present := map[string]bool{}
+	for _, k := range m.Present {
+		present[k] = true
+	}
+	var items []bulkItem
+	added := false
+	for i := range upserts {
+		t, err := indexer.Tokenize(&upserts[i])
+		if err != nil {
+			return err
+		}
+		doc, err := encode(t)
+		if err != nil {
+			return err
+		}
+		items = append(items, bulkItem{id: t.ID, doc: doc})
+		for _, k := range presentIn(t) {
+			if !present[k] {
+				present[k], added = true, true
+			}
+		}
+	}
+	for _, id := range deletes {
+		items = append(items, bulkItem{id: id})
+	}
+	if added {
+		m.Present = m.Present[:0]
+		for k := range present {
+			m.Present = append(m.Present, k)
+		}
+		sort.Strings(m.Present)
+		if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(cur)+"/_mapping",
+			map[string]any{"_meta": map[string]any{"pressearch": m}}, nil); err != nil {
+			return err
+		}
+	}
+	for start := 0; start < len(items); start += bulkDocs {
+		if err := s.c.bulk(ctx, cur, items[start:min(start+bulkDocs, len(items))], wait); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -272,3 +272,32 @@ func TestBM25AsWritten(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteToLiveGeneration(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	if _, err := s.Build(ctx, indexer.Slice{doc("a", "en", "Alpha", "The first release.")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	te := doc("t", "te", "జపాన్ ప్రకటన", "జపాన్ మరియు యూరోపియన్ యూనియన్.")
+	if err := s.Write(ctx, []corpus.Document{te, doc("b", "en", "Beta", "The second release.")}, []string{"a", "missing"}, true); err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Count int `json:"count"`
+	}
+	q := map[string]any{"query": map[string]any{"term": map[string]any{"body_te": "జపాన్"}}}
+	if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", q, &c); err != nil || c.Count != 1 {
+		t.Fatalf("the written Telugu document: found %d (%v), want 1 at once (refresh=wait_for)", c.Count, err)
+	}
+	if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", nil, &c); err != nil || c.Count != 2 {
+		t.Fatalf("%d documents after two upserts and a delete of one of one, want 2 (%v)", c.Count, err)
+	}
+	_, m, err := s.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(m.Present) != "[en names te]" {
+		t.Errorf("analyses recorded after the write: %v, want [en names te]", m.Present)
+	}
+}
