@@ -129,7 +129,7 @@ type prepared struct {
 	doc    *document.Document
 	lang   string
 	title  string
-	words  []string
+	words  []suggestWord
 	weight int64 // what the document holds of the build's budget
 	err    error
 }

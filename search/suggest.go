@@ -1,8 +1,11 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"pressearch/indexer"
 	telugu "pressearch/indexer/lang/te"
@@ -15,7 +18,8 @@ const MaxSuggestions = 10
 const maxTitleSuggestions = 4
 
 type suggestWord struct {
-	word  string
+	word  string // the matching form
+	form  string // as the documents write it
 	count int
 }
 
@@ -29,7 +33,11 @@ type suggester struct {
 func newSuggester(s *indexer.Suggestions) *suggester {
 	sg := &suggester{titles: s.Titles}
 	for w, n := range s.Words {
-		sg.words = append(sg.words, suggestWord{w, n})
+		f := s.Forms[w]
+		if f == "" {
+			f = w
+		}
+		sg.words = append(sg.words, suggestWord{w, f, n})
 	}
 	sort.Slice(sg.words, func(i, j int) bool { return sg.words[i].word < sg.words[j].word })
 	for _, t := range s.Titles {
@@ -39,9 +47,13 @@ func newSuggester(s *indexer.Suggestions) *suggester {
 }
 
 // Suggest returns up to MaxSuggestions completions of what the reader has
-// typed: titles where it starts the title or a word of it, then the most
-// frequent words that complete its last word. Matching is on the
-// normalized form, so ZWNJ, nukta or case make no difference.
+// typed: titles where it starts the title or a word of it (or, in Chinese
+// or Japanese, stands anywhere in it), then the most frequent words that
+// complete its last word, each as the documents write it (EU, not eu).
+// Matching is on the normalized form, so ZWNJ, nukta or case make no
+// difference; what the reader typed before the last word is kept as typed.
+// In Chinese or Japanese, which have no spaces, the last word is the last
+// run of kanji or katakana.
 func (e *Engine) Suggest(prefix string) ([]string, error) {
 	if len(prefix) > maxQueryBytes {
 		return nil, invalidf("prefix is too long: at most %d bytes", maxQueryBytes)
@@ -51,22 +63,25 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 	if l := e.cur.Load(); l != nil {
 		sg = l.suggest
 	}
-	p := telugu.Normalize(strings.TrimSpace(prefix))
+	typed := strings.TrimSpace(prefix)
+	p := telugu.Normalize(typed)
 	if sg == nil || p == "" {
 		return out, nil
 	}
+	cjk := isCJK(lastRune(typed))
 	for i, key := range sg.keys {
 		if len(out) == maxTitleSuggestions {
 			break
 		}
-		if strings.HasPrefix(key, p) || strings.Contains(key, " "+p) {
+		if strings.HasPrefix(key, p) || strings.Contains(key, " "+p) || cjk && strings.Contains(key, p) {
 			out = append(out, sg.titles[i])
 		}
 	}
 	// Complete the last word, keeping what comes before it.
-	head, last := "", p
-	if i := strings.LastIndexByte(p, ' '); i >= 0 {
-		head, last = p[:i+1], p[i+1:]
+	head, last := splitLast(typed)
+	last = telugu.Normalize(last)
+	if last == "" {
+		return out, nil
 	}
 	lo := sort.Search(len(sg.words), func(i int) bool { return sg.words[i].word >= last })
 	var found []suggestWord
@@ -78,9 +93,48 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 		if len(out) == MaxSuggestions {
 			break
 		}
-		if w.word != last {
-			out = append(out, head+w.word)
+		if w.word != last && !slices.Contains(out, head+w.form) {
+			out = append(out, head+w.form)
 		}
 	}
 	return out, nil
+}
+
+// splitLast splits typed text before its last word: after the last space,
+// or, where the text ends in Chinese or Japanese script, before its last
+// run of kanji or of katakana.
+func splitLast(typed string) (head, last string) {
+	i := strings.LastIndexFunc(typed, unicode.IsSpace)
+	head, last = typed[:i+1], typed[i+1:]
+	if !isCJK(lastRune(last)) {
+		return head, last
+	}
+	class := func(r rune) int {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			return 1
+		case unicode.Is(unicode.Katakana, r) || r == 'ー':
+			return 2
+		}
+		return 0
+	}
+	want := class(lastRune(last))
+	j := len(last)
+	for j > 0 {
+		r, size := utf8.DecodeLastRuneInString(last[:j])
+		if class(r) != want || want == 0 {
+			break
+		}
+		j -= size
+	}
+	return head + last[:j], last[j:]
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestSuggest(t *testing.T) {
@@ -16,11 +18,20 @@ func TestSuggest(t *testing.T) {
 		{"బోరె", []string{"బోరెల్"}, ""},
 		// Telugu-aware: typed with ZWNJ, the normalized form still matches.
 		{"ఉక్రెయిన్\u200cక", []string{"ఉక్రెయిన్కు"}, ""},
-		{"Nakat", []string{"nakatani"}, ""},
+		// Words as the documents write them, whatever the case typed.
+		{"Nakat", []string{"Nakatani"}, ""},
+		{"nakat", []string{"Nakatani"}, ""},
+		{"secu", []string{"security"}, ""},
+		// Japanese completes to whole words: runs of kanji or katakana,
+		// never a clause with its particles.
+		{"防", []string{"防衛", "防衛産業", "防衛省"}, ""},
+		{"パー", []string{"パートナーシップ"}, ""},
+		// After kana, the last run of kanji is the word completed.
+		{"日本と防", []string{"日本と防衛"}, ""},
 		// A title that starts with the prefix comes first.
 		{"EU and", nil, "EU and Japan to boost military ties through joint exercises and defence industry exchanges against regional threats"},
 		// The words before the last are kept.
-		{"EU బోరె", []string{"eu బోరెల్"}, ""},
+		{"EU బోరె", []string{"EU బోరెల్"}, ""},
 		{"", nil, ""},
 		{"zzzq", nil, ""},
 	}
@@ -47,6 +58,18 @@ func TestSuggest(t *testing.T) {
 		if tt.prefix == "" || tt.prefix == "zzzq" {
 			if len(got) != 0 {
 				t.Errorf("Suggest(%q) = %q, want none", tt.prefix, got)
+			}
+		}
+	}
+	titles := e.cur.Load().suggest.titles
+	for _, prefix := range []string{"防", "日本と防", "パ", "東"} {
+		got, _ := e.Suggest(prefix)
+		for _, g := range got {
+			if !slices.Contains(titles, g) && strings.ContainsFunc(strings.TrimPrefix(g, "日本と"), func(r rune) bool { return unicode.Is(unicode.Hiragana, r) }) {
+				t.Errorf("Suggest(%q) offers the fragment %q", prefix, g)
+			}
+			if strings.Contains(g, "eu") {
+				t.Errorf("Suggest(%q) offers %q, lower-cased", prefix, g)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromium finds a Chromium to drive, skipping the test where there is none,
@@ -236,11 +237,46 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Completions fill the datalist as the reader types.
+	// Completions are a combobox: the list opens as the reader types, Up
+	// and Down move through it with the active option announced, Escape
+	// closes it and Enter searches for the option chosen.
 	step("9-suggestions",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.SendKeys(chromedp.CSS("#q"), "జపా"),
-		chromedp.WaitReady(chromedp.CSS(`#suggestions option[value="జపాన్"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#suggestions [role=option]`)),
+		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	combo := func() string {
+		return eval(`(() => { const q = document.querySelector("#q"), a = q.getAttribute("aria-activedescendant");
+			return [q.getAttribute("role"), q.getAttribute("aria-expanded"), a,
+				a && document.getElementById(a).getAttribute("aria-selected"),
+				document.querySelectorAll('#suggestions [aria-selected="true"]').length].join(" ") })()`)
+	}
+	if got := combo(); got != "combobox true suggestion-1 true 1" {
+		t.Errorf("after typing and Down twice the combobox is %q, want the second option active", got)
+	}
+	if got := eval(`Array.from(document.querySelectorAll("#suggestions [role=option]")).map(o => o.textContent).join("|")`); !strings.Contains(got, "జపాన్") {
+		t.Errorf("suggestions %q lack జపాన్", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowUp)); err != nil {
+		t.Fatal(err)
+	}
+	if got := combo(); got != "combobox true suggestion-0 true 1" {
+		t.Errorf("after Up the combobox is %q, want the first option active", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	if got := combo(); got != "combobox false   0" || eval(`String(document.querySelector("#suggestions").hidden)`) != "true" {
+		t.Errorf("after Escape the combobox is %q, want it closed", got)
+	}
+	chosen := eval(`document.querySelector("#suggestion-0").textContent`)
+	step("9b-suggestion-chosen",
+		chromedp.KeyEvent(kb.ArrowDown),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#results-heading")))
+	if got := eval(`new URLSearchParams(location.search).get("q")`); got != chosen {
+		t.Errorf("Enter searched for %q, want the first suggestion %q", got, chosen)
+	}
 
 	cancel()
 	mu.Lock()
