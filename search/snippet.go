@@ -105,8 +105,10 @@ func mergeSpans(text string, spans []span) []span {
 }
 
 // cutBefore moves i back to the start of a word: just after white space, or
-// the start of the text. Where no space is near, it stops at a grapheme
-// boundary.
+// the start of the text. Chinese and Japanese have no spaces: there a
+// fragment starts after a full stop or comma (。、，), before an opening
+// bracket, or else where a word begins (see cjkBoundary). Where no such
+// place is near, it stops at a grapheme boundary.
 func cutBefore(text string, i int) int {
 	if i <= 0 {
 		return 0
@@ -114,20 +116,29 @@ func cutBefore(text string, i int) int {
 	for i < len(text) && !utf8.RuneStart(text[i]) {
 		i--
 	}
-	limit := i - snippetWidth/4
+	limit := i - reach(text, i)
+	word := -1 // the nearest start of a Chinese or Japanese word
 	for j := i; j > 0 && j > limit; {
 		r, size := utf8.DecodeLastRuneInString(text[:j])
-		if unicode.IsSpace(r) {
+		next, _ := utf8.DecodeRuneInString(text[j:])
+		switch {
+		case unicode.IsSpace(r), cjkStop(r), cjkOpen(next):
 			return j
+		case word < 0 && cjkBoundary(r, next):
+			word = j
 		}
 		j -= size
+	}
+	if word >= 0 {
+		return word
 	}
 	return graphemeStart(text, i)
 }
 
 // cutAfter moves i forward to the end of a word: just before white space, or
-// the end of the text. Where no space is near, it stops at a grapheme
-// boundary.
+// the end of the text. In Chinese and Japanese a fragment ends after a full
+// stop or comma, or else where a word ends (see cjkBoundary). Where no such
+// place is near, it stops at a grapheme boundary.
 func cutAfter(text string, i int) int {
 	for i < len(text) && !utf8.RuneStart(text[i]) {
 		i++
@@ -135,15 +146,74 @@ func cutAfter(text string, i int) int {
 	if i >= len(text) {
 		return len(text)
 	}
-	limit := i + snippetWidth/4
+	limit := i + reach(text, i)
+	word := -1
 	for j := i; j < len(text) && j < limit; {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if unicode.IsSpace(r) {
+		prev, _ := utf8.DecodeLastRuneInString(text[:j])
+		switch {
+		case unicode.IsSpace(r), j > 0 && cjkStop(prev):
 			return j
+		case word < 0 && j > 0 && cjkBoundary(prev, r):
+			word = j
 		}
 		j += size
 	}
+	if word >= 0 {
+		return word
+	}
 	return graphemeStart(text, i)
+}
+
+// reach is how far a cut may move from i to find a word boundary: a
+// quarter of a snippet, or half in Chinese or Japanese, whose clauses are
+// long counted in bytes.
+func reach(text string, i int) int {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	if cjkClass(r) != 0 {
+		return snippetWidth / 2
+	}
+	return snippetWidth / 4
+}
+
+// cjkClass is the class of r in Chinese and Japanese text: hiragana (1),
+// katakana and its long-vowel mark (2), kanji (3); 0 for anything else.
+func cjkClass(r rune) int {
+	switch {
+	case unicode.Is(unicode.Hiragana, r):
+		return 1
+	case unicode.Is(unicode.Katakana, r) || r == 'ー':
+		return 2
+	case unicode.Is(unicode.Han, r):
+		return 3
+	}
+	return 0
+}
+
+// cjkBoundary reports whether a word of Chinese or Japanese ends between
+// prev and next: where the script changes (a run of kanji or katakana
+// begins, or Latin letters or digits meet them), except before hiragana,
+// which ends the word before it (an inflection or a particle).
+func cjkBoundary(prev, next rune) bool {
+	p, n := cjkClass(prev), cjkClass(next)
+	if p == 0 && n == 0 || n == 1 || p == n {
+		return false
+	}
+	latin := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	return (p != 0 || latin(prev)) && (n != 0 || latin(next))
+}
+
+// cjkStop reports whether r ends a clause in Chinese or Japanese: a full
+// stop, comma, colon, semicolon, question or exclamation mark, or a closing
+// bracket or quotation mark.
+func cjkStop(r rune) bool {
+	return strings.ContainsRune("。、，．！？；：」』）】〕〉》”", r)
+}
+
+// cjkOpen reports whether r opens a bracket or quotation in Chinese or
+// Japanese text: a fragment may start just before it.
+func cjkOpen(r rune) bool {
+	return strings.ContainsRune("「『（【〔〈《“", r)
 }
 
 // graphemeStart moves i back until it does not split a user-perceived

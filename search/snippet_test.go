@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"pressearch/corpus"
@@ -99,4 +100,77 @@ func FuzzSnippets(f *testing.F) {
 			}
 		}
 	})
+}
+
+// In Chinese and Japanese, which have no spaces, a fragment begins and ends
+// at a clause or word boundary: never inside a run of kanji or katakana,
+// and never before the kana ending of a word (the page once showed
+// "… る中で").
+func TestSnippetsCutBetweenCJKWords(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ja string
+	for _, d := range docs {
+		if d.Lang == "ja" {
+			ja = d.Body
+		}
+	}
+	zh := strings.Repeat("欧盟和日本周五宣布建立安全与防务伙伴关系，以加强在中国、朝鲜和俄罗斯紧张局势加剧之际的军事联系。"+
+		"欧盟外交政策负责人博雷尔在东京对记者表示，我们生活在一个非常危险的世界。", 4)
+	for _, tt := range []struct{ lang, text, match string }{
+		{"ja", ja, "パートナーシップ"}, {"ja", ja, "中国"}, {"ja", ja, "東京"}, {"ja", ja, "防衛"},
+		{"zh", zh, "东京"}, {"zh", zh, "伙伴"}, {"zh", zh, "危险"},
+	} {
+		for at := 0; ; {
+			k := strings.Index(tt.text[at:], tt.match)
+			if k < 0 {
+				break
+			}
+			at += k
+			for _, frag := range snippets(tt.text, []span{{at, at + len(tt.match)}}, snippetWidth, maxSnippets) {
+				plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(frag)
+				body := strings.TrimSuffix(strings.TrimPrefix(plain, "… "), " …")
+				start := strings.Index(tt.text, body)
+				if start < 0 {
+					t.Fatalf("%s: fragment %q is not in the text", tt.lang, body)
+				}
+				end := start + len(body)
+				if start > 0 {
+					prev, _ := utf8.DecodeLastRuneInString(tt.text[:start])
+					next, _ := utf8.DecodeRuneInString(tt.text[start:])
+					if !(unicode.IsSpace(prev) || cjkStop(prev) || cjkOpen(next) || cjkBoundary(prev, next)) {
+						t.Errorf("%s: a fragment begins inside a word: …%s|%s", tt.lang, lastRunes(tt.text[:start], 4), firstRunes(body, 6))
+					}
+				}
+				if end < len(tt.text) {
+					prev, _ := utf8.DecodeLastRuneInString(tt.text[:end])
+					next, _ := utf8.DecodeRuneInString(tt.text[end:])
+					if !(unicode.IsSpace(next) || cjkStop(prev) || cjkBoundary(prev, next)) {
+						t.Errorf("%s: a fragment ends inside a word: %s|%s…", tt.lang, lastRunes(body, 6), firstRunes(tt.text[end:], 4))
+					}
+				}
+			}
+			at += len(tt.match)
+		}
+	}
+	// The page's old example: a start before the kana ending of 高まる.
+	text := strings.Repeat("日本は防衛力を強化している。", 6) + "中国、北朝鮮、ロシアとの緊張が高まる中で軍事関係の強化を目指す。"
+	at := strings.Index(text, "軍事")
+	for _, frag := range snippets(text, []span{{at, at + len("軍事")}}, 60, 1) {
+		if strings.HasPrefix(frag, "… る") {
+			t.Errorf("fragment %q begins with a kana ending", frag)
+		}
+	}
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
+
+func lastRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }
