@@ -68,8 +68,11 @@ func TestLocations(t *testing.T) {
 			map[string][]plan.Span{"body_te": {span("ఒప్పందం", 0)}}},
 		{"a fallback taken", &plan.IfAbsent{Field: "body_te", Text: "చర్చ", Then: &plan.Prefix{Field: "body_te", Prefix: "చర్చ"}},
 			map[string][]plan.Span{"body_te": {span("చర్చలు", 0)}}},
+		{"the parts of a compound, the first split whose words are there", &plan.Parts{Field: "body_te",
+			Splits: [][]string{{"భద్రతా", "సంధి"}, {"భద్రతా", "ఒప్పందం"}}},
+			map[string][]plan.Span{"body_te": {span("భద్రతా", 0), span("ఒప్పందం", 0)}}},
 	}
-	absent := map[absentKey]bool{{"body_te", "", "చర్చ"}: true}
+	absent := map[absentKey]bool{{"body_te", "", "చర్చ"}: true, {"body_te", "", "సంధి"}: true}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Locations(src, tc.hl, absent)
@@ -80,6 +83,39 @@ func TestLocations(t *testing.T) {
 				t.Errorf("Locations = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// The parts of a compound are matched as the words of the first split
+// whose every word is in the field, and nothing where no split's are.
+func TestPartsQuery(t *testing.T) {
+	b := &builder{absent: map[absentKey]bool{{"body_te", "", "సంధి"}: true}}
+	parts := func(splits ...[]string) plan.Node { return &plan.Parts{Field: "body_te", Splits: splits} }
+	words := func(ws ...string) plan.Node {
+		sum := &plan.Sum{}
+		for _, w := range ws {
+			sum.Add(&plan.Match{Field: "body_te", Text: w}, 1)
+		}
+		return sum
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want plan.Node
+	}{
+		{"the second split", parts([]string{"భద్రతా", "సంధి"}, []string{"భద్రతా", "ఒప్పందం"}), words("భద్రతా", "ఒప్పందం")},
+		{"no split", parts([]string{"భద్రతా", "సంధి"}), &plan.None{}},
+	} {
+		got, err := b.build(tc.got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := b.build(tc.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, want)
+		}
 	}
 }
 

@@ -127,6 +127,12 @@ func (l *located) walk(n plan.Node, absent map[absentKey]bool) error {
 		if absent[keyOf(n)] {
 			return l.walk(n.Then, absent)
 		}
+	case *plan.Parts:
+		words, err := split(n, absent)
+		if err != nil || words == nil {
+			return err
+		}
+		return l.walk(words, absent)
 	case *plan.Match:
 		toks, err := analyze(n.Field, n.Analyzer, n.Text)
 		if err != nil {

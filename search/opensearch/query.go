@@ -266,6 +266,12 @@ func (b *builder) build(n plan.Node) (obj, error) {
 			return matchNone, nil
 		}
 		return b.build(n.Then)
+	case *plan.Parts:
+		words, err := split(n, b.absent)
+		if err != nil || words == nil {
+			return matchNone, err
+		}
+		return b.build(words)
 	}
 	return nil, fmt.Errorf("opensearch: unknown plan node %T", n)
 }
@@ -334,7 +340,39 @@ func ifAbsents(n plan.Node, out map[absentKey]*plan.IfAbsent) {
 	case *plan.IfAbsent:
 		out[keyOf(n)] = n
 		ifAbsents(n.Then, out)
+	case *plan.Parts:
+		// Whether each word of each split is there is the same question.
+		for _, sp := range n.Splits {
+			for _, w := range sp {
+				q := &plan.IfAbsent{Field: n.Field, Text: w, Analyzer: n.Analyzer}
+				out[keyOf(q)] = q
+			}
+		}
 	}
+}
+
+// split is the sum of the words of n's first split whose every word has a
+// term in n's field (absent answers that), as Bleve's executor takes it,
+// or nil where none has.
+func split(n *plan.Parts, absent map[absentKey]bool) (plan.Node, error) {
+next:
+	for _, sp := range n.Splits {
+		for _, w := range sp {
+			toks, err := analyze(n.Field, n.Analyzer, w)
+			if err != nil {
+				return nil, err
+			}
+			if len(toks) == 0 || absent[absentKey{n.Field, n.Analyzer, w}] {
+				continue next
+			}
+		}
+		sum := &plan.Sum{}
+		for _, w := range sp {
+			sum.Add(&plan.Match{Field: n.Field, Text: w, Analyzer: n.Analyzer}, 1)
+		}
+		return sum, nil
+	}
+	return nil, nil
 }
 
 // lookUpAbsent answers every IfAbsent of the plan in one multi-search: for
