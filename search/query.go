@@ -88,6 +88,11 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 				}
 			}
 		}
+		// A language filter asks for its language's documents: a Latin
+		// word in them is then no quotation to weigh down.
+		if r.Lang != "" {
+			v.native[indexer.AnalysisFor(r.Lang).Key] = true
+		}
 		p.Query = withExactBoost(translate(root, v), root, v)
 		pairs, err := proximity(root, v)
 		if err != nil {
@@ -162,7 +167,7 @@ func highlight(root node, v vocab) plan.Node {
 // of a juxtaposition, matched in the title and body of every analysis of
 // both words' script, or nil where the query has no such words.
 func proximity(root node, v vocab) (plan.Node, error) {
-	var pairs []plan.Node
+	var pairs []plan.Weighted
 	var walk func(n node) error
 	walk = func(n node) error {
 		var items []node
@@ -209,7 +214,7 @@ func proximity(root node, v vocab) (plan.Node, error) {
 	}
 	sum := &plan.Sum{}
 	for _, p := range pairs {
-		sum.Add(p, pairBoost)
+		sum.Add(p.Node, pairBoost*p.Weight)
 	}
 	return merge(sum), nil
 }
@@ -224,8 +229,8 @@ func (t *term) plain() bool {
 // fields of each analysis that takes both. Words that leave no term (stop
 // words) are passed over and stand as gaps in the pair: in "ministry of
 // defence" the pair is ministry _ defence.
-func pairQueries(run []string, v vocab) ([]plan.Node, error) {
-	var qs []plan.Node
+func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
+	var qs []plan.Weighted
 	if len(run) < 2 {
 		return nil, nil
 	}
@@ -245,8 +250,16 @@ func pairQueries(run []string, v vocab) ([]plan.Node, error) {
 			}
 			if prev >= 0 {
 				text := strings.Join(run[prev:i+1], " ")
+				// Two quoted words weigh as the words do: at the rarity
+				// of their home languages, and as quotations.
+				quoted := v.quoted(a, run[prev]) && v.quoted(a, w)
 				for _, f := range []string{indexer.TitleField(a.Key), indexer.BodyField(a.Key)} {
-					qs = append(qs, &plan.Pair{Field: f, Text: text})
+					p := &plan.Pair{Field: f, Text: text}
+					weight := 1.0
+					if quoted {
+						p.RarityFrom, weight = v.rarityFrom(a, w, f), foreignWeight
+					}
+					qs = append(qs, plan.Weighted{Weight: weight, Node: p})
 				}
 			}
 			prev = i
@@ -493,6 +506,39 @@ func (t *term) query(vocab vocab) plan.Node {
 	return &plan.Keyword{Field: filterFields[t.field], Value: t.text}
 }
 
+// quoted reports whether word, in the fields of analysis a, is a
+// quotation: written in another script than a's (a Latin word in a Tamil
+// release), where neither the query's other words nor its language filter
+// ask for a's documents.
+func (v vocab) quoted(a indexer.Analysis, word string) bool {
+	return a.Foreign(word) && !v.native[a.Key]
+}
+
+// rarityFrom are the fields of the analyses where a word quoted in field
+// (of analysis a) is at home, of field's kind (titles for a title): the
+// fields its idf is taken over, since how rare a word is is a fact of the
+// languages that write it (README, Ranking). None where the word is no
+// quotation, or where no language of its script has documents.
+func (v vocab) rarityFrom(a indexer.Analysis, word, field string) []string {
+	if !v.quoted(a, word) {
+		return nil
+	}
+	kind := indexer.BodyField
+	switch field {
+	case indexer.TitleField(a.Key):
+		kind = indexer.TitleField
+	case indexer.LeadField(a.Key):
+		kind = indexer.LeadField
+	}
+	var out []string
+	for _, h := range v.analyses() {
+		if h.Key != a.Key && h.Matches(word) && !h.Foreign(word) {
+			out = append(out, kind(h.Key))
+		}
+	}
+	return out
+}
+
 // textQuery matches a word, phrase, prefix or fuzzy word in every
 // language's title and, when body is set, body. A field's query is analyzed
 // with the analyzer the index mapping gives that field, so queries and
@@ -522,13 +568,13 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 			case t.fuzzy > 0:
 				q = &plan.Fuzzy{Field: f, Text: t.text, Fuzziness: t.fuzzy, Max: MaxWordExpansion}
 			default:
-				q = &plan.Match{Field: f, Text: t.text}
+				q = &plan.Match{Field: f, Text: t.text, RarityFrom: vocab.rarityFrom(a, t.text, f)}
 			}
 			w := 1.0
 			if f == indexer.TitleField(a.Key) {
 				w = titleBoost
 			}
-			if a.Foreign(t.text) && !vocab.native[a.Key] {
+			if vocab.quoted(a, t.text) {
 				w *= foreignWeight
 			}
 			sum.Add(q, w)
@@ -547,7 +593,11 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 			}
 		}
 		if body && t.plain() && !vocab.highlight {
-			sum.Add(&plan.Match{Field: indexer.LeadField(a.Key), Text: t.text}, leadWeight)
+			lead, w := indexer.LeadField(a.Key), leadWeight
+			if vocab.quoted(a, t.text) {
+				w *= foreignWeight
+			}
+			sum.Add(&plan.Match{Field: lead, Text: t.text, RarityFrom: vocab.rarityFrom(a, t.text, lead)}, w)
 		}
 		// A word the index has never seen in its stemmed form falls back
 		// to its root: కేంద్రీకృత finds కేంద్రీకరించింది. Bleve finds a

@@ -163,6 +163,45 @@ func TestQuotedWordsRankBelowOwnLanguage(t *testing.T) {
 	}
 }
 
+// A Latin word quoted in releases of another script is as rare there as
+// it is in the languages that write it: "president", in every English
+// release, does not lift a Tamil release that quotes it once above the
+// English ones (issue 17: its Tamil idf alone is a factor of hundreds over
+// its English one, more than the quotation weight makes up). A language
+// filter asking for Tamil makes it a Tamil word again.
+func TestQuotedWordIsAsRareAsAtHome(t *testing.T) {
+	var docs []corpus.Document
+	for i := range 6 {
+		docs = append(docs, doc(fmt.Sprintf("en%d", i), "en", "The President met the minister"+filler(30+i)))
+	}
+	docs = append(docs, doc("ta-quote", "ta", "ஜனாதிபதி (President) அமைச்சரை சந்தித்தார்"))
+	for i := range 5 {
+		docs = append(docs, doc(fmt.Sprintf("ta%d", i), "ta", "நிதி அமைச்சர் சந்திப்பு"))
+	}
+	e := newTestEngine(t, docs)
+	res, err := e.Search(context.Background(), Request{Query: "president", Size: 20, NoSnippets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(res.Hits)
+	if len(got) != 7 || got[len(got)-1] != "ta-quote" {
+		t.Errorf("president: hits %v, want the six English releases before the Tamil one that quotes it", got)
+	}
+	for _, tt := range []struct {
+		lang  string
+		rarer bool
+	}{{"", true}, {"ta", false}} {
+		res, err := e.Search(context.Background(), Request{Query: "president", Lang: tt.lang, Explain: true, NoSnippets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(res.Plan, "\n")
+		if got := strings.Contains(plan, "body_indic:\"president\" as rare as in body_en"); got != tt.rarer {
+			t.Errorf("president lang:%q: plan %s: takes the rarity from English %v, want %v", tt.lang, plan, got, tt.rarer)
+		}
+	}
+}
+
 // A document matching two of the query's words scores the sum of its two
 // word scores: no factor for the words it lacks.
 func TestScoresAddUp(t *testing.T) {

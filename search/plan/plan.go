@@ -104,8 +104,14 @@ type (
 	None struct{}
 	// Match is Text analyzed with Field's analyzer (or Analyzer, where
 	// set), each term scored by BM25 and the scores summed; a term the
-	// text repeats counts as often.
-	Match struct{ Field, Text, Analyzer string }
+	// text repeats counts as often. Where RarityFrom is set, the terms'
+	// idf is not Field's own but that of Text over those fields (each
+	// analyzing it with its own analyzer): their documents, and those
+	// with the word, counted together.
+	Match struct {
+		Field, Text, Analyzer string
+		RarityFrom            []string
+	}
 	// Term is one indexed term of Field, scored by BM25.
 	Term struct{ Field, Term string }
 	// Phrase is Text analyzed with Field's analyzer, its terms in their
@@ -141,8 +147,12 @@ type (
 	// Pair matches the documents whose Field has the first and the last
 	// term of Text (analyzed with Field's analyzer or Analyzer), and scores
 	// the sum of their two scores where they stand as in Text, the gap
-	// between them the same; elsewhere nothing.
-	Pair struct{ Field, Text, Analyzer string }
+	// between them the same; elsewhere nothing. RarityFrom is Match's,
+	// for each of the two words.
+	Pair struct {
+		Field, Text, Analyzer string
+		RarityFrom            []string
+	}
 	// IfAbsent is Then where Field holds none of the terms Text analyzes
 	// to (with Analyzer), and nothing otherwise: a fallback for a word the
 	// index has never seen.
@@ -191,9 +201,15 @@ func (n *Bool) String() string {
 	return s + ")"
 }
 
-func (*All) String() string      { return "all" }
-func (*None) String() string     { return "none" }
-func (n *Match) String() string  { return fmt.Sprintf("%s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
+func (*All) String() string  { return "all" }
+func (*None) String() string { return "none" }
+func (n *Match) String() string {
+	s := fmt.Sprintf("%s:%q%s", n.Field, n.Text, with(n.Analyzer))
+	if len(n.RarityFrom) > 0 {
+		s += " as rare as in " + strings.Join(n.RarityFrom, ", ")
+	}
+	return s
+}
 func (n *Term) String() string   { return fmt.Sprintf("%s:=%q", n.Field, n.Term) }
 func (n *Phrase) String() string { return fmt.Sprintf("phrase %s:%q", n.Field, n.Text) }
 func (n *Prefix) String() string { return fmt.Sprintf("%s:%s*%s", n.Field, n.Prefix, most(n.Max)) }
@@ -201,8 +217,14 @@ func (n *Fuzzy) String() string {
 	return fmt.Sprintf("%s:%s~%d%s", n.Field, n.Text, n.Fuzziness, most(n.Max))
 }
 func (n *Keyword) String() string { return fmt.Sprintf("%s=%q", n.Field, n.Value) }
-func (n *Pair) String() string    { return fmt.Sprintf("pair %s:%q%s", n.Field, n.Text, with(n.Analyzer)) }
-func (n *Boost) String() string   { return fmt.Sprintf("%s ×%g where %s", n.Inner, n.Factor, n.Filter) }
+func (n *Pair) String() string {
+	s := fmt.Sprintf("pair %s:%q%s", n.Field, n.Text, with(n.Analyzer))
+	if len(n.RarityFrom) > 0 {
+		s += " as rare as in " + strings.Join(n.RarityFrom, ", ")
+	}
+	return s
+}
+func (n *Boost) String() string { return fmt.Sprintf("%s ×%g where %s", n.Inner, n.Factor, n.Filter) }
 func (n *Parts) String() string {
 	splits := make([]string, len(n.Splits))
 	for i, s := range n.Splits {

@@ -24,6 +24,9 @@ import (
 // were recorded) it falls back to Bleve's own term query.
 type Term struct {
 	Field, Term string
+	// IDF, where above zero, is the term's idf in place of the one the
+	// field's statistics give.
+	IDF float64
 }
 
 // Searcher implements query.Query.
@@ -46,6 +49,10 @@ func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 	}
 	n := float64(r.Count())
 	docs := st.DocCount
+	idf := math.Log(1 + (docs-n+0.5)/(n+0.5))
+	if q.IDF > 0 {
+		idf = q.IDF
+	}
 	return &termSearcher{
 		reader:  r,
 		term:    q.Term,
@@ -54,7 +61,7 @@ func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 		explain: options.Explain,
 		k1:      stats.K1,
 		b:       stats.B,
-		idf:     math.Log(1 + (docs-n+0.5)/(n+0.5)),
+		idf:     idf,
 		avgLen:  float64(st.FieldCardinality[q.Field]) / docs,
 	}, nil
 }
@@ -142,14 +149,26 @@ func (s *termSearcher) DocumentMatchPoolSize() int { return 1 }
 // with the field's analyzer (or the one named), each term scored by
 // Term, and the scores summed. It stands where Bleve's match query
 // would, for the words a reader types.
+//
+// Where RarityFrom names fields, the terms' idf is the text's over those
+// fields: the documents of all of them, and those in which the text (each
+// field analyzing it with its own analyzer) stands, added up. A Latin
+// word quoted in a Tamil release is then as rare as it is where Latin
+// words are at home: "president", in nearly every English release, is no
+// rare word of the Tamil ones that quote it once.
 type Match struct {
 	Field, Text, Analyzer string
+	RarityFrom            []string
 }
 
 // Searcher implements query.Query.
 func (q *Match) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	name, a, err := fieldAnalyzer(m, q.Field, q.Analyzer)
+	if err != nil {
+		return nil, err
+	}
+	idf, err := rarity(ctx, i, m, q.RarityFrom, q.Text)
 	if err != nil {
 		return nil, err
 	}
@@ -162,12 +181,55 @@ func (q *Match) Searcher(ctx context.Context, i index.IndexReader, m mapping.Ind
 			continue
 		}
 		seen[t] = len(sum.clauses)
-		sum.Add(&Term{Field: q.Field, Term: t}, 1)
+		sum.Add(&Term{Field: q.Field, Term: t, IDF: idf}, 1)
 	}
 	if len(sum.clauses) == 1 && sum.weights[0] == 1 {
 		return sum.clauses[0].Searcher(ctx, i, m, options)
 	}
 	return sum.Searcher(ctx, i, m, options)
+}
+
+// rarity is the idf of text over fields (see Match.RarityFrom), or 0
+// where there are none or they have no documents (a field's own idf then).
+func rarity(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, fields []string, text string) (float64, error) {
+	stats, _ := ctx.Value(statsKey{}).(*Stats)
+	if len(fields) == 0 || stats == nil {
+		return 0, nil
+	}
+	docs, df := 0.0, 0.0
+	for _, f := range fields {
+		st := stats.PerField[f]
+		if st == nil || st.DocCount == 0 {
+			continue
+		}
+		docs += st.DocCount
+		name, a, err := fieldAnalyzer(m, f, "")
+		if err != nil {
+			return 0, err
+		}
+		// The documents with the text: with its commonest term; a stop
+		// word of the field's language is in all of them.
+		n := uint64(st.DocCount)
+		toks := analyze(ctx, name, a, text)
+		if len(toks) > 0 {
+			n = 0
+		}
+		for _, tok := range toks {
+			r, err := i.TermFieldReader(ctx, tok.Term, f, false, false, false)
+			if err != nil {
+				return 0, err
+			}
+			n = max(n, r.Count())
+			if err := r.Close(); err != nil {
+				return 0, err
+			}
+		}
+		df += float64(n)
+	}
+	if docs == 0 {
+		return 0, nil
+	}
+	return math.Log(1 + (docs-df+0.5)/(df+0.5)), nil
 }
 
 // fieldAnalyzer is the analyzer named, or where name is "" the one the

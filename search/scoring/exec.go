@@ -379,7 +379,7 @@ func (b *builder) build(n plan.Node) (query.Query, error) {
 	case *plan.None:
 		return bleve.NewMatchNoneQuery(), nil
 	case *plan.Match:
-		return &Match{Field: n.Field, Text: n.Text, Analyzer: n.Analyzer}, nil
+		return &Match{Field: n.Field, Text: n.Text, Analyzer: n.Analyzer, RarityFrom: n.RarityFrom}, nil
 	case *plan.Term:
 		return &Term{Field: n.Field, Term: n.Term}, nil
 	case *plan.Phrase:
@@ -433,7 +433,7 @@ func (b *builder) build(n plan.Node) (query.Query, error) {
 		}
 		return &Boost{Inner: inner, Filter: f, Factor: n.Factor}, nil
 	case *plan.Pair:
-		return &Pair{Field: n.Field, Text: n.Text, Analyzer: n.Analyzer}, nil
+		return &Pair{Field: n.Field, Text: n.Text, Analyzer: n.Analyzer, RarityFrom: n.RarityFrom}, nil
 	case *plan.IfAbsent:
 		absent, err := b.absent(n.Field, n.Text, n.Analyzer)
 		if err != nil || !absent {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -18,8 +19,12 @@ import (
 // which looks through the posting lists for the next document where the
 // phrase occurs, it only ever moves through documents with both terms, so
 // checking it for a few given documents (restrict) costs little.
+//
+// Where RarityFrom names fields, each of the two words takes its idf from
+// them, as Match does.
 type Pair struct {
 	Field, Text, Analyzer string
+	RarityFrom            []string
 }
 
 // Searcher implements query.Query.
@@ -34,13 +39,23 @@ func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
 	}
 	first, last := toks[0], toks[len(toks)-1]
+	var idf1, idf2 float64
+	if len(q.RarityFrom) > 0 {
+		words := strings.Fields(q.Text)
+		if idf1, err = rarity(ctx, i, m, q.RarityFrom, words[0]); err != nil {
+			return nil, err
+		}
+		if idf2, err = rarity(ctx, i, m, q.RarityFrom, words[len(words)-1]); err != nil {
+			return nil, err
+		}
+	}
 	vo := options
 	vo.IncludeTermVectors = true
-	s1, err := (&Term{Field: q.Field, Term: string(first.Term)}).Searcher(ctx, i, m, vo)
+	s1, err := (&Term{Field: q.Field, Term: string(first.Term), IDF: idf1}).Searcher(ctx, i, m, vo)
 	if err != nil {
 		return nil, err
 	}
-	s2, err := (&Term{Field: q.Field, Term: string(last.Term)}).Searcher(ctx, i, m, vo)
+	s2, err := (&Term{Field: q.Field, Term: string(last.Term), IDF: idf2}).Searcher(ctx, i, m, vo)
 	if err != nil {
 		s1.Close()
 		return nil, err
