@@ -33,6 +33,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	analyzers := fs.String("te-analyzers", "te", "with --corpus: comma-separated analyses to compare in one run: te (pressearch), te-stem (without the prefix and exact fields), te_lucene (Lucene-equivalent Telugu), standard (Bleve's standard analyzer for Telugu), bleve (plain Bleve: default mapping and scoring, standard analyzer, title and body)")
 	knownItem := fs.Bool("known-item", false, "with --corpus: each document's title is the query and the document the one relevant answer; the index gets neutral titles (Release DATE)")
 	byLang := fs.Bool("by-lang", false, "one row per language of the relevant documents")
+	ownLang := fs.Bool("own-language", false, "with --corpus: no queries; instead, for each language of 100 documents or more, its 40 words and 40 word pairs found in the most documents are asked for, and the share of them whose three best hits are all in that language is printed (the queries that fail are listed after #)")
 	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -43,7 +44,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usagef("unexpected argument %q", pos[0])
 	case *knownItem && len(corpora) == 0:
 		return usagef("--known-item needs --corpus")
-	case !*knownItem && (*queriesPath == "" || *qrelsPath == ""):
+	case *ownLang && (len(corpora) == 0 || *knownItem):
+		return usagef("--own-language needs --corpus, and no --known-item")
+	case !*knownItem && !*ownLang && (*queriesPath == "" || *qrelsPath == ""):
 		return usagef("--queries and --qrels are required")
 	case *k < 1 || *k > search.MaxWindow:
 		return usagef("--k must be between 1 and %d", search.MaxWindow)
@@ -59,9 +62,13 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var queries []query
 	var qrels map[string]map[string]int
-	if *knownItem {
+	var own []ownQuery
+	switch {
+	case *knownItem:
 		queries, qrels, docs = knownItems(docs)
-	} else {
+	case *ownLang:
+		own = ownLanguageSet(docs)
+	default:
 		if queries, err = readQueries(*queriesPath); err != nil {
 			return err
 		}
@@ -83,7 +90,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return ""
 	}
-	fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
+	if *ownLang {
+		fmt.Fprintf(stdout, "%-12s\tlang\tkind\town@3\tqueries\n", "index")
+	} else {
+		fmt.Fprintf(stdout, "%-12s\tnDCG@10\tMRR@10\tMRR@100\tRecall@100\tqueries\n", "index")
+	}
 	if len(corpora) == 0 {
 		engine, closeEngine, err := openEngineFor(ctx, backend, *data)
 		if err != nil {
@@ -127,15 +138,24 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		label := name
+		if name == "te" && backend.opensearch() {
+			label = "te/opensearch"
+		}
+		if *ownLang {
+			err = ownLanguage(ctx, stdout, label, r, own, langOf)
+			done()
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		ms, err := evaluate(ctx, r, queries, qrels, group, *k, *runPath)
 		done()
 		if err != nil {
 			return err
 		}
-		if name == "te" && backend.opensearch() {
-			name = "te/opensearch"
-		}
-		printMetrics(stdout, name, ms)
+		printMetrics(stdout, label, ms)
 	}
 	return nil
 }
