@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -40,8 +41,8 @@ var tokenMapping = sync.OnceValue(func() mapping.IndexMapping { return NewMappin
 
 // Tokenize maps one document as the index mapping does and runs each of its
 // text fields (titles, bodies, leads and their companions) through that
-// field's analyzer.
-func Tokenize(d *corpus.Document) (*Tokenized, error) {
+// field's analyzer; with only given, just those of them.
+func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
 	f := fields(d)
 	doc := document.NewDocument(d.ID)
 	if err := tokenMapping().MapDocument(doc, f); err != nil {
@@ -66,7 +67,7 @@ func Tokenize(d *corpus.Document) (*Tokenized, error) {
 	}
 	for _, field := range doc.Fields {
 		tf, ok := field.(*document.TextField)
-		if !ok || !textFields[tf.Name()] || tf.Analyzer() == nil {
+		if !ok || !textFields[tf.Name()] || tf.Analyzer() == nil || (len(only) > 0 && !slices.Contains(only, tf.Name())) {
 			continue
 		}
 		stream := tf.Analyzer().Analyze(tf.Value())

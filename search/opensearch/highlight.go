@@ -1,6 +1,7 @@
 package opensearch
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +25,12 @@ type located struct {
 // node's terms, phrases, prefixes and fuzzy words is looked for there, as
 // Bleve reports the locations of the terms a query matched.
 func Locations(src *osindex.Source, hl plan.Node, absent map[absentKey]bool) (map[string][]plan.Span, error) {
-	t, err := indexer.Tokenize(&corpus.Document{ID: src.ID, Lang: src.Lang, Title: src.Title, Body: src.Body, Kind: src.Kind})
+	// Only the fields the node looks in are analyzed.
+	fields := fieldsIn(hl, nil)
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	t, err := indexer.Tokenize(&corpus.Document{ID: src.ID, Lang: src.Lang, Title: src.Title, Body: src.Body, Kind: src.Kind}, fields...)
 	if err != nil {
 		return nil, err
 	}
@@ -207,4 +213,43 @@ func within(a, b string, k int) bool {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)] <= k
+}
+
+// fieldsIn appends the fields the nodes under n look in.
+func fieldsIn(n plan.Node, out []string) []string {
+	add := func(f string) []string {
+		if slices.Contains(out, f) {
+			return out
+		}
+		return append(out, f)
+	}
+	switch n := n.(type) {
+	case *plan.Sum:
+		for _, c := range n.Clauses {
+			out = fieldsIn(c.Node, out)
+		}
+	case *plan.Bool:
+		for _, list := range [][]plan.Node{n.Must, n.Should} {
+			for _, c := range list {
+				out = fieldsIn(c, out)
+			}
+		}
+	case *plan.Boost:
+		out = fieldsIn(n.Inner, out)
+	case *plan.IfAbsent:
+		out = fieldsIn(n.Then, out)
+	case *plan.Match:
+		out = add(n.Field)
+	case *plan.Term:
+		out = add(n.Field)
+	case *plan.Phrase:
+		out = add(n.Field)
+	case *plan.Pair:
+		out = add(n.Field)
+	case *plan.Prefix:
+		out = add(n.Field)
+	case *plan.Fuzzy:
+		out = add(n.Field)
+	}
+	return out
 }
