@@ -250,6 +250,8 @@ func fieldsIn(n plan.Node, out []string) []string {
 		out = add(n.Field)
 	case *plan.Fuzzy:
 		out = add(n.Field)
+	case *plan.Parts:
+		out = add(n.Field)
 	}
 	return out
 }
