@@ -3,7 +3,6 @@ package indexer
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/registry"
@@ -35,33 +34,21 @@ func KnownLanguage(lang string) bool {
 }
 
 // Languages returns the codes of the languages with an analysis of their
-// own, sorted.
-func Languages() []string {
-	var out []string
-	for _, a := range analyses {
-		if !groupKeys[a.Key] {
-			out = append(out, a.Key)
-		}
-	}
-	for lang := range byBase {
-		out = append(out, lang)
-	}
-	slices.Sort(out)
-	return out
-}
+// own in the default registry, sorted.
+func Languages() []string { return defaults.Languages() }
 
-// groupKeys are the analysis keys that name a group of languages or a
-// fallback, not a language, though some spell a language code.
-var groupKeys = map[string]bool{"cjk": true, "indic": true, "std": true}
+// Analyze runs text through the default registry's analyzer for the
+// language lang, as indexing does.
+func Analyze(lang, text string) ([]Token, error) { return defaults.Analyze(lang, text) }
 
 // Analyze runs text through the analyzer for the language lang, as indexing
 // does. A lang that names no language is ErrUnknownLanguage.
-func Analyze(lang, text string) ([]Token, error) {
+func (r *Registry) Analyze(lang, text string) ([]Token, error) {
 	if !KnownLanguage(lang) {
 		return nil, fmt.Errorf("%w %q: want a language code such as %s; any other language uses the standard analysis",
-			ErrUnknownLanguage, lang, strings.Join(Languages(), ", "))
+			ErrUnknownLanguage, lang, strings.Join(r.Languages(), ", "))
 	}
-	a, err := analyzers.AnalyzerNamed(AnalysisFor(lang).Analyzer)
+	a, err := analyzers.AnalyzerNamed(r.For(lang).Analyzer)
 	if err != nil {
 		return nil, fmt.Errorf("analyzer for %q: %w", lang, err)
 	}

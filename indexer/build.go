@@ -142,13 +142,13 @@ func (analyzedField) Analyze() {}
 
 // prepare maps one document and analyzes its fields, as the index would.
 // A panic in an analyzer is the document's error, not the build's crash.
-func prepare(m mapping.IndexMapping, d *corpus.Document) (p prepared) {
+func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document) (p prepared) {
 	defer func() {
 		if v := recover(); v != nil {
 			p = prepared{err: fmt.Errorf("document %s: analysis failed: %v", d.ID, v)}
 		}
 	}()
-	f := fields(d)
+	f := fields(r, d)
 	doc := document.NewDocument(d.ID)
 	if err := m.MapDocument(doc, f); err != nil {
 		return prepared{err: fmt.Errorf("document %s: %w", d.ID, err)}
@@ -156,7 +156,7 @@ func prepare(m mapping.IndexMapping, d *corpus.Document) (p prepared) {
 	for i, field := range doc.Fields {
 		if field.Options().IsIndexed() {
 			field.Analyze()
-			if textFields[field.Name()] {
+			if text[field.Name()] {
 				dropLongTerms(field.AnalyzedTokenFrequencies())
 			}
 			for _, cf := range doc.CompositeFields {
@@ -165,7 +165,7 @@ func prepare(m mapping.IndexMapping, d *corpus.Document) (p prepared) {
 		}
 		doc.Fields[i] = analyzedField{field}
 	}
-	return prepared{doc: doc, lang: f[FieldLang].(string), title: d.Title, words: suggestWords(d.Title, d.Body)}
+	return prepared{doc: doc, lang: f[FieldLang].(string), title: d.Title, words: suggestWords(r.For(f[FieldLang].(string)), d.Title, d.Body)}
 }
 
 // dropLongTerms removes the terms longer than MaxTokenBytes.
@@ -183,7 +183,8 @@ func dropLongTerms(tf index.TokenFrequencies) {
 // once its segment is written (see segmentWriter); flush is called when
 // the reading waits for the budget, so that the documents use holds can be
 // written and give theirs back.
-func prepareAll(ctx context.Context, m mapping.IndexMapping, docs Documents, b *budget, use func(prepared) error, flush func() error) error {
+func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs Documents, b *budget, use func(prepared) error, flush func() error) error {
+	text := textFields(r)
 	const chunkDocs = 32
 	chunkBytes := max(b.capacity/64, 1)
 	workers := runtime.GOMAXPROCS(0)
@@ -254,7 +255,7 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, docs Documents, b *
 			for j := range jobs {
 				out := make([]prepared, len(j.docs))
 				for i := range j.docs {
-					out[i] = prepare(m, &j.docs[i])
+					out[i] = prepare(m, r, text, &j.docs[i])
 					out[i].weight = j.weights[i]
 				}
 				j.out <- out
@@ -311,7 +312,7 @@ func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, pr
 	start := time.Now()
 	m := cfg.Mapping()
 	sum := Summary{Languages: map[string]int{}}
-	stats := newFieldStats()
+	stats := newFieldStats(cfg.registry())
 	suggest := newSuggestCollector()
 	total := docs.Len()
 	if total > 0 {
@@ -332,7 +333,7 @@ func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, pr
 			batch, batchWeight = nil, 0
 			return err
 		}
-		err = prepareAll(ctx, m, docs, b, func(p prepared) error {
+		err = prepareAll(ctx, m, cfg.registry(), docs, b, func(p prepared) error {
 			if p.err != nil {
 				return p.err
 			}

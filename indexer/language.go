@@ -5,9 +5,12 @@
 package indexer
 
 import (
+	"fmt"
+	"slices"
 	"unicode"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
@@ -28,13 +31,28 @@ import (
 	// on open, and every program that opens one goes through this package.
 	"pressearch/indexer/lang/indic"
 	telugu "pressearch/indexer/lang/te"
+	"pressearch/indexer/translit"
 )
 
-// Analysis is how text in a group of languages is indexed: the suffix of its
-// fields (title_<Key>, body_<Key>) and the Bleve analyzer they use.
+// Analysis is how text in a group of languages is indexed and searched:
+// the suffix of its fields (title_<Key>, body_<Key>), the Bleve analyzers
+// of those fields, the scripts its words are written in, and what search
+// and completion need to know of its words. A Registry holds the analyses;
+// nothing outside this package names a language.
 type Analysis struct {
 	Key      string
 	Analyzer string
+	// Langs are the BCP 47 base languages whose documents are indexed
+	// this way, the first the analysis's own where it names one ("te";
+	// "ja", "zh", "ko" for "cjk"); a language no analysis lists goes to
+	// the registry's fallback.
+	Langs []string
+	// Scripts are the scripts, besides Latin and digits, its words are
+	// written in; a word in another script cannot match its fields. None:
+	// a Latin-script language.
+	Scripts []*unicode.RangeTable
+	// Any marks the fallback analysis, which takes words in any script.
+	Any bool
 	// Prefix, where set, is the analyzer of a second body field that keeps
 	// only the start of each stem: a low-weight net for words of one root
 	// whose derivation the stemmer does not undo.
@@ -43,51 +61,213 @@ type Analysis struct {
 	// unstemmed, so that a document using the very form the query uses can
 	// rank a little above one that uses another form of the word.
 	Exact string
+	// NormalizePrefix turns a typed prefix (jap*) into the form of the
+	// indexed terms it should start; nil leaves it as typed.
+	NormalizePrefix func(string) string
+	// CrossKeys, where set, are the sound keys (NamesField) by which a word
+	// of the analysis's script is looked for in the other script, or nil
+	// for a word of another script. The bodies of an analysis with
+	// CrossKeys feed NamesField.
+	CrossKeys func(word string) []string
+	// SuggestWords, where set, are the words of a text completion may
+	// offer, as the text writes them; they are matched in the form
+	// Registry.Fold gives.
+	SuggestWords func(text string) []string
+	// Names name Langs that CLDR has no name for, in English.
+	Names map[string]string
 	// Splits, where set, are the ways a word of the language can be read
 	// as two words written as one (a compound); a query matches a compound
 	// written apart or together either way (see search).
 	Splits func(word string) [][2]string
 }
 
-// The analyses the index knows, one pair of text fields each. A query is
-// matched against every one that has documents, each with its own analyzer.
-var analyses = []Analysis{
-	{Key: "te", Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName,
-		Splits: func(w string) [][2]string { return telugu.CompoundSplits(telugu.Normalize(w)) }},
-	{Key: "en", Analyzer: en.AnalyzerName},
-	{Key: "cjk", Analyzer: cjk.AnalyzerName},
-	{Key: "indic", Analyzer: indic.AnalyzerName},
-	{Key: "hi", Analyzer: hi.AnalyzerName},
-	{Key: "ar", Analyzer: ar.AnalyzerName},
-	{Key: "fa", Analyzer: fa.AnalyzerName},
-	{Key: "ru", Analyzer: ru.AnalyzerName},
-	{Key: "fr", Analyzer: fr.AnalyzerName},
-	{Key: "de", Analyzer: de.AnalyzerName},
-	{Key: "es", Analyzer: es.AnalyzerName},
-	{Key: "it", Analyzer: it.AnalyzerName},
-	{Key: "pt", Analyzer: pt.AnalyzerName},
-	{Key: "nl", Analyzer: nl.AnalyzerName},
-	{Key: "std", Analyzer: standard.Name},
+// Registry is the analyses an index has fields for and a search matches
+// against, and what is known of each language's words. DefaultRegistry is
+// the one pressearch serves with; a registry is a value, so a program (or
+// a test) can register a language of its own without touching another's.
+type Registry struct {
+	analyses []Analysis // the fallback last
+	// Fold is the form in which completions are matched: what the
+	// analyses' SuggestWords give and a typed prefix is brought to.
+	Fold func(string) string
 }
 
-// scriptsOf are the scripts, besides Latin and digits, whose words each
-// analysis indexes; a word in another script cannot match its fields. The
-// standard analysis takes any script.
-var scriptsOf = map[string][]*unicode.RangeTable{
-	"te":    {unicode.Telugu},
-	"cjk":   {unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul},
-	"indic": {unicode.Tamil, unicode.Sinhala, unicode.Kannada, unicode.Malayalam, unicode.Bengali, unicode.Gujarati, unicode.Gurmukhi, unicode.Oriya},
-	"hi":    {unicode.Devanagari},
-	"ar":    {unicode.Arabic},
-	"fa":    {unicode.Arabic},
-	"ru":    {unicode.Cyrillic},
+// DefaultRegistry returns a new registry of the analyses pressearch knows.
+func DefaultRegistry() *Registry {
+	indicScripts := []*unicode.RangeTable{unicode.Tamil, unicode.Sinhala, unicode.Kannada, unicode.Malayalam,
+		unicode.Bengali, unicode.Gujarati, unicode.Gurmukhi, unicode.Oriya}
+	r := &Registry{Fold: telugu.Normalize}
+	for _, a := range []Analysis{
+		{Key: "te", Langs: []string{"te"}, Scripts: []*unicode.RangeTable{unicode.Telugu},
+			Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName,
+			CrossKeys: teluguKeys,
+			Splits:    func(w string) [][2]string { return telugu.CompoundSplits(telugu.Normalize(w)) }},
+		{Key: "en", Langs: []string{"en"}, Analyzer: en.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "cjk", Langs: []string{"ja", "zh", "ko"},
+			Scripts:  []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul},
+			Analyzer: cjk.AnalyzerName},
+		{Key: "indic", Langs: []string{"ta", "si", "kn", "ml", "bn", "gu", "pa", "or"}, Scripts: indicScripts,
+			Analyzer: indic.AnalyzerName},
+		{Key: "hi", Langs: []string{"hi", "mr", "ne"}, Scripts: []*unicode.RangeTable{unicode.Devanagari}, Analyzer: hi.AnalyzerName},
+		{Key: "ar", Langs: []string{"ar"}, Scripts: []*unicode.RangeTable{unicode.Arabic}, Analyzer: ar.AnalyzerName},
+		{Key: "fa", Langs: []string{"fa"}, Scripts: []*unicode.RangeTable{unicode.Arabic}, Analyzer: fa.AnalyzerName},
+		{Key: "ru", Langs: []string{"ru"}, Scripts: []*unicode.RangeTable{unicode.Cyrillic}, Analyzer: ru.AnalyzerName},
+		{Key: "fr", Langs: []string{"fr"}, Analyzer: fr.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "de", Langs: []string{"de"}, Analyzer: de.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "es", Langs: []string{"es"}, Analyzer: es.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "it", Langs: []string{"it"}, Analyzer: it.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "pt", Langs: []string{"pt"}, Analyzer: pt.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "nl", Langs: []string{"nl"}, Analyzer: nl.AnalyzerName, CrossKeys: latinKeys},
+		{Key: "std", Any: true, Analyzer: standard.Name, CrossKeys: latinKeys},
+	} {
+		// Completion offers any script's words, split and normalized as
+		// the Telugu tokenizer and normalizer do for every script.
+		a.SuggestWords = suggestTokens
+		a.NormalizePrefix = telugu.Normalize // normalized and lower-cased, as indexed terms are
+		r.analyses = append(r.analyses, a)
+	}
+	return r
+}
+
+// defaults is the registry the package-level functions read; nothing
+// changes it.
+var defaults = DefaultRegistry()
+
+// Register adds an analysis, matched before the fallback. Its key and
+// languages must be new, and its analyzers registered with Bleve.
+func (r *Registry) Register(a Analysis) error {
+	if a.Key == "" || a.Analyzer == "" || a.Any {
+		return fmt.Errorf("analysis %q: a key and an analyzer are needed, and there is one fallback", a.Key)
+	}
+	for _, name := range []string{a.Analyzer, a.Prefix, a.Exact} {
+		if name == "" {
+			continue
+		}
+		if _, err := analyzers.AnalyzerNamed(name); err != nil {
+			return fmt.Errorf("analysis %q: %w", a.Key, err)
+		}
+	}
+	for _, b := range r.analyses {
+		if b.Key == a.Key {
+			return fmt.Errorf("analysis %q is registered already", a.Key)
+		}
+		for _, l := range a.Langs {
+			if slices.Contains(b.Langs, l) {
+				return fmt.Errorf("analysis %q: %s is analyzed by %q already", a.Key, l, b.Key)
+			}
+		}
+	}
+	if a.SuggestWords == nil {
+		a.SuggestWords = suggestTokens
+	}
+	n := len(r.analyses) - 1
+	r.analyses = append(r.analyses[:n:n], a, r.analyses[n])
+	return nil
+}
+
+// Analyses returns every analysis the index has fields for, the fallback
+// last.
+func (r *Registry) Analyses() []Analysis { return slices.Clone(r.analyses) }
+
+// For returns the analysis of a BCP 47 language tag: the one that lists
+// its base language, or the fallback.
+func (r *Registry) For(lang string) Analysis {
+	fallback := r.analyses[len(r.analyses)-1]
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return fallback
+	}
+	base, conf := tag.Base()
+	if conf < language.High {
+		return fallback // "und" and the like: no guessing
+	}
+	for _, a := range r.analyses {
+		if slices.Contains(a.Langs, base.String()) {
+			return a
+		}
+	}
+	return fallback
+}
+
+// Languages returns the codes of the languages with an analysis of their
+// own, sorted.
+func (r *Registry) Languages() []string {
+	var out []string
+	for _, a := range r.analyses {
+		out = append(out, a.Langs...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Default is the language a text is taken to be in when nothing says:
+// the first analysis's own.
+func (r *Registry) Default() string { return r.analyses[0].Langs[0] }
+
+// Name is the name of the language code in the interface language ui, as
+// CLDR writes it, or as the registry's analysis names it; the code itself
+// when neither can.
+func (r *Registry) Name(ui language.Tag, code string) string {
+	if tag, err := language.Parse(code); err == nil {
+		if n := display.Tags(ui).Name(tag); n != "" {
+			return n
+		}
+	}
+	for _, a := range r.analyses {
+		if n, ok := a.Names[code]; ok {
+			return n
+		}
+	}
+	return code
+}
+
+// CrossKeys are the sound keys a word is looked for by in the other
+// script: each of its tokens by the analysis whose script it is in.
+func (r *Registry) CrossKeys(word string) []string {
+	var out []string
+	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(word)) {
+		w := telugu.Normalize(string(tok.Term))
+		for _, a := range r.analyses {
+			if a.CrossKeys == nil {
+				continue
+			}
+			if keys := a.CrossKeys(w); len(keys) > 0 {
+				out = append(out, keys...)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// teluguKeys are the keys of a Telugu word among Latin ones.
+func teluguKeys(w string) []string {
+	if !translit.IsTelugu(w) {
+		return nil
+	}
+	var out []string
+	for _, k := range translit.TeluguKeys(w) {
+		out = append(out, translit.FromLatin+k)
+	}
+	return out
+}
+
+// latinKeys are the keys of a Latin word among Telugu ones.
+func latinKeys(w string) []string {
+	if !translit.IsLatin(w) {
+		return nil
+	}
+	if k := translit.LatinKey(w); k != "" {
+		return []string{translit.FromTelugu + k}
+	}
+	return nil
 }
 
 // Foreign reports whether word is written in a script other than a's own:
 // Latin letters or digits in the fields of a language of another script,
 // where they are quotations.
 func (a Analysis) Foreign(word string) bool {
-	if _, limited := scriptsOf[a.Key]; !limited {
+	if len(a.Scripts) == 0 {
 		return false
 	}
 	for _, r := range word {
@@ -102,19 +282,18 @@ func (a Analysis) Foreign(word string) bool {
 // word with letters of a script a does not index cannot. Latin letters and
 // digits go everywhere, since every language quotes them.
 func (a Analysis) Matches(word string) bool {
-	tables, limited := scriptsOf[a.Key]
-	if a.Key == "std" {
+	if a.Any {
 		return true
 	}
 	for _, r := range word {
 		if !unicode.IsLetter(r) || unicode.Is(unicode.Latin, r) {
 			continue
 		}
-		if !limited {
+		if len(a.Scripts) == 0 {
 			return false // a Latin-script language, and a letter of another script
 		}
 		ok := false
-		for _, t := range tables {
+		for _, t := range a.Scripts {
 			if unicode.Is(t, r) {
 				ok = true
 				break
@@ -127,41 +306,14 @@ func (a Analysis) Matches(word string) bool {
 	return true
 }
 
-// byBase maps a language to its analysis key where it is not the
-// language's own code.
-var byBase = map[string]string{
-	"ja": "cjk", "zh": "cjk", "ko": "cjk",
-	"ta": "indic", "si": "indic", "kn": "indic", "ml": "indic", "bn": "indic",
-	"gu": "indic", "pa": "indic", "or": "indic", "mr": "hi", "ne": "hi",
-}
+// Analyses returns every analysis of the default registry.
+func Analyses() []Analysis { return defaults.Analyses() }
 
-// Analyses returns every analysis the index has fields for.
-func Analyses() []Analysis { return append([]Analysis(nil), analyses...) }
-
-// AnalysisFor returns the analysis for a BCP 47 language tag: the language's
-// own analyzer where Bleve or pressearch has one, the generic Indic chain for
-// the Indic scripts Bleve lacks, and the standard analyzer for the rest.
-func AnalysisFor(lang string) Analysis {
-	std := analyses[len(analyses)-1]
-	tag, err := language.Parse(lang)
-	if err != nil {
-		return std
-	}
-	base, conf := tag.Base()
-	if conf < language.High {
-		return std // "und" and the like: no guessing
-	}
-	key := base.String()
-	if k, ok := byBase[key]; ok {
-		key = k
-	}
-	for _, a := range analyses {
-		if a.Key == key {
-			return a
-		}
-	}
-	return std
-}
+// AnalysisFor returns the analysis of the default registry for a BCP 47
+// language tag: the language's own analyzer where Bleve or pressearch has
+// one, the generic Indic chain for the Indic scripts Bleve lacks, and the
+// standard analyzer for the rest.
+func AnalysisFor(lang string) Analysis { return defaults.For(lang) }
 
 // TitleField is the name of the title field for an analysis key.
 func TitleField(key string) string { return "title_" + key }

@@ -100,7 +100,7 @@ func TestAnalysisMatches(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var a Analysis
-		for _, x := range analyses {
+		for _, x := range defaults.analyses {
 			if x.Key == tt.key {
 				a = x
 			}

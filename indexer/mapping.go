@@ -37,6 +37,17 @@ type Config struct {
 	// NoCompanions leaves out the prefix and exact fields (they go with
 	// the analyzer "te" only).
 	NoCompanions bool
+	// Registry holds the analyses the index has fields for; nil: the
+	// default registry.
+	Registry *Registry
+}
+
+// registry is c's registry of analyses.
+func (c Config) registry() *Registry {
+	if c.Registry == nil {
+		return defaults
+	}
+	return c.Registry
 }
 
 // companions reports whether a's companion fields exist under c.
@@ -57,8 +68,7 @@ func (c Config) prefix(a Analysis) string {
 // Only Telugu and Latin-script bodies feed it: the sound keys join those two
 // scripts, and the rest would only add the keys of the Latin words they quote.
 func (c Config) names(a Analysis) bool {
-	_, otherScript := scriptsOf[a.Key]
-	return !c.NoCompanions && c.TeluguAnalyzer == "" && (a.Key == "te" || !otherScript)
+	return !c.NoCompanions && c.TeluguAnalyzer == "" && a.CrossKeys != nil
 }
 
 // exact returns the analyzer of a's exact field under c, or "".
@@ -111,7 +121,7 @@ func (c Config) Mapping() mapping.IndexMapping {
 	url.DocValues = false
 	doc.AddFieldMappingsAt(FieldURL, url)
 
-	for _, a := range analyses {
+	for _, a := range c.registry().analyses {
 		for _, name := range []string{TitleField(a.Key), BodyField(a.Key)} {
 			f := bleve.NewTextFieldMapping()
 			f.Analyzer = c.analyzer(a)
@@ -203,9 +213,9 @@ func Lead(body string) string {
 
 // fields turns a corpus document into the field values the mapping indexes.
 // Stored text is NFC, so that what a page shows is what was matched.
-func fields(d *corpus.Document) map[string]interface{} {
+func fields(r *Registry, d *corpus.Document) map[string]interface{} {
 	lang := Language(d)
-	a := AnalysisFor(lang)
+	a := r.For(lang)
 	m := map[string]interface{}{
 		FieldLang:          lang,
 		FieldKind:          d.Kind,

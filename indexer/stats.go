@@ -19,10 +19,12 @@ type fieldStats struct {
 	Docs   uint64            `json:"docs"`
 	Tokens map[string]uint64 `json:"tokens"`
 	With   map[string]uint64 `json:"with"`
+
+	text map[string]bool // the fields counted
 }
 
-func newFieldStats() *fieldStats {
-	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}}
+func newFieldStats(r *Registry) *fieldStats {
+	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}, text: textFields(r)}
 }
 
 // add counts the analyzed tokens of one document's text fields, as the
@@ -30,7 +32,7 @@ func newFieldStats() *fieldStats {
 func (s *fieldStats) add(doc *document.Document) {
 	s.Docs++
 	for _, f := range doc.Fields {
-		if textFields[f.Name()] {
+		if s.text[f.Name()] {
 			s.Tokens[f.Name()] += uint64(f.AnalyzedLength())
 			s.With[f.Name()]++
 		}
@@ -38,15 +40,15 @@ func (s *fieldStats) add(doc *document.Document) {
 }
 
 // textFields are the fields whose token counts BM25 needs.
-var textFields = func() map[string]bool {
+func textFields(r *Registry) map[string]bool {
 	m := map[string]bool{NamesField: true}
-	for _, a := range analyses {
+	for _, a := range r.analyses {
 		for _, name := range []string{TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key)} {
 			m[name] = true
 		}
 	}
 	return m
-}()
+}
 
 // Stats are what a generation records of its fields for scoring: Global,
 // the statistics Bleve's own scorers read for any field; PerField, for each
@@ -58,8 +60,9 @@ type Stats struct {
 	Present  map[string]bool
 }
 
-// ReadStats returns the statistics of idx, read from what the build
-// recorded, or nil for an index without them.
+// ReadStats returns the statistics of idx, whose analyses are r's (nil:
+// the default registry's), read from what the build recorded, or nil for
+// an index without them.
 //
 // Bleve scores a term in a field with one document count for the whole
 // index and estimates the field's average length as its number of distinct
@@ -69,7 +72,10 @@ type Stats struct {
 // PerField gives each text field its own count (documents with the field)
 // and, as "field cardinality", its true token count, which Bleve divides by
 // the document count to get the true average length.
-func ReadStats(idx bleve.Index) (*Stats, error) {
+func ReadStats(idx bleve.Index, r *Registry) (*Stats, error) {
+	if r == nil {
+		r = defaults
+	}
 	raw, err := idx.GetInternal(statsKey)
 	if err != nil {
 		return nil, fmt.Errorf("field statistics: %w", err)
@@ -86,7 +92,7 @@ func ReadStats(idx bleve.Index) (*Stats, error) {
 		return nil, err
 	}
 	global := &bsearch.BM25Stats{DocCount: float64(n), FieldCardinality: map[string]int{}}
-	for _, name := range allFields() {
+	for _, name := range allFields(r) {
 		global.FieldCardinality[name] = int(n) // one token a document
 	}
 	// Bleve merges the postings of an unscored disjunction into a term
@@ -101,7 +107,7 @@ func ReadStats(idx bleve.Index) (*Stats, error) {
 		global.FieldCardinality[name] = int(math.Round(float64(tokens) * float64(n) / float64(with)))
 		out.PerField[name] = &bsearch.BM25Stats{DocCount: float64(with), FieldCardinality: map[string]int{name: int(tokens)}}
 	}
-	for _, a := range analyses {
+	for _, a := range r.analyses {
 		if s.With[BodyField(a.Key)] > 0 || s.With[TitleField(a.Key)] > 0 {
 			out.Present[a.Key] = true
 		}
@@ -113,9 +119,9 @@ func ReadStats(idx bleve.Index) (*Stats, error) {
 }
 
 // allFields lists every field of the mapping.
-func allFields() []string {
+func allFields(r *Registry) []string {
 	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf, NamesField}
-	for _, a := range analyses {
+	for _, a := range r.analyses {
 		f = append(f, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
 	return f

@@ -144,7 +144,7 @@ func TestBM25StatsGiveTrueAverageLength(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	stats, err := ReadStats(idx)
+	stats, err := ReadStats(idx, nil)
 	if err != nil || stats == nil {
 		t.Fatalf("stats: %v, %v", stats, err)
 	}

@@ -13,7 +13,7 @@ import (
 // to another backend, or rebuilding it from itself.
 func StoredDocuments(idx bleve.Index) ([]corpus.Document, error) {
 	fields := []string{FieldLang, FieldDate, FieldSource, FieldKind, FieldURL, FieldRelated, FieldTranslationOf}
-	for _, a := range analyses {
+	for _, a := range defaults.analyses {
 		fields = append(fields, TitleField(a.Key), BodyField(a.Key))
 	}
 	const page = 1000

@@ -83,16 +83,15 @@ var stops = func() map[string]bool {
 	return m
 }()
 
-// suggestWords returns the distinct words of one document that completion
-// may offer, each in its matching form and in the form the document writes
+// suggestWords returns the distinct words of one document in analysis a
+// (split by its SuggestWords) that completion may offer, each in its matching form and in the form the document writes
 // it in most. Runs of Chinese or Japanese script, which carry no spaces,
 // are cut where the script changes: a run of kanji or of katakana is a word,
 // kana inflections and particles between them are not, so completion
 // offers 防衛分野, never a clause such as 防衛分野におけるEU.
-func suggestWords(title, body string) []suggestWord {
+func suggestWords(a Analysis, title, body string) []suggestWord {
 	var words []suggestWord
 	votes := map[string]*vote{}
-	tokenizer := telugu.NewTokenizer()
 	add := func(surface string) {
 		key := string(telugu.NormalizeTerm([]byte(surface)))
 		v, seen := votes[key]
@@ -111,21 +110,33 @@ func suggestWords(title, body string) []suggestWord {
 		}
 	}
 	for _, text := range []string{title, body} {
-		for _, tok := range tokenizer.Tokenize([]byte(text)) {
-			term := string(tok.Term)
-			if !hasCJK(term) {
-				add(term)
-				continue
-			}
-			for _, w := range cjkWords(term) {
-				add(w)
-			}
+		if a.SuggestWords == nil {
+			break
+		}
+		for _, w := range a.SuggestWords(text) {
+			add(w)
 		}
 	}
 	for i := range words {
 		words[i].form = votes[words[i].key].form
 	}
 	return words
+}
+
+// suggestTokens are the words of text completion may offer, as the text
+// writes them: split by the Telugu tokenizer, which keeps words of every
+// script whole, and runs of Chinese or Japanese script cut by cjkWords.
+func suggestTokens(text string) []string {
+	var out []string
+	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(text)) {
+		term := string(tok.Term)
+		if !hasCJK(term) {
+			out = append(out, term)
+			continue
+		}
+		out = append(out, cjkWords(term)...)
+	}
+	return out
 }
 
 // maxCJKWordRunes bounds a run of kanji taken for one word: longer runs are

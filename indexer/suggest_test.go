@@ -32,7 +32,7 @@ func TestSuggestionForms(t *testing.T) {
 		"the eu said", "the eu said", "The EU said", "the EU said", "EU statement", "EU statement",
 		"Security matters", "security matters", "on security", "Japan", "Japan", "japan",
 	} {
-		c.add("", suggestWords("", body))
+		c.add("", suggestWords(AnalysisFor(""), "", body))
 	}
 	s := c.suggestions()
 	for key, want := range map[string]string{"eu": "EU", "security": "security", "japan": "Japan", "said": "said"} {

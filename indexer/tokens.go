@@ -39,11 +39,14 @@ type Tokenized struct {
 // pressearch serves with, built once.
 var tokenMapping = sync.OnceValue(func() mapping.IndexMapping { return NewMapping() })
 
+// tokenFields are the text fields of that mapping.
+var tokenFields = sync.OnceValue(func() map[string]bool { return textFields(defaults) })
+
 // Tokenize maps one document as the index mapping does and runs each of its
 // text fields (titles, bodies, leads and their companions) through that
 // field's analyzer; with only given, just those of them.
 func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
-	f := fields(d)
+	f := fields(defaults, d)
 	doc := document.NewDocument(d.ID)
 	if err := tokenMapping().MapDocument(doc, f); err != nil {
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
@@ -67,7 +70,7 @@ func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
 	}
 	for _, field := range doc.Fields {
 		tf, ok := field.(*document.TextField)
-		if !ok || !textFields[tf.Name()] || tf.Analyzer() == nil || (len(only) > 0 && !slices.Contains(only, tf.Name())) {
+		if !ok || !tokenFields()[tf.Name()] || tf.Analyzer() == nil || (len(only) > 0 && !slices.Contains(only, tf.Name())) {
 			continue
 		}
 		stream := tf.Analyzer().Analyze(tf.Value())
@@ -84,7 +87,7 @@ func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
 // each analysis's title, body, lead and companions, and NamesField.
 func TextFields() []string {
 	var out []string
-	for _, a := range analyses {
+	for _, a := range defaults.analyses {
 		out = append(out, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}
 	return append(out, NamesField)
@@ -94,7 +97,7 @@ func TextFields() []string {
 // for a field the mapping does not analyze by its own path (companions
 // name theirs where they are queried).
 func FieldAnalyzer(field string) string {
-	for _, a := range analyses {
+	for _, a := range defaults.analyses {
 		switch field {
 		case TitleField(a.Key), BodyField(a.Key), LeadField(a.Key):
 			return Config{}.analyzer(a)
@@ -133,7 +136,11 @@ type SuggestionSet struct{ c *suggestCollector }
 func NewSuggestionSet() *SuggestionSet { return &SuggestionSet{c: newSuggestCollector()} }
 
 // Add counts one document.
-func (s *SuggestionSet) Add(title, body string) { s.c.add(title, suggestWords(title, body)) }
+// Its words are split as the default registry's fallback analysis splits
+// them, which is how every default analysis does.
+func (s *SuggestionSet) Add(title, body string) {
+	s.c.add(title, suggestWords(defaults.For(""), title, body))
+}
 
 // Suggestions returns the titles and the most frequent words counted.
 func (s *SuggestionSet) Suggestions() *Suggestions { return s.c.suggestions() }

@@ -126,6 +126,8 @@ type Engine struct {
 	// words of one query expand to, all together.
 	maxExpansion int
 	cross        *keyCache // the sound keys of words searched lately
+	// langs are the analyses of the indexes the engine serves.
+	langs *indexer.Registry
 }
 
 // live is an index in service and what the engine knows of it. Searches
@@ -159,9 +161,24 @@ const (
 
 // NewEngine returns an engine with no index; it answers unavailable until
 // Swap gives it one.
-func NewEngine() *Engine {
-	return &Engine{maxExpansion: MaxExpansion, cross: newKeyCache(maxCrossCache)}
+func NewEngine(opts ...Option) *Engine {
+	e := &Engine{maxExpansion: MaxExpansion, langs: indexer.DefaultRegistry()}
+	for _, o := range opts {
+		o(e)
+	}
+	e.cross = newKeyCache(maxCrossCache, e.langs)
+	return e
 }
+
+// An Option changes how an engine searches.
+type Option func(*Engine)
+
+// WithRegistry makes an engine search indexes whose analyses are r's (the
+// default registry's without it).
+func WithRegistry(r *indexer.Registry) Option { return func(e *Engine) { e.langs = r } }
+
+// Languages returns the registry of analyses the engine searches with.
+func (e *Engine) Languages() *indexer.Registry { return e.langs }
 
 // hold returns the index in service, held for one operation until its
 // release.
@@ -224,7 +241,7 @@ func (e *Engine) SwapBackend(s Served) Backend {
 	if sugg == nil {
 		sugg = &indexer.Suggestions{}
 	}
-	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg)})
+	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg, e.langs.Fold)})
 	if old == nil {
 		return nil
 	}
@@ -234,7 +251,7 @@ func (e *Engine) SwapBackend(s Served) Backend {
 
 // open reads what the engine keeps of idx.
 func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
-	stats, err := indexer.ReadStats(idx)
+	stats, err := indexer.ReadStats(idx, e.langs)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +276,7 @@ func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &live{backend: backend, index: idx, info: info, present: present, suggest: newSuggester(sugg)}, nil
+	return &live{backend: backend, index: idx, info: info, present: present, suggest: newSuggester(sugg, e.langs.Fold)}, nil
 }
 
 // Close takes the index out of service, waits for the searches on it and
@@ -313,7 +330,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}
-	out, err := present(ctx, l.backend, &r, p, res)
+	out, err := present(ctx, l.backend, e.langs, &r, p, res)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +383,7 @@ func (e *Engine) Document(ctx context.Context, id string) (*Document, error) {
 		return nil, err
 	}
 	defer l.release()
-	return document(ctx, l.backend, id)
+	return document(ctx, l.backend, e.langs, id)
 }
 
 // maxAnalyzeBytes bounds the text Analyze takes: what fits in a URL.
@@ -377,7 +394,7 @@ func (e *Engine) Analyze(lang, text string) ([]indexer.Token, error) {
 	if len(text) > maxAnalyzeBytes {
 		return nil, invalidf("text is too long: at most %d bytes", maxAnalyzeBytes)
 	}
-	toks, err := indexer.Analyze(lang, text)
+	toks, err := e.langs.Analyze(lang, text)
 	if errors.Is(err, indexer.ErrUnknownLanguage) {
 		return nil, &Error{Code: CodeInvalid, Message: err.Error()}
 	}

@@ -11,9 +11,9 @@ import (
 const exportBatch = 1000
 
 // rowFields are the stored fields an exported row needs.
-func rowFields() []string {
+func rowFields(langs *indexer.Registry) []string {
 	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind, indexer.FieldURL}
-	for _, a := range indexer.Analyses() {
+	for _, a := range langs.Analyses() {
 		f = append(f, indexer.TitleField(a.Key))
 	}
 	return f
@@ -67,14 +67,14 @@ func (e *Engine) Export(ctx context.Context, r Request, emit func([]Hit) error) 
 		if err != nil {
 			return err
 		}
-		p.Fields, p.Highlight = rowFields(), nil
+		p.Fields, p.Highlight = rowFields(e.langs), nil
 		res, err := l.backend.Execute(ctx, p)
 		if err != nil {
 			return searchError(ctx, err)
 		}
 		rows := make([]Hit, len(res.Hits))
 		for i := range res.Hits {
-			rows[i] = row(&res.Hits[i])
+			rows[i] = row(e.langs, &res.Hits[i])
 		}
 		if len(rows) > 0 {
 			if err := emit(rows); err != nil {

@@ -96,7 +96,7 @@ func searchBothWays(t *testing.T, e *Engine, r Request) (withCols, withBleve *Re
 		t.Fatal(err)
 	}
 	l := e.cur.Load()
-	stats, err := indexer.ReadStats(l.index)
+	stats, err := indexer.ReadStats(l.index, e.langs)
 	if err != nil {
 		t.Fatal(err)
 	}

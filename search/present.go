@@ -14,7 +14,7 @@ import (
 // present turns what the index answered into the result a reader sees:
 // hits with their snippets, related documents and translations, and the
 // facets.
-func present(ctx context.Context, b Backend, r *Request, p *plan.Plan, res *plan.Result) (*Result, error) {
+func present(ctx context.Context, b Backend, langs *indexer.Registry, r *Request, p *plan.Plan, res *plan.Result) (*Result, error) {
 	out := &Result{Query: r.Query, Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)),
 		Facets: map[string][]FacetValue{}}
 	for i := range res.Hits {
@@ -23,13 +23,13 @@ func present(ctx context.Context, b Backend, r *Request, p *plan.Plan, res *plan
 			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Explanation: h.Explanation})
 			continue
 		}
-		out.Hits = append(out.Hits, hitFrom(h))
+		out.Hits = append(out.Hits, hitFrom(langs, h))
 	}
 	if !r.NoSnippets {
-		if err := resolveRelated(ctx, b, out.Hits); err != nil {
+		if err := resolveRelated(ctx, b, langs, out.Hits); err != nil {
 			return nil, err
 		}
-		if err := resolveTranslations(ctx, b, out.Hits); err != nil {
+		if err := resolveTranslations(ctx, b, langs, out.Hits); err != nil {
 			return nil, err
 		}
 	}
@@ -57,19 +57,19 @@ const (
 )
 
 // storedFields are the fields a hit or a document needs.
-func storedFields() []string {
+func storedFields(langs *indexer.Registry) []string {
 	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
 		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf}
-	for _, a := range indexer.Analyses() {
+	for _, a := range langs.Analyses() {
 		f = append(f, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
 	}
 	return f
 }
 
 // refFields are the fields a reference to a document needs.
-func refFields() []string {
+func refFields(langs *indexer.Registry) []string {
 	f := []string{indexer.FieldLang, indexer.FieldTranslationOf}
-	for _, a := range indexer.Analyses() {
+	for _, a := range langs.Analyses() {
 		f = append(f, indexer.TitleField(a.Key))
 	}
 	return f
@@ -77,16 +77,16 @@ func refFields() []string {
 
 // text returns the title and body a document stores, in the fields of
 // its language.
-func text(lang string, first func(field string) string) (title, body string) {
-	key := indexer.AnalysisFor(lang).Key
+func text(langs *indexer.Registry, lang string, first func(field string) string) (title, body string) {
+	key := langs.For(lang).Key
 	return first(indexer.TitleField(key)), first(indexer.BodyField(key))
 }
 
 // hitFrom turns an executed hit into ours, with snippets cut from the
 // stored body in the document's language at the match locations.
-func hitFrom(h *plan.Hit) Hit {
-	hit := row(h)
-	key := indexer.AnalysisFor(hit.Lang).Key
+func hitFrom(langs *indexer.Registry, h *plan.Hit) Hit {
+	hit := row(langs, h)
+	key := langs.For(hit.Lang).Key
 	var spans []span
 	// The prefix field indexes the same text: its matches mark words there.
 	for _, field := range []string{indexer.BodyField(key), indexer.PrefixField(key), indexer.NamesField} {
@@ -94,7 +94,7 @@ func hitFrom(h *plan.Hit) Hit {
 			spans = append(spans, span{l.Start, l.End})
 		}
 	}
-	_, body := text(hit.Lang, h.First)
+	_, body := text(langs, hit.Lang, h.First)
 	hit.Snippets = snippets(body, spans, snippetWidth, maxSnippets)
 	for _, id := range h.Fields[indexer.FieldRelated] {
 		hit.Related = append(hit.Related, Ref{ID: id})
@@ -103,7 +103,7 @@ func hitFrom(h *plan.Hit) Hit {
 }
 
 // row is a hit as its stored fields give it, without snippets or links.
-func row(h *plan.Hit) Hit {
+func row(langs *indexer.Registry, h *plan.Hit) Hit {
 	hit := Hit{
 		ID:            h.ID,
 		Score:         h.Score,
@@ -115,13 +115,13 @@ func row(h *plan.Hit) Hit {
 		translationOf: h.First(indexer.FieldTranslationOf),
 		URL:           h.First(indexer.FieldURL),
 	}
-	hit.Title, _ = text(hit.Lang, h.First)
+	hit.Title, _ = text(langs, hit.Lang, h.First)
 	return hit
 }
 
 // resolveRelated fills in the titles and languages of the hits' related
 // documents with one lookup.
-func resolveRelated(ctx context.Context, b Backend, hits []Hit) error {
+func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit) error {
 	var ids []string
 	for _, h := range hits {
 		for _, r := range h.Related {
@@ -131,7 +131,7 @@ func resolveRelated(ctx context.Context, b Backend, hits []Hit) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	refs, _, err := refs(ctx, b, plan.Lookup{IDs: ids})
+	refs, _, err := refs(ctx, b, langs, plan.Lookup{IDs: ids})
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func resolveRelated(ctx context.Context, b Backend, hits []Hit) error {
 // that are originals themselves are loaded already: only translations and
 // originals off the page are looked up, so a page without translations
 // loads no document.
-func resolveTranslations(ctx context.Context, b Backend, hits []Hit) error {
+func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -175,7 +175,7 @@ func resolveTranslations(ctx context.Context, b Backend, hits []Hit) error {
 			l.IDs = append(l.IDs, o)
 		}
 	}
-	refs, of, err := refs(ctx, b, l)
+	refs, of, err := refs(ctx, b, langs, l)
 	if err != nil {
 		return err
 	}
@@ -219,8 +219,8 @@ const maxRefs = 100
 
 // refs returns the documents l finds as references, in id order, with
 // the translation_of of each.
-func refs(ctx context.Context, b Backend, l plan.Lookup) ([]Ref, []string, error) {
-	l.Fields, l.Limit = refFields(), maxRefs
+func refs(ctx context.Context, b Backend, langs *indexer.Registry, l plan.Lookup) ([]Ref, []string, error) {
+	l.Fields, l.Limit = refFields(langs), maxRefs
 	docs, err := b.Lookup(ctx, l)
 	if err != nil {
 		return nil, nil, searchError(ctx, err)
@@ -229,7 +229,7 @@ func refs(ctx context.Context, b Backend, l plan.Lookup) ([]Ref, []string, error
 	of := make([]string, 0, len(docs))
 	for _, d := range docs {
 		lang := d.First(indexer.FieldLang)
-		title, _ := text(lang, d.First)
+		title, _ := text(langs, lang, d.First)
 		out = append(out, Ref{ID: d.ID, Lang: lang, Title: title})
 		of = append(of, d.First(indexer.FieldTranslationOf))
 	}
@@ -238,8 +238,8 @@ func refs(ctx context.Context, b Backend, l plan.Lookup) ([]Ref, []string, error
 
 // document returns one document with its related documents and
 // translations.
-func document(ctx context.Context, b Backend, id string) (*Document, error) {
-	docs, err := b.Lookup(ctx, plan.Lookup{IDs: []string{id}, Fields: storedFields(), Limit: 1})
+func document(ctx context.Context, b Backend, langs *indexer.Registry, id string) (*Document, error) {
+	docs, err := b.Lookup(ctx, plan.Lookup{IDs: []string{id}, Fields: storedFields(langs), Limit: 1})
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}
@@ -258,12 +258,12 @@ func document(ctx context.Context, b Backend, id string) (*Document, error) {
 		Related:       []Ref{},
 		Translations:  []Ref{},
 	}
-	d.Title, d.Body = text(d.Lang, f.First)
+	d.Title, d.Body = text(langs, d.Lang, f.First)
 
 	// Related both ways: what this document names, and what names it.
 	rel := plan.Lookup{IDs: f.Fields[indexer.FieldRelated],
 		Values: []plan.FieldValue{{Field: indexer.FieldRelated, Value: id}}}
-	if d.Related, _, err = refs(ctx, b, rel); err != nil {
+	if d.Related, _, err = refs(ctx, b, langs, rel); err != nil {
 		return nil, err
 	}
 	// Translations: the original and everything that translates it.
@@ -271,7 +271,7 @@ func document(ctx context.Context, b Backend, id string) (*Document, error) {
 	if d.TranslationOf != "" {
 		original = d.TranslationOf
 	}
-	trs, _, err := refs(ctx, b, plan.Lookup{IDs: []string{original},
+	trs, _, err := refs(ctx, b, langs, plan.Lookup{IDs: []string{original},
 		Values: []plan.FieldValue{{Field: indexer.FieldTranslationOf, Value: original}}})
 	if err != nil {
 		return nil, err

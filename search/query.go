@@ -8,8 +8,6 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
-	telugu "pressearch/indexer/lang/te"
-	"pressearch/indexer/translit"
 	"pressearch/search/plan"
 )
 
@@ -23,13 +21,14 @@ type vocab struct {
 	// highlight asks for the clauses whose matches a snippet marks alone:
 	// the bodies and their companions, no titles or leads.
 	highlight bool
+	langs     *indexer.Registry
 	cross     *keyCache
 }
 
 // analyses are the analyses a query is matched against: those with
 // documents.
 func (v vocab) analyses() []indexer.Analysis {
-	all := indexer.Analyses()
+	all := v.langs.Analyses()
 	if v.present == nil {
 		return all
 	}
@@ -80,7 +79,7 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 		p.Sort = plan.SortDate
 	}
 	if root != nil {
-		v := vocab{present: present, native: map[string]bool{}, cross: e.cross}
+		v := vocab{present: present, native: map[string]bool{}, langs: e.langs, cross: e.cross}
 		for _, t := range terms(root, nil) {
 			for _, a := range v.analyses() {
 				if a.Matches(t.text) && !a.Foreign(t.text) {
@@ -110,7 +109,7 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 	p.Filters = filters
 	p.Priors = []plan.Prior{{Filter: &plan.Keyword{Field: indexer.FieldKind, Value: corpus.KindStatement}, Factor: statementPrior}}
 	if !r.NoSnippets {
-		p.Facets, p.FacetSize, p.Fields = facetFields, facetSize, storedFields()
+		p.Facets, p.FacetSize, p.Fields = facetFields, facetSize, storedFields(e.langs)
 	}
 	return p, nil
 }
@@ -562,9 +561,12 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 			case t.phrase:
 				q = &plan.Phrase{Field: f, Text: t.text}
 			case t.prefix:
-				// Prefixes match indexed terms as they are: normalized and
-				// lower-cased, which is what Telugu normalization does.
-				q = &plan.Prefix{Field: f, Prefix: telugu.Normalize(t.text), Max: MaxWordExpansion}
+				// Prefixes match indexed terms as they are.
+				prefix := t.text
+				if a.NormalizePrefix != nil {
+					prefix = a.NormalizePrefix(prefix)
+				}
+				q = &plan.Prefix{Field: f, Prefix: prefix, Max: MaxWordExpansion}
 			case t.fuzzy > 0:
 				q = &plan.Fuzzy{Field: f, Text: t.text, Fuzziness: t.fuzzy, Max: MaxWordExpansion}
 			default:
@@ -623,18 +625,21 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 // keyCache keeps the sound keys of the words searched lately: romanizing
 // a Telugu word is a good part of planning a query.
 type keyCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[string][]string
+	mu    sync.Mutex
+	max   int
+	m     map[string][]string
+	langs *indexer.Registry
 }
 
 // maxCrossCache bounds an engine's keyCache.
 const maxCrossCache = 4096
 
-func newKeyCache(max int) *keyCache { return &keyCache{max: max, m: map[string][]string{}} }
+func newKeyCache(max int, langs *indexer.Registry) *keyCache {
+	return &keyCache{max: max, m: map[string][]string{}, langs: langs}
+}
 
-// keys are the sound keys a word is looked for by in the other script: a
-// Latin word among Telugu words, a Telugu word among Latin ones.
+// keys are the sound keys a word is looked for by in the other script
+// (indexer.Registry.CrossKeys).
 func (c *keyCache) keys(word string) []string {
 	c.mu.Lock()
 	out, ok := c.m[word]
@@ -642,30 +647,12 @@ func (c *keyCache) keys(word string) []string {
 	if ok {
 		return out
 	}
-	out = crossKeys(word)
+	out = c.langs.CrossKeys(word)
 	c.mu.Lock()
 	if len(c.m) >= c.max {
 		clear(c.m) // a cheap bound; the words in use come back
 	}
 	c.m[word] = out
 	c.mu.Unlock()
-	return out
-}
-
-func crossKeys(word string) []string {
-	var out []string
-	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(word)) {
-		w := telugu.Normalize(string(tok.Term))
-		switch {
-		case translit.IsTelugu(w):
-			for _, k := range translit.TeluguKeys(w) {
-				out = append(out, translit.FromLatin+k)
-			}
-		case translit.IsLatin(w):
-			if k := translit.LatinKey(w); k != "" {
-				out = append(out, translit.FromTelugu+k)
-			}
-		}
-	}
 	return out
 }

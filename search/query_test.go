@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"pressearch/indexer"
 )
 
 func TestParsePrecedence(t *testing.T) {
@@ -139,9 +141,9 @@ func FuzzParseQuery(f *testing.F) {
 
 // The sound keys come the same from the cache, which stays bounded.
 func TestCrossKeysCache(t *testing.T) {
-	c := newKeyCache(maxCrossCache)
+	c := newKeyCache(maxCrossCache, indexer.DefaultRegistry())
 	for _, w := range []string{"బోరెల్", "borrell", "టోక్యో", "tokyo", "EU"} {
-		want := crossKeys(w)
+		want := indexer.DefaultRegistry().CrossKeys(w)
 		for range 2 {
 			if got := c.keys(w); !reflect.DeepEqual(got, want) {
 				t.Errorf("keys(%q) = %v, want %v", w, got, want)

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"pressearch/indexer"
-	telugu "pressearch/indexer/lang/te"
 )
 
 // MaxSuggestions is the most completions Suggest returns.
@@ -27,11 +26,12 @@ type suggestWord struct {
 type suggester struct {
 	words  []suggestWord // sorted by word
 	titles []string
-	keys   []string // the titles in matching form
+	keys   []string            // the titles in matching form
+	fold   func(string) string // the matching form
 }
 
-func newSuggester(s *indexer.Suggestions) *suggester {
-	sg := &suggester{titles: s.Titles}
+func newSuggester(s *indexer.Suggestions, fold func(string) string) *suggester {
+	sg := &suggester{titles: s.Titles, fold: fold}
 	for w, n := range s.Words {
 		f := s.Forms[w]
 		if f == "" {
@@ -41,7 +41,7 @@ func newSuggester(s *indexer.Suggestions) *suggester {
 	}
 	sort.Slice(sg.words, func(i, j int) bool { return sg.words[i].word < sg.words[j].word })
 	for _, t := range s.Titles {
-		sg.keys = append(sg.keys, telugu.Normalize(t))
+		sg.keys = append(sg.keys, fold(t))
 	}
 	return sg
 }
@@ -64,8 +64,11 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 		sg = l.suggest
 	}
 	typed := strings.TrimSpace(prefix)
-	p := telugu.Normalize(typed)
-	if sg == nil || p == "" {
+	if sg == nil {
+		return out, nil
+	}
+	p := sg.fold(typed)
+	if p == "" {
 		return out, nil
 	}
 	cjk := isCJK(lastRune(typed))
@@ -79,7 +82,7 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 	}
 	// Complete the last word, keeping what comes before it.
 	head, last := splitLast(typed)
-	last = telugu.Normalize(last)
+	last = sg.fold(last)
 	if last == "" {
 		return out, nil
 	}

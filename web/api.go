@@ -91,7 +91,7 @@ func (s *Server) apiAnalyze(c *gin.Context) {
 		return
 	}
 	if p.Lang == "" {
-		p.Lang = "te"
+		p.Lang = s.engine.Languages().Default()
 	}
 	if p.Text == "" {
 		s.failStatus(c, http.StatusBadRequest, search.CodeInvalid, "text is required")

@@ -31,6 +31,9 @@ type Engine interface {
 	Suggest(prefix string) ([]string, error)
 	Ready() bool
 	Info() search.Info
+	// Languages are the languages the engine knows; the server names none
+	// itself.
+	Languages() *indexer.Registry
 }
 
 // Server serves the API and the pages over an engine.

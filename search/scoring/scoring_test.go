@@ -58,7 +58,7 @@ func newTestIndex(t *testing.T) *testIndex {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	st, err := indexer.ReadStats(idx)
+	st, err := indexer.ReadStats(idx, nil)
 	if err != nil || st == nil {
 		t.Fatalf("statistics %v, %v", st, err)
 	}
