@@ -552,29 +552,17 @@ func (s *Store) AnyTerms(ctx context.Context, index string, fields []string, ter
 		b.Write(body)
 		b.WriteByte('\n')
 	}
-	var ans struct {
-		Responses []struct {
-			Hits struct {
-				Total struct {
-					Value int `json:"value"`
-				} `json:"total"`
-			} `json:"hits"`
-			Error  json.RawMessage `json:"error"`
-			Status int             `json:"status"`
-		} `json:"responses"`
-	}
+	var ans msearchAnswer
 	if err := s.c.Do(ctx, "POST", "/_msearch", ndjson(b.Bytes()), &ans); err != nil {
 		return nil, err
 	}
-	if len(ans.Responses) != len(fields) {
-		return nil, fmt.Errorf("OpenSearch answered %d of %d term look-ups", len(ans.Responses), len(fields))
+	totals, err := ans.totals(len(fields))
+	if err != nil {
+		return nil, err
 	}
 	out := make([]bool, len(fields))
-	for i, r := range ans.Responses {
-		if len(r.Error) > 0 {
-			return nil, &Error{Status: r.Status, Reason: string(r.Error)}
-		}
-		out[i] = r.Hits.Total.Value > 0
+	for i, n := range totals {
+		out[i] = n > 0
 	}
 	return out, nil
 }
@@ -673,4 +661,54 @@ func (s *Store) Write(ctx context.Context, upserts []corpus.Document, deletes []
 		}
 	}
 	return nil
+}
+
+// Counts returns, for each query, how many documents of index match it,
+// exactly, in one multi-search.
+func (s *Store) Counts(ctx context.Context, index string, queries []map[string]any) ([]int, error) {
+	var b bytes.Buffer
+	head, _ := json.Marshal(map[string]any{"index": index})
+	for _, q := range queries {
+		body, err := json.Marshal(map[string]any{"size": 0, "track_total_hits": true, "query": q})
+		if err != nil {
+			return nil, err
+		}
+		b.Write(head)
+		b.WriteByte('\n')
+		b.Write(body)
+		b.WriteByte('\n')
+	}
+	var ans msearchAnswer
+	if err := s.c.Do(ctx, "POST", "/_msearch", ndjson(b.Bytes()), &ans); err != nil {
+		return nil, err
+	}
+	return ans.totals(len(queries))
+}
+
+// msearchAnswer is the part of a multi-search answer we read.
+type msearchAnswer struct {
+	Responses []struct {
+		Hits struct {
+			Total struct {
+				Value int `json:"value"`
+			} `json:"total"`
+		} `json:"hits"`
+		Error  json.RawMessage `json:"error"`
+		Status int             `json:"status"`
+	} `json:"responses"`
+}
+
+// totals returns each search's total, or the first search's error.
+func (a *msearchAnswer) totals(want int) ([]int, error) {
+	if len(a.Responses) != want {
+		return nil, fmt.Errorf("OpenSearch answered %d of %d searches", len(a.Responses), want)
+	}
+	out := make([]int, want)
+	for i, r := range a.Responses {
+		if len(r.Error) > 0 {
+			return nil, &Error{Status: r.Status, Reason: string(r.Error)}
+		}
+		out[i] = r.Hits.Total.Value
+	}
+	return out, nil
 }

@@ -29,6 +29,7 @@ type Index struct {
 	meta  osindex.Meta
 
 	absentCache *ttlCache
+	countCache  *countCache
 }
 
 // New returns the executor of one generation (an index name of store),
@@ -41,7 +42,8 @@ func New(ctx context.Context, store *osindex.Store, index string) (*Index, error
 	if m.Analysis != osindex.AnalysisVersion() {
 		return nil, &osindex.VersionError{Index: index, Built: m.Analysis, Ours: osindex.AnalysisVersion()}
 	}
-	return &Index{store: store, index: index, meta: m, absentCache: newTTLCache(4096, 5*time.Second)}, nil
+	return &Index{store: store, index: index, meta: m, absentCache: newTTLCache(4096, 5*time.Second),
+		countCache: newCountCache(1<<16, 5*time.Second)}, nil
 }
 
 // Meta returns what the generation records about itself.
@@ -89,7 +91,11 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{absent: absent, share: expansionShare(p)}
+	counts, err := x.lookUpCounts(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{absent: absent, counts: counts, share: expansionShare(p)}
 	q, err := b.main(p.Query, p.Filters, p.Priors)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	osindex "pressearch/indexer/opensearch"
 	"pressearch/indexer/opensearch/ostest"
 	"pressearch/search/plan"
+	"pressearch/search/scoring"
 )
 
 func TestWithin(t *testing.T) {
@@ -322,5 +323,84 @@ func TestShardsDoNotChangeScores(t *testing.T) {
 				t.Errorf("query %d: %s scores %g on one shard, %g on three", i, k, sa[k], sb[k])
 			}
 		}
+	}
+}
+
+// bleveExecutor builds docs into a Bleve generation and returns the Bleve
+// backend's executor over it, to compare plans' answers with.
+func bleveExecutor(t *testing.T, docs []corpus.Document) *scoring.Index {
+	t.Helper()
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, lease, err := store.Serve(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close(); lease.Release() })
+	stats, err := indexer.ReadStats(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := scoring.New(context.Background(), idx, scoring.Options{Stats: &scoring.Stats{Global: stats.Global, PerField: stats.PerField}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// TestPlansScoreAsOnBleve runs plans of words on both backends over short
+// texts (whose lengths Lucene keeps exactly): the same hits, the same
+// scores. Among them, words whose idf comes from other fields
+// (RarityFrom), alone and in pairs.
+func TestPlansScoreAsOnBleve(t *testing.T) {
+	var docs []corpus.Document
+	for i := range 12 {
+		docs = append(docs, en(fmt.Sprintf("e%02d", i), "Statement", fmt.Sprintf("The president spoke on day %d about the harbour.", i), corpus.KindPressRelease, ""))
+	}
+	docs = append(docs,
+		corpus.Document{ID: "ta1", Lang: "ta", Title: "அறிக்கை", Body: "ஜனாதிபதி president harbour துறைமுகம் திறப்பு", Kind: corpus.KindPressRelease},
+		corpus.Document{ID: "ta2", Lang: "ta", Title: "செய்தி", Body: "அமைச்சர் president உரை", Kind: corpus.KindPressRelease},
+		corpus.Document{ID: "ta3", Lang: "ta", Title: "செய்தி", Body: "அமைச்சர் கூட்டம்", Kind: corpus.KindPressRelease})
+	onOS, onBleve := executor(t, docs, 1), bleveExecutor(t, docs)
+	from := []string{"body_en"}
+	plans := map[string]plan.Node{
+		"a word":             &plan.Match{Field: "body_en", Text: "president"},
+		"a weighted sum":     &plan.Sum{Clauses: []plan.Weighted{{Weight: 1.5, Node: &plan.Match{Field: "title_en", Text: "statement"}}, {Weight: 1, Node: &plan.Match{Field: "body_en", Text: "harbour"}}}},
+		"a quoted word":      &plan.Match{Field: "body_indic", Text: "president", RarityFrom: from},
+		"quoted words":       &plan.Match{Field: "body_indic", Text: "president harbour", RarityFrom: from},
+		"a pair":             &plan.Pair{Field: "body_en", Text: "president spoke"},
+		"a quoted pair":      &plan.Pair{Field: "body_indic", Text: "president harbour", RarityFrom: from},
+		"a quoted word, own": &plan.Match{Field: "body_indic", Text: "president"},
+	}
+	for name, q := range plans {
+		t.Run(name, func(t *testing.T) {
+			p := &plan.Plan{Query: q, Size: 20, BM25: plan.BM25{K1: 1, B: 0.75}}
+			got, err := onOS.Execute(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := onBleve.Execute(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total || got.Total == 0 {
+				t.Fatalf("%d hits, on Bleve %d", got.Total, want.Total)
+			}
+			scores := map[string]float64{}
+			for _, h := range want.Hits {
+				scores[h.ID] = h.Score
+			}
+			for _, h := range got.Hits {
+				if w, ok := scores[h.ID]; !ok || math.Abs(h.Score-w) > 1e-4*math.Max(1, w) {
+					t.Errorf("%s scores %.6f, on Bleve %.6f", h.ID, h.Score, w)
+				}
+			}
+		})
 	}
 }

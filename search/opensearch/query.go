@@ -3,6 +3,7 @@ package opensearch
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"pressearch/indexer"
@@ -21,6 +22,8 @@ var matchNone = obj{"match_none": obj{}}
 type builder struct {
 	// absent answers an IfAbsent node, looked up before building.
 	absent map[absentKey]bool
+	// counts are the document counts RarityFrom nodes need.
+	counts map[countKey]float64
 	// share bounds the terms each prefix or fuzzy term of the query
 	// expands to, so that all of them come to the plan's MaxExpansions at
 	// most; 0: each node's own Max alone.
@@ -199,9 +202,15 @@ func (b *builder) build(n plan.Node) (obj, error) {
 		if err != nil {
 			return nil, err
 		}
+		var want float64
+		if len(n.RarityFrom) > 0 {
+			if want, err = rarity(b.counts, n.RarityFrom, n.Text); err != nil {
+				return nil, err
+			}
+		}
 		qs := make([]any, 0, len(toks))
 		for _, t := range toks {
-			qs = append(qs, term(n.Field, t.Term))
+			qs = append(qs, termBoosted(n.Field, t.Term, boost(b.counts, n.Field, t.Term, want)))
 		}
 		return sum(qs), nil
 	case *plan.Term:
@@ -260,7 +269,7 @@ func (b *builder) build(n plan.Node) (obj, error) {
 		return obj{"function_score": obj{"query": inner, "functions": []any{obj{"filter": f, "weight": n.Factor}},
 			"score_mode": "multiply", "boost_mode": "multiply"}}, nil
 	case *plan.Pair:
-		return pair(n)
+		return b.pair(n)
 	case *plan.IfAbsent:
 		if !b.absent[keyOf(n)] {
 			return matchNone, nil
@@ -288,7 +297,7 @@ func term(field, t string) obj { return obj{"term": obj{field: obj{"value": osin
 // pair is the query of two neighbouring words: the documents where the
 // first and last terms stand as in the text (a phrase of the two with the
 // gap between them kept), scored by the sum of the two terms' scores.
-func pair(n *plan.Pair) (obj, error) {
+func (b *builder) pair(n *plan.Pair) (obj, error) {
 	toks, err := analyze(n.Field, n.Analyzer, n.Text)
 	if err != nil {
 		return nil, err
@@ -297,9 +306,19 @@ func pair(n *plan.Pair) (obj, error) {
 		return matchNone, nil
 	}
 	first, last := toks[0], toks[len(toks)-1]
+	var idf1, idf2 float64
+	if words := strings.Fields(n.Text); len(n.RarityFrom) > 0 && len(words) > 0 {
+		if idf1, err = rarity(b.counts, n.RarityFrom, words[0]); err != nil {
+			return nil, err
+		}
+		if idf2, err = rarity(b.counts, n.RarityFrom, words[len(words)-1]); err != nil {
+			return nil, err
+		}
+	}
 	phrase := osindex.Text([]indexer.Token{first, last})
 	return obj{"bool": obj{
-		"must":   []any{term(n.Field, first.Term), term(n.Field, last.Term)},
+		"must": []any{termBoosted(n.Field, first.Term, boost(b.counts, n.Field, first.Term, idf1)),
+			termBoosted(n.Field, last.Term, boost(b.counts, n.Field, last.Term, idf2))},
 		"filter": []any{obj{"match_phrase": obj{n.Field: obj{"query": phrase}}}},
 	}}, nil
 }
