@@ -343,7 +343,7 @@ func bleveExecutor(t *testing.T, docs []corpus.Document) *scoring.Index {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close(); lease.Release() })
-	stats, err := indexer.ReadStats(idx)
+	stats, err := indexer.ReadStats(idx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
