@@ -79,6 +79,14 @@ type Analysis struct {
 	// as two words written as one (a compound); a query matches a compound
 	// written apart or together either way (see search).
 	Splits func(word string) [][2]string
+	// Near, where set, gives for a letter of the analysis's script the
+	// one a reader takes for a variant of it (in Telugu the same vowel
+	// short or long, the same consonant with or without aspiration), or
+	// 0; Slight, where set, says which signs make such a difference by
+	// being there or not (Telugu's long a). A spelling suggestion counts
+	// either as half an edit.
+	Near   func(r rune) rune
+	Slight func(r rune) bool
 }
 
 // Registry is the analyses an index has fields for and a search matches
@@ -101,7 +109,8 @@ func DefaultRegistry() *Registry {
 		{Key: "te", Langs: []string{"te"}, Scripts: []*unicode.RangeTable{unicode.Telugu},
 			Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName,
 			CrossKeys: teluguKeys,
-			Splits:    func(w string) [][2]string { return telugu.CompoundSplits(telugu.Normalize(w)) }},
+			Splits:    func(w string) [][2]string { return telugu.CompoundSplits(telugu.Normalize(w)) },
+			Near:      telugu.Partner, Slight: telugu.LongA},
 		{Key: "en", Langs: []string{"en"}, Analyzer: en.AnalyzerName, CrossKeys: latinKeys},
 		{Key: "cjk", Langs: []string{"ja", "zh", "ko"},
 			Scripts:  []*unicode.RangeTable{unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul},
@@ -163,6 +172,39 @@ func (r *Registry) Register(a Analysis) error {
 	n := len(r.analyses) - 1
 	r.analyses = append(r.analyses[:n:n], a, r.analyses[n])
 	return nil
+}
+
+// Spelling returns what the analyses know of near spellings (see
+// Analysis.Near): the near letter of r in any script, or 0, and whether r
+// is a sign whose presence alone is a near difference.
+func (r *Registry) Spelling() (near func(rune) rune, slight func(rune) bool) {
+	var nears []func(rune) rune
+	var slights []func(rune) bool
+	for _, a := range r.analyses {
+		if a.Near != nil {
+			nears = append(nears, a.Near)
+		}
+		if a.Slight != nil {
+			slights = append(slights, a.Slight)
+		}
+	}
+	near = func(c rune) rune {
+		for _, f := range nears {
+			if n := f(c); n != 0 {
+				return n
+			}
+		}
+		return 0
+	}
+	slight = func(c rune) bool {
+		for _, f := range slights {
+			if f(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return near, slight
 }
 
 // Analyses returns every analysis the index has fields for, the fallback

@@ -17,6 +17,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"bare", Request{Query: "జపాన్ రష్యా", NoSnippets: true}},
 		{"page", Request{Query: "జపాన్ రష్యా"}},
 		{"english", Request{Query: "Japan Russia"}},
+		{"misspelt", Request{Query: "Japn Rusia"}}, // with the spelling offered
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

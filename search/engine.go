@@ -89,6 +89,9 @@ type Result struct {
 	// Plan is what the search asked the index for, a line a part, where
 	// the request asks for an explanation.
 	Plan []string `json:"plan,omitempty"`
+	// DidYouMean is the query with its doubtful words spelt as the
+	// collection spells them, where that finds far more (see spell.go).
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 // Document is one whole document with its links resolved.
@@ -241,7 +244,7 @@ func (e *Engine) SwapBackend(s Served) Backend {
 	if sugg == nil {
 		sugg = &indexer.Suggestions{}
 	}
-	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg, e.langs.Fold)})
+	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg, e.langs)})
 	if old == nil {
 		return nil
 	}
@@ -276,7 +279,7 @@ func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &live{backend: backend, index: idx, info: info, present: present, suggest: newSuggester(sugg, e.langs.Fold)}, nil
+	return &live{backend: backend, index: idx, info: info, present: present, suggest: newSuggester(sugg, e.langs)}, nil
 }
 
 // Close takes the index out of service, waits for the searches on it and
@@ -333,6 +336,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	out, err := present(ctx, l.backend, e.langs, &r, p, res)
 	if err != nil {
 		return nil, err
+	}
+	if !r.Plain && !r.NoSnippets && r.From == 0 {
+		out.DidYouMean = e.didYouMean(ctx, l, &r, root, out.Total)
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil

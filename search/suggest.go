@@ -28,10 +28,16 @@ type suggester struct {
 	titles []string
 	keys   []string            // the titles in matching form
 	fold   func(string) string // the matching form
+	// For spelling: each word's runes and its letters, and which letters
+	// are near.
+	runes   [][]rune
+	letters []int
+	spell   speller
 }
 
-func newSuggester(s *indexer.Suggestions, fold func(string) string) *suggester {
-	sg := &suggester{titles: s.Titles, fold: fold}
+func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
+	sg := &suggester{titles: s.Titles, fold: langs.Fold}
+	sg.spell.near, sg.spell.slight = langs.Spelling()
 	for w, n := range s.Words {
 		f := s.Forms[w]
 		if f == "" {
@@ -40,8 +46,13 @@ func newSuggester(s *indexer.Suggestions, fold func(string) string) *suggester {
 		sg.words = append(sg.words, suggestWord{w, f, n})
 	}
 	sort.Slice(sg.words, func(i, j int) bool { return sg.words[i].word < sg.words[j].word })
+	sg.runes, sg.letters = make([][]rune, len(sg.words)), make([]int, len(sg.words))
+	for i, w := range sg.words {
+		sg.runes[i] = []rune(w.word)
+		sg.letters[i] = letters(sg.runes[i])
+	}
 	for _, t := range s.Titles {
-		sg.keys = append(sg.keys, fold(t))
+		sg.keys = append(sg.keys, langs.Fold(t))
 	}
 	return sg
 }

@@ -81,6 +81,7 @@ var texts = map[string][3]string{
 	"Suggestions":                    {"Suggestions", "సూచనలు", "候補"},
 	"one suggestion":                 {"1 suggestion", "1 సూచన", "候補 1 件"},
 	"%s suggestions":                 {"%s suggestions", "%s సూచనలు", "候補 %s 件"},
+	"Did you mean:":                  {"Did you mean:", "మీరు వెతికింది ఇదేనా:", "もしかして："},
 	"footer": {"pressearch: full-text search for press releases and news, Telugu first.",
 		"pressearch: పత్రికా ప్రకటనలు, వార్తల కోసం పూర్తి పాఠ్య శోధన, తెలుగుకు ప్రాధాన్యం.",
 		"pressearch: プレスリリースとニュースの全文検索（テルグ語優先）"},

@@ -153,6 +153,8 @@ type resultsPage struct {
 	Error string
 	// CSV and JSONL export the matches.
 	CSV, JSONL string
+	// DidYouMean runs the query the engine offers as a near spelling.
+	DidYouMean string
 }
 
 // pageParams are the parameters of the results page: those of a search and
@@ -204,6 +206,9 @@ func (s *Server) searchPage(c *gin.Context) {
 		return
 	}
 	out.Result = res
+	if res.DidYouMean != "" {
+		out.DidYouMean = link(q, "q", res.DidYouMean)
+	}
 	out.Start = req.From + 1
 	out.Pages = int((res.Total + pageSize - 1) / pageSize)
 	if out.Pages > search.MaxWindow/pageSize {

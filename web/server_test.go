@@ -465,3 +465,29 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 		t.Errorf("a bad request id became %q", got)
 	}
 }
+
+// A near spelling that finds far more is offered on the page, as a link
+// that keeps the filters, and in the API.
+func TestDidYouMean(t *testing.T) {
+	s := newTestServer(t)
+	body := get(t, s, "/search?hl=te&lang=te&q="+url.QueryEscape("బొరెల్")).Body.String()
+	want := `<p class="dym">మీరు వెతికింది ఇదేనా: <a href="/search?hl=te&amp;lang=te&amp;q=` + url.QueryEscape("బోరెల్") + `" dir="auto">బోరెల్</a></p>`
+	if !strings.Contains(body, want) {
+		t.Errorf("the page lacks %s", want)
+	}
+	if body := get(t, s, "/search?q=Japan").Body.String(); strings.Contains(body, `class="dym"`) {
+		t.Errorf("a query that finds what it should is offered another")
+	}
+	for target, want := range map[string]string{
+		"/api/v1/search?q=Japn":                               `"did_you_mean":"Japan"`,
+		"/api/v1/search?q=" + url.QueryEscape("బద్రత"):        `"did_you_mean":"భద్రత"`,
+		"/api/v1/search?q=" + url.QueryEscape("ఖలిసి AND EU"): `"did_you_mean":"కలిసి AND EU"`,
+	} {
+		if body := get(t, s, target).Body.String(); !strings.Contains(body, want) {
+			t.Errorf("%s: %.300s lacks %s", target, body, want)
+		}
+	}
+	if body := get(t, s, "/api/v1/search?q=Japan").Body.String(); strings.Contains(body, "did_you_mean") {
+		t.Errorf("did_you_mean where nothing is misspelt: %.300s", body)
+	}
+}

@@ -55,6 +55,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintf(stdout, "%d results (%.1f ms)\n", res.Total, res.TookMS)
+	if res.DidYouMean != "" {
+		fmt.Fprintf(stdout, "did you mean: %s\n", res.DidYouMean)
+	}
 	for i, h := range res.Hits {
 		fmt.Fprintf(stdout, "\n%d. %s\n   %s · %s · %s · %s · score %.4f\n", i+1, h.Title, h.ID, h.Lang, h.Kind, h.Date, h.Score)
 		for _, s := range h.Snippets {

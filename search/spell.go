@@ -1,0 +1,256 @@
+package search
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// "Did you mean": when a search finds nothing, or far less than a near
+// spelling of its words would, the result offers that spelling. Candidates
+// are the words completion draws on (the collection's most frequent
+// words), compared with each word of the query in matching form by an edit
+// distance in which near letters (in Telugu vowel length and aspiration;
+// see indexer.Analysis.Near) cost half an edit.
+
+// Spelling thresholds.
+const (
+	// spellPopular is how many times more documents a near word must be
+	// in than the word typed for the word typed to be doubted.
+	spellPopular = 50
+	// spellGain is how many times more documents the corrected query
+	// must find than the query typed.
+	spellGain = 5
+	// spellWords bounds the words of a query that are checked.
+	spellWords = 8
+	// maxWordRunes is the longest word the vocabulary holds, in runes
+	// (indexer's bound on a word completion offers).
+	maxWordRunes = 30
+	// nearCost is what a near letter costs, in edits.
+	nearCost = 0.5
+)
+
+// maxEdits is how far a word of n letters may be from its correction, as
+// Elasticsearch's AUTO fuzziness has it: none for one or two letters, one
+// edit for three to five, two above.
+func maxEdits(n int) float64 {
+	switch {
+	case n <= 2:
+		return 0
+	case n <= 5:
+		return 1
+	}
+	return 2
+}
+
+// letters counts the letters of w, a Telugu consonant with its vowel sign
+// or virama counting once.
+func letters(w []rune) int {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsMark(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// speller knows which letters are near (indexer.Registry.Spelling).
+type speller struct {
+	near   func(rune) rune
+	slight func(rune) bool
+}
+
+// editDistance is the Levenshtein distance of a and b in which a near
+// letter, or a slight sign added or left out, costs nearCost; it stops
+// early, returning more than max, once the distance must exceed max. rows,
+// if long enough, is reused for its working memory.
+func (sp speller) editDistance(a, b []rune, max float64, rows ...[]float64) float64 {
+	var prev, cur []float64
+	if len(rows) == 2 && len(rows[0]) > len(b) && len(rows[1]) > len(b) {
+		prev, cur = rows[0][:len(b)+1], rows[1][:len(b)+1]
+	} else {
+		prev, cur = make([]float64, len(b)+1), make([]float64, len(b)+1)
+	}
+	prev[0] = 0
+	for j := 1; j <= len(b); j++ {
+		prev[j] = prev[j-1] + sp.indelCost(b[j-1])
+	}
+	for i := 1; i <= len(a); i++ {
+		ai := a[i-1]
+		del := sp.indelCost(ai)
+		nearA := sp.near(ai)
+		cur[0] = prev[0] + del
+		lowest := cur[0]
+		for j := 1; j <= len(b); j++ {
+			bj := b[j-1]
+			d := prev[j-1]
+			if ai != bj {
+				if nearA != 0 && nearA == bj {
+					d += nearCost
+				} else {
+					d++
+				}
+			}
+			d = min(d, prev[j]+del, cur[j-1]+sp.indelCost(bj))
+			cur[j] = d
+			lowest = min(lowest, d)
+		}
+		if lowest > max {
+			return lowest
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// indelCost is what adding or leaving out r costs: half an edit for a
+// slight sign (Telugu's long a), a whole one for anything else.
+func (sp speller) indelCost(r rune) float64 {
+	if sp.slight(r) {
+		return nearCost
+	}
+	return 1
+}
+
+// correction is a word of the vocabulary offered for one typed.
+type correction struct {
+	form  string
+	count int
+}
+
+// correct returns the word of the vocabulary to offer for the typed word
+// w (in matching form), if w is doubtful: no document has it, or a word
+// spellPopular times as frequent lies near it. Of the near words, the
+// closest wins, then the most frequent.
+func (sg *suggester) correct(w string) (correction, bool) {
+	rw := []rune(w)
+	n := letters(rw)
+	max := maxEdits(n)
+	if max == 0 {
+		return correction{}, false
+	}
+	own := 0
+	if i := sort.Search(len(sg.words), func(i int) bool { return sg.words[i].word >= w }); i < len(sg.words) && sg.words[i].word == w {
+		own = sg.words[i].count
+	}
+	// A misspelling seldom starts with a wrong letter (Lucene's spelling
+	// checker assumes as much): only words that begin with the same
+	// letter, or with its near one, are compared.
+	best, bestDist := -1, max+1
+	rows := [2][]float64{make([]float64, maxWordRunes+2), make([]float64, maxWordRunes+2)}
+	for _, first := range []rune{rw[0], sg.spell.near(rw[0])} {
+		if first == 0 {
+			continue
+		}
+		p := string(first)
+		lo := sort.Search(len(sg.words), func(i int) bool { return sg.words[i].word >= p })
+		for i := lo; i < len(sg.words) && strings.HasPrefix(sg.words[i].word, p); i++ {
+			c := sg.words[i]
+			if c.count < spellPopular*own || c.count == 0 || c.word == w {
+				continue
+			}
+			if d := sg.letters[i] - n; d > int(max) || -d > int(max) {
+				continue
+			}
+			d := sg.spell.editDistance(rw, sg.runes[i], max, rows[0], rows[1])
+			if d > max {
+				continue
+			}
+			if d < bestDist || d == bestDist && c.count > sg.words[best].count {
+				best, bestDist = i, d
+			}
+		}
+	}
+	if best < 0 {
+		return correction{}, false
+	}
+	return correction{sg.words[best].form, sg.words[best].count}, true
+}
+
+// didYouMean returns the query text of r with its doubtful words corrected,
+// where that query finds spellGain times what r found (total), or "".
+func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node, total uint64) string {
+	if l.suggest == nil || root == nil {
+		return ""
+	}
+	rs := []rune(r.Query)
+	type fix struct {
+		start, end int
+		form       string
+	}
+	var fixes []fix
+	most := 0
+	for i, t := range words(root, nil) {
+		if i == spellWords {
+			break
+		}
+		if t.pos < 1 || strings.ContainsFunc(t.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) }) {
+			continue
+		}
+		start, end := t.pos-1, t.pos-1+len([]rune(t.text))
+		if end > len(rs) || string(rs[start:end]) != t.text {
+			continue // not where the query has it: leave it
+		}
+		c, ok := l.suggest.correct(l.suggest.fold(t.text))
+		if !ok {
+			continue
+		}
+		fixes = append(fixes, fix{start, end, caseLike(t.text, c.form)})
+		most = max(most, c.count)
+	}
+	// The corrected query finds about the documents of its most frequent
+	// correction (a few times more through other forms of the word): where
+	// the typed one finds twice that already, it will not find spellGain
+	// times more, and the count is not worth running.
+	if len(fixes) == 0 || total > 2*uint64(most) {
+		return ""
+	}
+	var b strings.Builder
+	at := 0
+	for _, f := range fixes {
+		b.WriteString(string(rs[at:f.start]))
+		b.WriteString(f.form)
+		at = f.end
+	}
+	b.WriteString(string(rs[at:]))
+	corrected := b.String()
+	if corrected == r.Query {
+		return ""
+	}
+	root2, err := parseQuery(corrected, false)
+	if err != nil {
+		return ""
+	}
+	count := *r
+	count.Query, count.From, count.Size, count.NoHits, count.NoSnippets, count.Explain = corrected, 0, 0, true, true, false
+	p, err := e.plan(root2, &count, l.present)
+	if err != nil {
+		return ""
+	}
+	res, err := l.backend.Execute(ctx, p)
+	if err != nil || res.Total == 0 || res.Total < spellGain*total || res.Total <= total {
+		return ""
+	}
+	return corrected
+}
+
+// caseLike writes the correction form as the reader wrote typed: a form
+// with capitals of its own (a name, as the documents write it) is kept;
+// otherwise a word typed in capitals, or with a first capital, gets them.
+func caseLike(typed, form string) string {
+	if strings.ToLower(form) != form {
+		return form
+	}
+	tr := []rune(typed)
+	if len(tr) > 1 && strings.ToUpper(typed) == typed && strings.ToLower(typed) != typed {
+		return strings.ToUpper(form)
+	}
+	if len(tr) > 0 && unicode.IsUpper(tr[0]) {
+		fr := []rune(form)
+		fr[0] = unicode.ToUpper(fr[0])
+		return string(fr)
+	}
+	return form
+}
