@@ -250,8 +250,11 @@ func (r *Registry) Default() string { return r.analyses[0].Langs[0] }
 // CLDR writes it, or as the registry's analysis names it; the code itself
 // when neither can.
 func (r *Registry) Name(ui language.Tag, code string) string {
-	if tag, err := language.Parse(code); err == nil {
-		if n := display.Tags(ui).Name(tag); n != "" {
+	if tag, err := language.Parse(code); err == nil && tag != language.Und {
+		namer := display.Tags(ui)
+		// CLDR calls a code it does not know "Unknown language": a reader
+		// who filtered by the code should see the code.
+		if n := namer.Name(tag); n != "" && n != namer.Name(language.Und) {
 			return n
 		}
 	}

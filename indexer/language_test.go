@@ -3,6 +3,8 @@ package indexer
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/text/language"
 )
 
 func TestDetectLanguage(t *testing.T) {
@@ -132,6 +134,21 @@ func TestNamesFedByTeluguAndLatinBodies(t *testing.T) {
 		a := AnalysisFor(tt.lang)
 		if got := tt.cfg.names(a); got != tt.want {
 			t.Errorf("%s (analysis %s) under %+v: names = %v, want %v", tt.lang, a.Key, tt.cfg, got, tt.want)
+		}
+	}
+}
+
+// Languages are named in the interface language as CLDR names them; a code
+// CLDR does not know stays the code.
+func TestRegistryName(t *testing.T) {
+	r := DefaultRegistry()
+	for _, tt := range []struct{ ui, code, want string }{
+		{"en", "te", "Telugu"}, {"te", "te", "తెలుగు"}, {"ja", "te", "テルグ語"},
+		{"te", "en", "ఆంగ్లం"}, {"ja", "si", "シンハラ語"},
+		{"en", "xx", "xx"}, {"ja", "xx", "xx"}, {"en", "not a code", "not a code"}, {"en", "und", "und"},
+	} {
+		if got := r.Name(language.Make(tt.ui), tt.code); got != tt.want {
+			t.Errorf("Name(%s, %q) = %q, want %q", tt.ui, tt.code, got, tt.want)
 		}
 	}
 }

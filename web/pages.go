@@ -86,7 +86,7 @@ func (s *Server) newPage(c *gin.Context, title string) page {
 	c.Header("Content-Language", tag.String())
 	c.Header("Vary", "Accept-Language")
 	return page{Query: c.Query("q"), Title: title, UILang: tag.String(), T: s.printer(tag), Langs: langLinks(c, i),
-		LangName: func(code string) string { return langName(tag, code) }}
+		LangName: func(code string) string { return s.engine.Languages().Name(tag, code) }}
 }
 
 type errorPage struct {
