@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2/registry"
 	"golang.org/x/text/language"
 )
 
@@ -48,7 +47,7 @@ func (r *Registry) Analyze(lang, text string) ([]Token, error) {
 		return nil, fmt.Errorf("%w %q: want a language code such as %s; any other language uses the standard analysis",
 			ErrUnknownLanguage, lang, strings.Join(r.Languages(), ", "))
 	}
-	a, err := analyzers.AnalyzerNamed(r.For(lang).Analyzer)
+	a, err := r.analyzers.AnalyzerNamed(r.For(lang).Analyzer)
 	if err != nil {
 		return nil, fmt.Errorf("analyzer for %q: %w", lang, err)
 	}
@@ -64,8 +63,11 @@ func (r *Registry) Analyze(lang, text string) ([]Token, error) {
 }
 
 // Terms returns the terms the named analyzer makes of text.
-func Terms(analyzer, text string) ([]string, error) {
-	a, err := analyzers.AnalyzerNamed(analyzer)
+func Terms(analyzer, text string) ([]string, error) { return defaults.Terms(analyzer, text) }
+
+// Terms returns the terms the named analyzer makes of text.
+func (r *Registry) Terms(analyzer, text string) ([]string, error) {
+	a, err := r.analyzers.AnalyzerNamed(analyzer)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +78,3 @@ func Terms(analyzer, text string) ([]string, error) {
 	}
 	return out, nil
 }
-
-// analyzers caches the analyzers Analyze builds; Bleve's cache is safe for
-// concurrent use.
-var analyzers = registry.NewCache()

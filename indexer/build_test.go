@@ -108,7 +108,7 @@ func TestFieldStatsCountIndexedTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := func(analyzer string, texts ...string) uint64 {
-		an, err := analyzers.AnalyzerNamed(analyzer)
+		an, err := defaults.analyzers.AnalyzerNamed(analyzer)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/nl"
 	"github.com/blevesearch/bleve/v2/analysis/lang/pt"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
+	"github.com/blevesearch/bleve/v2/registry"
 
 	// The Telugu analyzer registers itself with Bleve when imported; every
 	// program that opens an index needs it, because Bleve checks the mapping
@@ -98,13 +99,16 @@ type Registry struct {
 	// Fold is the form in which completions are matched: what the
 	// analyses' SuggestWords give and a typed prefix is brought to.
 	Fold func(string) string
+	// analyzers caches the analyzers the registry builds by name (Bleve's
+	// cache is safe for concurrent use).
+	analyzers *registry.Cache
 }
 
 // DefaultRegistry returns a new registry of the analyses pressearch knows.
 func DefaultRegistry() *Registry {
 	indicScripts := []*unicode.RangeTable{unicode.Tamil, unicode.Sinhala, unicode.Kannada, unicode.Malayalam,
 		unicode.Bengali, unicode.Gujarati, unicode.Gurmukhi, unicode.Oriya}
-	r := &Registry{Fold: telugu.Normalize}
+	r := &Registry{Fold: telugu.Normalize, analyzers: registry.NewCache()}
 	for _, a := range []Analysis{
 		{Key: "te", Langs: []string{"te"}, Scripts: []*unicode.RangeTable{unicode.Telugu},
 			Analyzer: telugu.AnalyzerName, Prefix: telugu.PrefixAnalyzerName, Exact: telugu.ExactAnalyzerName,
@@ -152,7 +156,7 @@ func (r *Registry) Register(a Analysis) error {
 		if name == "" {
 			continue
 		}
-		if _, err := analyzers.AnalyzerNamed(name); err != nil {
+		if _, err := r.analyzers.AnalyzerNamed(name); err != nil {
 			return fmt.Errorf("analysis %q: %w", a.Key, err)
 		}
 	}

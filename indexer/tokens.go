@@ -116,7 +116,7 @@ func FieldAnalyzer(field string) string {
 // AnalyzeWith runs text through the named analyzer: its tokens with their
 // positions and byte offsets.
 func AnalyzeWith(analyzer, text string) ([]Token, error) {
-	a, err := analyzers.AnalyzerNamed(analyzer)
+	a, err := defaults.analyzers.AnalyzerNamed(analyzer)
 	if err != nil {
 		return nil, err
 	}

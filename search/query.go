@@ -240,7 +240,7 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 				prev = -1
 				continue
 			}
-			ts, err := indexer.Terms(a.Analyzer, w)
+			ts, err := v.langs.Terms(a.Analyzer, w)
 			if err != nil {
 				return nil, err
 			}
@@ -460,12 +460,12 @@ func joined(x, y node, v vocab) plan.Node {
 		if an.Splits == nil || !an.Matches(a.text) || !an.Matches(b.text) {
 			continue
 		}
-		ts, err := indexer.Terms(an.Analyzer, text)
+		ts, err := v.langs.Terms(an.Analyzer, text)
 		if err != nil || len(ts) != 1 {
 			continue
 		}
-		ta, _ := indexer.Terms(an.Analyzer, a.text)
-		tb, _ := indexer.Terms(an.Analyzer, b.text)
+		ta, _ := v.langs.Terms(an.Analyzer, a.text)
+		tb, _ := v.langs.Terms(an.Analyzer, b.text)
 		if slices.Contains(ta, ts[0]) || slices.Contains(tb, ts[0]) {
 			continue
 		}

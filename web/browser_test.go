@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/gin-gonic/gin"
 )
 
 // chromium finds a Chromium to drive, skipping the test where there is none,
@@ -50,6 +52,7 @@ var browserSkipped string
 // even its skips, and a skipped browser test is easy to mistake for a
 // passing one.
 func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode) // as the program does
 	code := m.Run()
 	if browserSkipped != "" && !testing.Verbose() {
 		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {

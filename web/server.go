@@ -51,7 +51,6 @@ type Server struct {
 
 // New returns a server over engine that logs to log.
 func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
-	gin.SetMode(gin.ReleaseMode)
 	cat, err := newCatalog()
 	if err != nil {
 		return nil, err

@@ -22,9 +22,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/gin-gonic/gin"
 )
 
 func main() {
+	// Gin keeps its mode in a variable of its package, for the whole
+	// process: the program sets it, once, here.
+	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

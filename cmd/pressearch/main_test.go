@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 )
 
 // binary is the pressearch binary built once for the tests that need a real
@@ -23,6 +25,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode) // as main does
 	dir, err := os.MkdirTemp("", "pressearch-bin")
 	if err != nil {
 		panic(err)
