@@ -93,7 +93,14 @@ func (f *Follower) Start() error {
 // Check swaps in the current generation if it is not the one served, and
 // reports whether it did. A generation that will not open is logged once
 // and not tried again until another becomes current; the old one serves on.
-func (f *Follower) Check() (bool, error) {
+// A panic while opening or swapping it in is an error, so that a strange
+// generation cannot end the server.
+func (f *Follower) Check() (swapped bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			swapped, err = false, fmt.Errorf("following the current generation: %v", v)
+		}
+	}()
 	cur, err := f.store.Current()
 	if err != nil {
 		return false, err

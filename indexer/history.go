@@ -24,6 +24,9 @@ const (
 	ReasonRollback Reason = "rollback"
 	// ReasonUse: a kept generation named by the user.
 	ReasonUse Reason = "use"
+	// ReasonReindex: a build of the current generation's stored
+	// documents.
+	ReasonReindex Reason = "reindex"
 	// ReasonFound: current when the history began (a data directory
 	// made before there was one).
 	ReasonFound Reason = "found"

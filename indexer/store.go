@@ -233,6 +233,8 @@ type BuildOptions struct {
 	Progress Progress
 	// Budget bounds the memory the build holds; 0 means DefaultBudget.
 	Budget int64
+	// Why is recorded in the history; "" means ReasonIndex.
+	Why Reason
 }
 
 // ErrEmpty refuses a build with no documents.
@@ -316,7 +318,10 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 		return Summary{}, err
 	}
 	sum.Generation = next
-	sw := Switch{Generation: next, Documents: sum.Documents, Corpus: opts.Corpus, Why: ReasonIndex, Keep: opts.Keep}
+	sw := Switch{Generation: next, Documents: sum.Documents, Corpus: opts.Corpus, Why: opts.Why, Keep: opts.Keep}
+	if sw.Why == "" {
+		sw.Why = ReasonIndex
+	}
 	if switched, err := s.switchTo(sw); !switched {
 		return Summary{}, err
 	} else if err != nil {

@@ -69,7 +69,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		sum, err = store.BuildFrom(ctx, indexer.Slice(docs), indexer.BuildOptions{Progress: progress})
+		sum, err = store.BuildFrom(ctx, indexer.Slice(docs), indexer.BuildOptions{Progress: progress, Why: indexer.ReasonReindex})
 	}
 	if progress != nil {
 		fmt.Fprint(stderr, clearLine)

@@ -218,3 +218,22 @@ func TestServeRefusesAShrinkingCorpus(t *testing.T) {
 		t.Errorf("CURRENT is %s", cur)
 	}
 }
+
+// reindex is recorded in the history as such.
+func TestReindexRecordedInHistory(t *testing.T) {
+	data := t.TempDir()
+	if code, _, errOut := runCmd(t, "index", "--data", data); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := runCmd(t, "reindex", "--data", data); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, out, _ := runCmd(t, "generations", "--data", data, "--json")
+	var l indexer.Listing
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(l.History); n != 2 || l.History[1].Why != indexer.ReasonReindex || l.History[1].Documents != 8 {
+		t.Errorf("history after reindex: %+v", l.History)
+	}
+}
