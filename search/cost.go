@@ -9,7 +9,7 @@ const heavyWords = 16
 // not heavy, since it fails at once. A server gives heavy queries a part of
 // its searches at once, so that a flood of them leaves room for the rest.
 func (r Request) Heavy() bool {
-	root, err := parseQuery(r.Query, r.Plain)
+	root, _, err := parseQuery(r.Query, r.Plain, r.Lenient)
 	if err != nil || root == nil {
 		return false
 	}

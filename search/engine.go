@@ -40,6 +40,11 @@ type Request struct {
 	// Plain reads Query as plain words, with no operators or fields: for
 	// text that was not typed as a query, such as a question or a title.
 	Plain bool
+	// Lenient reads any Query as a query, as a search box should: what
+	// the strict reading refuses it mends (an unknown field read as a
+	// word, a leading * left out, a quote or parenthesis closed at the
+	// end, ...), and Result.Notice says how.
+	Lenient bool
 	// NoSnippets skips snippets, related documents and facets, for callers
 	// that need only ranked ids (evaluation, benchmarks).
 	NoSnippets bool
@@ -92,6 +97,9 @@ type Result struct {
 	// DidYouMean is the query with its doubtful words spelt as the
 	// collection spells them, where that finds far more (see spell.go).
 	DidYouMean string `json:"did_you_mean,omitempty"`
+	// Notice says how a lenient search read its query, where it mended
+	// the text.
+	Notice *Notice `json:"notice,omitempty"`
 }
 
 // Document is one whole document with its links resolved.
@@ -321,7 +329,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	root, err := parseQuery(r.Query, r.Plain)
+	root, notice, err := parseQuery(r.Query, r.Plain, r.Lenient)
 	if err != nil {
 		return nil, err
 	}
@@ -340,6 +348,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if !r.Plain && !r.NoSnippets && r.From == 0 {
 		out.DidYouMean = e.didYouMean(ctx, l, &r, root, out.Total)
 	}
+	out.Notice = notice
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }

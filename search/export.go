@@ -30,7 +30,7 @@ func validateExport(r Request) error {
 	if r.Size < 0 || r.From+r.Size > MaxWindow {
 		return invalidf("from + size must be at most %d; narrow the query instead of paging this deep", MaxWindow)
 	}
-	if _, err := parseQuery(r.Query, r.Plain); err != nil {
+	if _, _, err := parseQuery(r.Query, r.Plain, r.Lenient); err != nil {
 		return err
 	}
 	_, err := r.filters()
@@ -56,7 +56,7 @@ func (e *Engine) Export(ctx context.Context, r Request, emit func([]Hit) error) 
 	if limit == 0 {
 		limit = MaxWindow - r.From
 	}
-	root, err := parseQuery(r.Query, r.Plain)
+	root, _, err := parseQuery(r.Query, r.Plain, r.Lenient)
 	if err != nil {
 		return err
 	}

@@ -97,10 +97,12 @@ type token struct {
 
 var fieldNames = map[string]bool{"lang": true, "source": true, "kind": true, "title": true, "date": true}
 
-// lexQuery splits a query into tokens.
-func lexQuery(text string) ([]token, error) {
+// lex splits a query into the parser's tokens. A lenient parser mends what
+// the strict one refuses: an unknown field or a field without a value is
+// read as a word, a quote left open is closed at the end, and a * that
+// does not end a word is left out.
+func (p *parser) lex(text string) error {
 	rs := []rune(text)
-	var out []token
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
@@ -108,11 +110,11 @@ func lexQuery(text string) ([]token, error) {
 			i++
 			continue
 		case r == '(':
-			out = append(out, token{kind: tLParen, pos: i + 1})
+			p.toks = append(p.toks, token{kind: tLParen, pos: i + 1})
 			i++
 			continue
 		case r == ')':
-			out = append(out, token{kind: tRParen, pos: i + 1})
+			p.toks = append(p.toks, token{kind: tRParen, pos: i + 1})
 			i++
 			continue
 		case (r == '+' || r == '-') && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) && rs[i+1] != ')':
@@ -120,11 +122,15 @@ func lexQuery(text string) ([]token, error) {
 			if r == '-' {
 				kind = tMinus
 			}
-			out = append(out, token{kind: kind, pos: i + 1})
+			p.toks = append(p.toks, token{kind: kind, pos: i + 1})
 			i++
 			continue
 		case r == '+' || r == '-':
 			i++ // a lone + or - is punctuation
+			continue
+		case r == '*' && p.lenient:
+			p.notef("the * at position %d was left out: a word may only end with one", i+1)
+			i++
 			continue
 		}
 		start := i
@@ -137,12 +143,27 @@ func lexQuery(text string) ([]token, error) {
 		if j > i && j < len(rs) && rs[j] == ':' {
 			name := strings.ToLower(string(rs[i:j]))
 			if !fieldNames[name] {
-				return nil, invalidf("unknown field %q at position %d: use lang, source, kind, title or date", name, i+1)
+				if !p.lenient {
+					return invalidf("unknown field %q at position %d: use lang, source, kind, title or date", name, i+1)
+				}
+				p.notef("%q at position %d is not a field: read as a word", string(rs[i:j+1]), i+1)
+				p.toks = append(p.toks, token{kind: tWord, text: asWord(string(rs[i:j])), pos: i + 1})
+				i = j + 1
+				continue
 			}
 			field = name
 			i = j + 1
+			for p.lenient && i < len(rs) && rs[i] == '*' {
+				p.notef("the * at position %d was left out: a word may only end with one", i+1)
+				i++
+			}
 			if i >= len(rs) || unicode.IsSpace(rs[i]) || rs[i] == ')' {
-				return nil, invalidf("%s: at position %d has no value", field, start+1)
+				if !p.lenient {
+					return invalidf("%s: at position %d has no value", field, start+1)
+				}
+				p.notef("%q at position %d has no value: read as a word", string(rs[start:j+1]), start+1)
+				p.toks = append(p.toks, token{kind: tWord, text: asWord(string(rs[start:j])), pos: start + 1})
+				continue
 			}
 		}
 		if rs[i] == '"' {
@@ -151,14 +172,20 @@ func lexQuery(text string) ([]token, error) {
 				end++
 			}
 			if end == len(rs) {
-				return nil, invalidf("unterminated phrase: the quote at position %d has no closing quote", i+1)
+				if !p.lenient {
+					return invalidf("unterminated phrase: the quote at position %d has no closing quote", i+1)
+				}
+				p.notef("the quote at position %d was closed at the end", i+1)
 			}
-			out = append(out, token{kind: tPhrase, text: string(rs[i+1 : end]), field: field, pos: start + 1})
+			p.toks = append(p.toks, token{kind: tPhrase, text: string(rs[i+1 : end]), field: field, pos: start + 1})
 			i = end + 1
 			continue
 		}
 		end := i
 		for end < len(rs) && !unicode.IsSpace(rs[end]) && rs[end] != '(' && rs[end] != ')' && rs[end] != '"' {
+			if p.lenient && rs[end] == '*' && end+1 < len(rs) && !endsWord(rs[end+1]) {
+				break // a * inside a word ends it, and is left out at the next token's start
+			}
 			end++
 		}
 		word := string(rs[i:end])
@@ -166,19 +193,35 @@ func lexQuery(text string) ([]token, error) {
 		if field == "" {
 			switch word {
 			case "AND":
-				out = append(out, token{kind: tAnd, pos: start + 1})
+				p.toks = append(p.toks, token{kind: tAnd, pos: start + 1})
 				continue
 			case "OR":
-				out = append(out, token{kind: tOr, pos: start + 1})
+				p.toks = append(p.toks, token{kind: tOr, pos: start + 1})
 				continue
 			case "NOT":
-				out = append(out, token{kind: tNot, pos: start + 1})
+				p.toks = append(p.toks, token{kind: tNot, pos: start + 1})
 				continue
 			}
 		}
-		out = append(out, token{kind: tWord, text: word, field: field, pos: start + 1})
+		p.toks = append(p.toks, token{kind: tWord, text: word, field: field, pos: start + 1})
 	}
-	return append(out, token{kind: tEOF, pos: len(rs) + 1}), nil
+	p.toks = append(p.toks, token{kind: tEOF, pos: len(rs) + 1})
+	return nil
+}
+
+// endsWord reports whether r ends a word token.
+func endsWord(r rune) bool {
+	return unicode.IsSpace(r) || r == '(' || r == ')' || r == '"'
+}
+
+// asWord is text read as a word where the query had it as something
+// else: the operator words in lower case, as words.
+func asWord(text string) string {
+	switch text {
+	case "AND", "OR", "NOT":
+		return strings.ToLower(text)
+	}
+	return text
 }
 
 // maxClauses bounds the words, phrases and filters of one query.
@@ -188,26 +231,66 @@ type parser struct {
 	toks  []token
 	i     int
 	terms int
+	// lenient reads any text as a query: where the strict reading fails it
+	// mends the query and says how in notes.
+	lenient bool
+	notes   []Change
 }
 
-// parse parses query text into a tree.
+// notef records, in a lenient reading, how the query was mended.
+func (p *parser) notef(format string, args ...any) {
+	p.notes = append(p.notes, changef(format, args...))
+}
+
+// parse parses query text into a tree, or nil for an empty query.
 func parse(text string) (node, error) {
-	toks, err := lexQuery(text)
+	return (&parser{}).parse(text)
+}
+
+// parseLenient reads any text as a query, never failing: what the strict
+// reading refuses it mends, and the changes say how.
+func parseLenient(text string) (node, []Change) {
+	p := &parser{lenient: true}
+	n, err := p.parse(text)
 	if err != nil {
+		// Every refusal of the strict reading is mended above; this is
+		// a bug, and the words alone are still a query.
+		p.notef("the query was read as plain words")
+		words := strings.Fields(text)
+		n, _ := plainQuery(strings.Join(words[:min(len(words), maxClauses)], " "))
+		return n, p.notes
+	}
+	return n, p.notes
+}
+
+func (p *parser) parse(text string) (node, error) {
+	if err := p.lex(text); err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks}
-	if p.peek().kind == tEOF {
+	var items []node
+	for p.peek().kind != tEOF {
+		n, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if n != nil {
+			items = append(items, n)
+		}
+		if t := p.peek(); t.kind != tEOF {
+			if !p.lenient {
+				return nil, unexpected(t)
+			}
+			p.notef("%s at position %d was left out", describe(t), t.pos)
+			p.next()
+		}
+	}
+	switch len(items) {
+	case 0:
 		return nil, nil
+	case 1:
+		return items[0], nil
 	}
-	n, err := p.or()
-	if err != nil {
-		return nil, err
-	}
-	if t := p.peek(); t.kind != tEOF {
-		return nil, unexpected(t)
-	}
-	return n, nil
+	return &seqNode{items}, nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -225,6 +308,10 @@ func describe(t token) string {
 		return "OR"
 	case tNot:
 		return "NOT"
+	case tPlus:
+		return "+"
+	case tMinus:
+		return "-"
 	case tEOF:
 		return "end of query"
 	}
@@ -248,49 +335,75 @@ func startsOperand(t token) bool {
 	return false
 }
 
+// oneOrMany returns the node of items: nil for none, the item for one, else
+// what make makes of them.
+func oneOrMany(items []node, make func([]node) node) node {
+	switch len(items) {
+	case 0:
+		return nil
+	case 1:
+		return items[0]
+	}
+	return make(items)
+}
+
 func (p *parser) or() (node, error) {
 	first, err := p.seq()
 	if err != nil {
 		return nil, err
 	}
-	items := []node{first}
+	var items []node
+	if first != nil {
+		items = append(items, first)
+	}
 	for p.peek().kind == tOr {
 		op := p.next()
 		if !startsOperand(p.peek()) {
-			return nil, invalidf("OR at position %d needs something after it", op.pos)
+			if !p.lenient {
+				return nil, invalidf("OR at position %d needs something after it", op.pos)
+			}
+			p.notef("%s at position %d was left out", describe(op), op.pos)
+			continue
 		}
 		n, err := p.seq()
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, n)
+		if n != nil {
+			items = append(items, n)
+		}
 	}
-	if len(items) == 1 {
-		return first, nil
-	}
-	return &orNode{items}, nil
+	return oneOrMany(items, func(items []node) node { return &orNode{items} }), nil
 }
 
 func (p *parser) seq() (node, error) {
 	var items []node
-	for startsOperand(p.peek()) {
+	for {
+		t := p.peek()
+		if !startsOperand(t) {
+			if p.lenient && len(items) == 0 && (t.kind == tAnd || t.kind == tOr) {
+				p.notef("%s at position %d was left out", describe(t), t.pos)
+				p.next()
+				continue
+			}
+			break
+		}
 		n, err := p.and()
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, n)
+		if n != nil {
+			items = append(items, n)
+		}
 	}
-	if len(items) == 0 {
+	if len(items) == 0 && !p.lenient {
 		t := p.peek()
 		if t.kind == tAnd || t.kind == tOr {
 			return nil, invalidf("%s at position %d needs something before it", describe(t), t.pos)
 		}
 		return nil, unexpected(t)
 	}
-	if len(items) == 1 {
-		return items[0], nil
-	}
-	return &seqNode{items}, nil
+	return oneOrMany(items, func(items []node) node { return &seqNode{items} }), nil
 }
 
 func (p *parser) and() (node, error) {
@@ -298,22 +411,28 @@ func (p *parser) and() (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := []node{first}
+	var items []node
+	if first != nil {
+		items = append(items, first)
+	}
 	for p.peek().kind == tAnd {
 		op := p.next()
 		if !startsOperand(p.peek()) {
-			return nil, invalidf("AND at position %d needs something after it", op.pos)
+			if !p.lenient {
+				return nil, invalidf("AND at position %d needs something after it", op.pos)
+			}
+			p.notef("%s at position %d was left out", describe(op), op.pos)
+			continue
 		}
 		n, err := p.unary()
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, n)
+		if n != nil {
+			items = append(items, n)
+		}
 	}
-	if len(items) == 1 {
-		return first, nil
-	}
-	return &andNode{items}, nil
+	return oneOrMany(items, func(items []node) node { return &andNode{items} }), nil
 }
 
 func (p *parser) unary() (node, error) {
@@ -322,10 +441,14 @@ func (p *parser) unary() (node, error) {
 	case tNot, tMinus, tPlus:
 		p.next()
 		if !startsOperand(p.peek()) {
-			return nil, invalidf("%s at position %d needs something after it", map[int]string{tNot: "NOT", tMinus: "-", tPlus: "+"}[t.kind], t.pos)
+			if !p.lenient {
+				return nil, invalidf("%s at position %d needs something after it", describe(t), t.pos)
+			}
+			p.notef("%s at position %d was left out", describe(t), t.pos)
+			return nil, nil
 		}
 		n, err := p.unary()
-		if err != nil {
+		if err != nil || n == nil {
 			return nil, err
 		}
 		if t.kind == tPlus {
@@ -341,59 +464,96 @@ func (p *parser) primary() (node, error) {
 	switch t.kind {
 	case tLParen:
 		if p.peek().kind == tRParen {
-			return nil, invalidf("empty parentheses at position %d", t.pos)
+			if !p.lenient {
+				return nil, invalidf("empty parentheses at position %d", t.pos)
+			}
+			p.notef("the empty parentheses at position %d were left out", t.pos)
+			p.next()
+			return nil, nil
 		}
 		n, err := p.or()
 		if err != nil {
 			return nil, err
 		}
 		if p.peek().kind != tRParen {
-			return nil, invalidf("the parenthesis at position %d is not closed", t.pos)
+			if !p.lenient {
+				return nil, invalidf("the parenthesis at position %d is not closed", t.pos)
+			}
+			p.notef("the parenthesis at position %d was closed at the end", t.pos)
+			return n, nil
 		}
 		p.next()
 		return n, nil
 	case tWord, tPhrase:
 		p.terms++
 		if p.terms > maxClauses {
-			return nil, invalidf("too many words: at most %d are allowed", maxClauses)
+			if !p.lenient {
+				return nil, invalidf("too many words: at most %d are allowed", maxClauses)
+			}
+			if p.terms == maxClauses+1 {
+				p.notef("only the first %d words were read", maxClauses)
+			}
+			return nil, nil
 		}
-		return newTerm(t)
+		return p.newTerm(t)
 	}
 	return nil, unexpected(t)
 }
 
-// newTerm reads a word or phrase token into a term.
-func newTerm(t token) (node, error) {
+// newTerm reads a word or phrase token into a term; a lenient parser
+// mends the word where the strict one refuses it, or leaves it out
+// (nil).
+func (p *parser) newTerm(t token) (node, error) {
 	n := &term{field: t.field, text: t.text, phrase: t.kind == tPhrase, pos: t.pos}
 	if n.field == "date" {
-		return n, n.parseDate()
+		err := n.parseDate()
+		if err != nil && p.lenient {
+			p.notef("%q at position %d is not a date: left out", "date:"+t.text, t.pos)
+			return nil, nil
+		}
+		return n, err
 	}
 	if n.phrase {
 		return n, nil
 	}
-	switch {
-	case strings.HasSuffix(n.text, "*"):
-		n.text = strings.TrimSuffix(n.text, "*")
-		n.prefix = true
-		if len([]rune(n.text)) < 2 {
+	if text, ok := strings.CutSuffix(n.text, "*"); ok {
+		switch {
+		case utf8.RuneCountInString(text) >= 2:
+			n.text, n.prefix = text, true
+		case !p.lenient:
 			return nil, invalidf("a prefix needs two letters or more before * (position %d)", t.pos)
+		default:
+			p.notef("the * of %q at position %d was left out: a prefix needs two letters or more", t.text, t.pos)
+			n.text = text
 		}
-	case strings.Contains(n.text, "~"):
+	}
+	if !n.prefix && strings.Contains(n.text, "~") {
 		word, dist, _ := strings.Cut(n.text, "~")
 		n.text, n.fuzzy = word, autoFuzziness(word)
+		if word == "" {
+			if !p.lenient {
+				return nil, invalidf("~ at position %d needs a word before it", t.pos)
+			}
+			p.notef("%q at position %d was left out: ~ needs a word before it", t.text, t.pos)
+			return nil, nil
+		}
 		if dist != "" {
 			d, err := strconv.Atoi(dist)
 			if err != nil || d < 1 || d > 2 {
-				return nil, invalidf("fuzziness at position %d must be ~, ~1 or ~2", t.pos)
+				if !p.lenient {
+					return nil, invalidf("fuzziness at position %d must be ~, ~1 or ~2", t.pos)
+				}
+				p.notef("the fuzziness of %q at position %d was read as ~", t.text, t.pos)
+				d = 2
 			}
 			n.fuzzy = min(d, n.fuzzy)
-		}
-		if word == "" {
-			return nil, invalidf("~ at position %d needs a word before it", t.pos)
 		}
 	}
 	if strings.Contains(n.text, "*") {
 		return nil, invalidf("wildcards are only allowed at the end of a word (position %d)", t.pos)
+	}
+	if n.field == "" && !n.prefix && n.fuzzy == 0 {
+		n.text = asWord(n.text) // OR~ is the word or
 	}
 	return n, nil
 }

@@ -47,14 +47,37 @@ const maxQueryBytes = 1024
 // parseQuery reads query text into a tree (see parse.go for the
 // language), or nil for an empty query. In plain mode the text is only
 // words: for text that was not typed as a query, such as a question or a
-// title.
-func parseQuery(text string, plain bool) (node, error) {
+// title. In lenient mode any text is a query: what the strict reading
+// refuses is mended, and the notice says how (nil where nothing was).
+func parseQuery(text string, plain, lenient bool) (node, *Notice, error) {
+	if plain {
+		if len(text) > maxQueryBytes {
+			return nil, nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
+		}
+		n, err := plainQuery(text)
+		return n, nil, err
+	}
+	if !lenient {
+		if len(text) > maxQueryBytes {
+			return nil, nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
+		}
+		n, err := parse(text)
+		return n, nil, err
+	}
+	var cut []Change
 	if len(text) > maxQueryBytes {
-		return nil, invalidf("query is %d bytes long; at most %d are allowed", len(text), maxQueryBytes)
+		text = truncate(text, maxQueryBytes)
+		cut = append(cut, changef("the query was cut to its first %d bytes", maxQueryBytes))
 	}
-	if !plain {
-		return parse(text)
+	n, changes := parseLenient(text)
+	if changes = append(cut, changes...); len(changes) == 0 {
+		return n, nil, nil
 	}
+	return n, &Notice{Query: syntax(n), Changes: changes}, nil
+}
+
+// plainQuery reads text as plain words.
+func plainQuery(text string) (node, error) {
 	var items []node
 	for _, w := range strings.Fields(text) {
 		items = append(items, &term{text: w})

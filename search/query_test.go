@@ -125,7 +125,7 @@ func FuzzParseQuery(f *testing.F) {
 	}
 	e := NewEngine()
 	f.Fuzz(func(t *testing.T, s string) {
-		q, err := parseQuery(s, false)
+		q, _, err := parseQuery(s, false, false)
 		if err != nil {
 			if q != nil || ErrorCode(err) != CodeInvalid {
 				t.Fatalf("parseQuery(%q) = %v, %v: want no query and invalid_query", s, q, err)

@@ -219,7 +219,7 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 	if corrected == r.Query {
 		return ""
 	}
-	root2, err := parseQuery(corrected, false)
+	root2, _, err := parseQuery(corrected, false, r.Lenient)
 	if err != nil {
 		return ""
 	}

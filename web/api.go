@@ -28,11 +28,15 @@ type searchParams struct {
 	// Format is json (the default), or csv or jsonl for an export of up
 	// to search.MaxWindow rows.
 	Format string `form:"format"`
+	// Lenient reads q as the search box does, and the answer's notice
+	// says how.
+	Lenient bool `form:"lenient"`
 }
 
 func (p searchParams) request() search.Request {
 	r := search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
-		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From, Explain: p.Explain}
+		FromDate: p.FromDate, ToDate: p.ToDate, Sort: p.Sort, From: p.From, Explain: p.Explain,
+		Lenient: p.Lenient}
 	if p.Size != nil {
 		r.Size = *p.Size
 		r.NoHits = *p.Size == 0

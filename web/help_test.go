@@ -62,7 +62,11 @@ func TestHelpLinked(t *testing.T) {
 		}
 	}
 	body := get(t, s, "/search?hl=te&q="+url.QueryEscape("(Japan")).Body.String()
+	if !strings.Contains(body, `<div class="notice reading" role="status">`) || !strings.Contains(body, `<a href="/help?hl=te">ప్రశ్న ఎలా రాయాలి</a>`) {
+		t.Errorf("the notice of how the query was read does not link to help")
+	}
+	body = get(t, s, "/search?hl=te&q=Japan&from_date=yesterday").Body.String()
 	if !strings.Contains(body, `<p class="notice" role="alert">`) || !strings.Contains(body, `<a href="/help?hl=te">ప్రశ్న ఎలా రాయాలి</a>`) {
-		t.Errorf("the syntax error does not link to help")
+		t.Errorf("the error does not link to help")
 	}
 }

@@ -121,9 +121,18 @@ func newCatalog() (catalog.Catalog, error) {
 			}
 		}
 	}
-	for key, v := range errorTexts {
-		for i, msg := range []string{key, v[0], v[1]} {
-			if err := b.SetString(uiLangs[i], key, msg); err != nil {
+	for _, texts := range []map[string][2]string{errorTexts, noticeTexts} {
+		for key, v := range texts {
+			for i, msg := range []string{key, v[0], v[1]} {
+				if err := b.SetString(uiLangs[i], key, msg); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for key, v := range readingTexts {
+		for i, tag := range uiLangs {
+			if err := b.SetString(tag, key, v[i]); err != nil {
 				return nil, err
 			}
 		}

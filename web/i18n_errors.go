@@ -71,7 +71,4 @@ var errorTexts = map[string][2]string{
 	"sort must be relevance or date, not %q": {
 		"క్రమం relevance లేదా date అయి ఉండాలి, %q కాదు",
 		"並び順は relevance か date にしてください（%q は使えません）"},
-	"a prefix or fuzzy word matches more than %d words; make it longer": {
-		"ఉపసర్గ లేదా సమీప పదం %d కంటే ఎక్కువ పదాలకు సరిపోతోంది; దాన్ని పొడవుగా రాయండి",
-		"前方一致またはあいまい検索の語が %d を超える語に一致します。もっと長くしてください"},
 }

@@ -28,7 +28,7 @@ type renderer map[string]*template.Template
 func newRenderer() (renderer, error) {
 	r := renderer{}
 	// Pages whose content comes in more than one file.
-	parts := map[string][]string{"help": {"templates/help_*.html"}}
+	parts := map[string][]string{"help": {"templates/help_*.html"}, "results": {"templates/notice.html"}}
 	for _, name := range []string{"home", "results", "doc", "error", "help"} {
 		files := append([]string{"templates/layout.html", "templates/" + name + ".html"}, parts[name]...)
 		t, err := template.New(name).Funcs(template.FuncMap{
@@ -155,6 +155,30 @@ type resultsPage struct {
 	CSV, JSONL string
 	// DidYouMean runs the query the engine offers as a near spelling.
 	DidYouMean string
+	// Reading says how the search box read the query, where it mended
+	// what was typed.
+	Reading *reading
+}
+
+// reading is how the search box read a query: the query searched for, a
+// link to its results, and each change to what was typed, in the
+// interface language.
+type reading struct {
+	Query, URL string
+	Changes    []string
+}
+
+// readingOf is the reading of notice for the page, nil where the query was
+// read as typed.
+func readingOf(pg page, q url.Values, notice *search.Notice) *reading {
+	if notice == nil {
+		return nil
+	}
+	r := &reading{Query: notice.Query, URL: link(q, "q", notice.Query)}
+	for _, c := range notice.Changes {
+		r.Changes = append(r.Changes, pg.T(c.Format, c.Args...))
+	}
+	return r
 }
 
 // pageParams are the parameters of the results page: those of a search and
@@ -190,7 +214,8 @@ func (s *Server) searchPage(c *gin.Context) {
 	}
 
 	req := p.request()
-	req.From, req.Size, req.NoHits = (p.Page-1)*pageSize, pageSize, false
+	// Nothing typed in the box is an error: the box reads it leniently.
+	req.From, req.Size, req.NoHits, req.Lenient = (p.Page-1)*pageSize, pageSize, false, true
 	if req.From+req.Size > search.MaxWindow {
 		req.From = 0 // past the deepest page there is: count, and link to the last
 	}
@@ -209,6 +234,7 @@ func (s *Server) searchPage(c *gin.Context) {
 	if res.DidYouMean != "" {
 		out.DidYouMean = link(q, "q", res.DidYouMean)
 	}
+	out.Reading = readingOf(out.page, q, res.Notice)
 	out.Start = req.From + 1
 	out.Pages = int((res.Total + pageSize - 1) / pageSize)
 	if out.Pages > search.MaxWindow/pageSize {

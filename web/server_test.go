@@ -77,7 +77,9 @@ func TestRoutes(t *testing.T) {
 		{"results in English", "/search?q=Japan", 200, false,
 			[]string{`href="/doc/eu-japan-partnership-en?`, `<mark>Japan</mark>`}},
 		{"no results", "/search?q=zzzqqq", 200, false, []string{"No results", "Nothing matched"}},
-		{"bad query page", "/search?q=" + q(`"open`), 400, false, []string{"That search could not be run", "closing quote"}},
+		{"a query the box mends", "/search?q=" + q(`"security and defence`), 200, false,
+			[]string{"Searched for:", `<code dir="auto">&#34;security and defence&#34;</code>`, "the quote at position 1 was closed at the end", "<mark>"}},
+		{"a page that cannot be run", "/search?q=Japan&from_date=yesterday", 400, false, []string{"That search could not be run", "YYYY-MM-DD"}},
 		{"document page", "/doc/eu-japan-partnership-te", 200, false,
 			[]string{"Related statements (5)", "Also in", `href="/doc/eu-japan-partnership-en?`, `hreflang="ja"`}},
 		{"statement page", "/doc/eu-japan-borrell-x-post-te", 200, false, []string{"Part of", `href="/doc/eu-japan-partnership-te?`}},
@@ -369,8 +371,10 @@ func TestInterfaceLanguage(t *testing.T) {
 		{"results in Japanese", "/search?q=defence&hl=ja", "", "ja", []string{"「defence」の検索結果 1 件", "他の言語:"}},
 		{"one result in English", "/search?q=defence", "", "en", []string{"1 result for “defence”"}},
 		{"a document in Japanese", "/doc/eu-japan-partnership-te?hl=ja", "", "ja", []string{"関連する声明（5）", "他の言語"}},
-		{"an error in Telugu", "/search?q=" + url.QueryEscape(`"open`) + "&hl=te", "", "te", []string{"ఈ శోధనను అమలు చేయలేకపోయాము", "1 వ స్థానంలోని కొటేషన్ గుర్తుకు ముగింపు కొటేషన్ లేదు"}},
-		{"an error in Japanese", "/search?q=" + url.QueryEscape(`(a`) + "&hl=ja", "", "ja", []string{"この検索は実行できませんでした", "1 文字目の括弧が閉じられていません"}},
+		{"an error in Telugu", "/search?q=Japan&from_date=yesterday&hl=te", "", "te", []string{"ఈ శోధనను అమలు చేయలేకపోయాము", "తేదీ &#34;yesterday&#34; సరైనది కాదు"}},
+		{"an error in Japanese", "/search?q=Japan&from_date=yesterday&hl=ja", "", "ja", []string{"この検索は実行できませんでした", "日付 &#34;yesterday&#34; が正しくありません"}},
+		{"a reading in Telugu", "/search?q=" + url.QueryEscape(`"open`) + "&hl=te", "", "te", []string{"దీని కోసం వెతికాం:", "1 వ స్థానంలోని కొటేషన్‌ను చివరలో మూసివేశాం"}},
+		{"a reading in Japanese", "/search?q=" + url.QueryEscape(`(Japan Set:`) + "&hl=ja", "", "ja", []string{"検索した内容:", "1 文字目の括弧を末尾で閉じました", "8 文字目の &#34;Set:&#34; はフィールドではないため、語として読みました"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
