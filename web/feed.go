@@ -78,7 +78,8 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	req := search.Request{Query: p.Q, Lang: p.Lang, Source: p.Source, Kind: p.Kind,
-		FromDate: p.FromDate, ToDate: p.ToDate, Sort: "date", Size: feedSize}
+		FromDate: p.FromDate, ToDate: p.ToDate, Sort: "date", Size: feedSize,
+		Lenient: true} // the query of a results page, read as its box reads it
 	res, err := s.search(c, req)
 	if err != nil {
 		s.fail(c, err)

@@ -63,6 +63,14 @@ func TestAPIIsStrictUnlessAskedToBeLenient(t *testing.T) {
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"notice"`) {
 		t.Errorf("lenient, read as typed: %d, body has a notice: %s", rec.Code, rec.Body)
 	}
+	for _, format := range []string{"csv", "jsonl"} {
+		if rec := get(t, s, "/api/v1/search?format="+format+"&q="+q); rec.Code != http.StatusBadRequest {
+			t.Errorf("strict %s export: status %d, want 400", format, rec.Code)
+		}
+		if rec := get(t, s, "/api/v1/search?lenient=true&format="+format+"&q="+q); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "eu-japan-partnership-en") {
+			t.Errorf("lenient %s export: status %d: %.300s", format, rec.Code, rec.Body)
+		}
+	}
 	if rec := get(t, s, "/api/v1/search?lenient=maybe&q=Japan"); rec.Code != http.StatusBadRequest {
 		t.Errorf("lenient=maybe: %d, want 400", rec.Code)
 	}

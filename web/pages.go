@@ -365,6 +365,7 @@ func follow(q url.Values) (feed, csv, jsonl string) {
 	if v := q.Get("sort"); v != "" {
 		f.Set("sort", v)
 	}
+	f.Set("lenient", "true") // the query as the page read it
 	f.Set("format", "csv")
 	csv = "/api/v1/search?" + f.Encode()
 	f.Set("format", "jsonl")
