@@ -23,11 +23,16 @@ type vocab struct {
 	highlight bool
 	langs     *indexer.Registry
 	cross     *keyCache
+	// list is analyses(), worked out once a plan.
+	list []indexer.Analysis
 }
 
 // analyses are the analyses a query is matched against: those with
 // documents.
 func (v vocab) analyses() []indexer.Analysis {
+	if v.list != nil {
+		return v.list
+	}
 	all := v.langs.Analyses()
 	if v.present == nil {
 		return all
@@ -103,6 +108,7 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 	}
 	if root != nil {
 		v := vocab{present: present, native: map[string]bool{}, langs: e.langs, cross: e.cross}
+		v.list = v.analyses()
 		for _, t := range terms(root, nil) {
 			for _, a := range v.analyses() {
 				if a.Matches(t.text) && !a.Foreign(t.text) {
@@ -256,6 +262,12 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 	if len(run) < 2 {
 		return nil, nil
 	}
+	// A word or pair the run repeats is worked out once: a query may be
+	// one word sixty times.
+	type made struct{ at, n int } // the pair's clauses in qs
+	stop := map[string]bool{}
+	pairs := map[string]made{}
+	var weights []float64 // of each clause of qs, once
 	for _, a := range v.analyses() {
 		prev := -1
 		for i, w := range run {
@@ -263,15 +275,28 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 				prev = -1
 				continue
 			}
-			ts, err := v.langs.Terms(a.Analyzer, w)
-			if err != nil {
-				return nil, err
+			isStop, seen := stop[a.Key+"\x00"+w]
+			if !seen {
+				ts, err := v.langs.Terms(a.Analyzer, w)
+				if err != nil {
+					return nil, err
+				}
+				isStop = len(ts) == 0
+				stop[a.Key+"\x00"+w] = isStop
 			}
-			if len(ts) == 0 {
+			if isStop {
 				continue // a stop word
 			}
 			if prev >= 0 {
 				text := strings.Join(run[prev:i+1], " ")
+				if m, ok := pairs[a.Key+"\x00"+text]; ok {
+					for j := m.at; j < m.at+m.n; j++ {
+						qs[j].Weight += weights[j]
+					}
+					prev = i
+					continue
+				}
+				at := len(qs)
 				// Two quoted words weigh as the words do: at the rarity
 				// of their home languages, and as quotations.
 				quoted := v.quoted(a, run[prev]) && v.quoted(a, w)
@@ -282,7 +307,9 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 						p.RarityFrom, weight = v.rarityFrom(a, w, f), foreignWeight
 					}
 					qs = append(qs, plan.Weighted{Weight: weight, Node: p})
+					weights = append(weights, weight)
 				}
+				pairs[a.Key+"\x00"+text] = made{at: at, n: len(qs) - at}
 			}
 			prev = i
 		}
