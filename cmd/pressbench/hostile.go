@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,11 +82,17 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 		percentile(took, .5).Round(time.Microsecond))
 	before, _ := procMemory(srv.pid)
 
-	fmt.Printf("\nordinary two-word queries, %d clients, %d queries a measure; loaded: %d clients sending the expensive query\n", h.conns, len(ordinary), h.copies)
-	fmt.Printf("%-6s %10s %10s %10s %10s %8s %8s %14s %6s\n", "round", "p50", "p99", "p50 load", "p99 load", "p50 ×", "p99 ×", "expensive/s", "503s")
-	var ratios []float64
-	for r := 1; r <= h.rounds; r++ {
-		_, p50, p99, _, err := loadHTTP(srv.base, ordinary, h.conns)
+	// Rounds alternate unloaded and loaded, each with its share of the
+	// queries; the latencies of each kind are pooled, so that a burst of
+	// the machine's other work weighs on both alike.
+	fmt.Printf("\nordinary two-word queries from %d clients, %d in each of %d rounds unloaded and as many loaded, alternated; loaded: %d clients sending the expensive query back to back\n",
+		h.conns, len(ordinary)/h.rounds, h.rounds, h.copies)
+	fmt.Printf("%-6s %10s %10s %10s %10s %14s %6s\n", "round", "p50", "p99", "p50 load", "p99 load", "expensive/s", "503s")
+	var quiet, loaded []time.Duration
+	per := len(ordinary) / h.rounds
+	for r := 0; r < h.rounds; r++ {
+		qs := ordinary[r*per : (r+1)*per]
+		q0, _, err := sendAll(srv.base, qs, h.conns)
 		if err != nil {
 			return err
 		}
@@ -96,7 +101,7 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 			return err
 		}
 		start := time.Now()
-		_, lp50, lp99, _, err := loadHTTP(srv.base, ordinary, h.conns)
+		q1, _, err := sendAll(srv.base, qs, h.conns)
 		sent, refused, ferr := flood.stop()
 		if err != nil {
 			return err
@@ -104,15 +109,16 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 		if ferr != nil {
 			return ferr
 		}
-		rate := float64(sent) / time.Since(start).Seconds()
-		ratio := float64(lp99) / float64(p99)
-		ratios = append(ratios, ratio)
-		fmt.Printf("%-6d %10s %10s %10s %10s %8.2f %8.2f %14.0f %6d\n", r, p50.Round(time.Microsecond), p99.Round(time.Microsecond),
-			lp50.Round(time.Microsecond), lp99.Round(time.Microsecond), float64(lp50)/float64(p50), ratio, rate, refused)
+		quiet, loaded = append(quiet, q0...), append(loaded, q1...)
+		fmt.Printf("%-6d %10s %10s %10s %10s %14.0f %6d\n", r+1, percentile(q0, .5).Round(time.Microsecond), percentile(q0, .99).Round(time.Microsecond),
+			percentile(q1, .5).Round(time.Microsecond), percentile(q1, .99).Round(time.Microsecond), float64(sent)/time.Since(start).Seconds(), refused)
 	}
-	sort.Float64s(ratios)
+	p50, p99 := percentile(quiet, .5), percentile(quiet, .99)
+	l50, l99 := percentile(loaded, .5), percentile(loaded, .99)
+	fmt.Printf("all rounds: unloaded p50 %s p99 %s; loaded p50 %s p99 %s; loaded / unloaded: p50 %.2f, p99 %.2f\n",
+		p50.Round(time.Microsecond), p99.Round(time.Microsecond), l50.Round(time.Microsecond), l99.Round(time.Microsecond),
+		float64(l50)/float64(p50), float64(l99)/float64(p99))
 	m := procStatus(srv.pid)
-	fmt.Printf("median p99 ratio, loaded / unloaded: %.2f\n", ratios[len(ratios)/2])
 	fmt.Printf("serve resident memory: %.0f MB before the load, %.0f MB after, peak %.0f MB\n",
 		float64(before)/1e6, float64(m["VmRSS"])/1e6, float64(m["VmHWM"])/1e6)
 	return nil
@@ -123,28 +129,43 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 // machines, whose work is not the server's.
 type flood struct {
 	cmd *exec.Cmd
-	out *bytes.Buffer
+	out *bufio.Reader
 }
 
+// startFlood starts the flood and returns once it is sending.
 func startFlood(ctx context.Context, base string, h hostileOptions) (*flood, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	f := &flood{out: &bytes.Buffer{}}
-	f.cmd = exec.CommandContext(ctx, "nice", "-n", "19", self, "-flood", base, "-copies", fmt.Sprint(h.copies), "-hostile-query", h.query)
-	f.cmd.Stdout, f.cmd.Stderr = f.out, os.Stderr
-	return f, f.cmd.Start()
+	f := &flood{cmd: exec.CommandContext(ctx, "nice", "-n", "19", self, "-flood", base, "-copies", fmt.Sprint(h.copies), "-hostile-query", h.query)}
+	f.cmd.Stderr = os.Stderr
+	out, err := f.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := f.cmd.Start(); err != nil {
+		return nil, err
+	}
+	f.out = bufio.NewReader(out)
+	if line, err := f.out.ReadString('\n'); line != "sending\n" {
+		f.cmd.Process.Kill()
+		f.cmd.Wait()
+		return nil, fmt.Errorf("flood: %q, %v", line, err)
+	}
+	return f, nil
 }
 
 // stop ends the flood and returns how many queries it sent and how many
 // were answered 503.
 func (f *flood) stop() (sent, refused int, err error) {
 	f.cmd.Process.Signal(os.Interrupt)
-	if err := f.cmd.Wait(); err != nil {
-		return 0, 0, fmt.Errorf("flood: %w", err)
+	if _, err = fmt.Fscanf(f.out, "%d %d", &sent, &refused); err != nil {
+		err = fmt.Errorf("flood's count: %w", err)
 	}
-	_, err = fmt.Sscanf(f.out.String(), "%d %d", &sent, &refused)
+	if werr := f.cmd.Wait(); werr != nil {
+		return 0, 0, fmt.Errorf("flood: %w", werr)
+	}
 	return sent, refused, err
 }
 
@@ -154,6 +175,7 @@ func (f *flood) stop() (sent, refused int, err error) {
 func runFlood(base string, copies int, q string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	fmt.Println("sending") // the interrupt is heard from now on
 	var sent, refused atomic.Int64
 	var wg sync.WaitGroup
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: copies}, Timeout: 30 * time.Second}

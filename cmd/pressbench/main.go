@@ -741,6 +741,18 @@ func fetchProfile(base, path string) error {
 // and returns the throughput, the 99th percentile latency and how many
 // searches ran out of time (503); any other failure is an error.
 func loadHTTP(base string, queries []string, conns int) (float64, time.Duration, time.Duration, int, error) {
+	start := time.Now()
+	lat, slow, err := sendAll(base, queries, conns)
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	return float64(len(queries)) / time.Since(start).Seconds(), percentile(lat, .5), percentile(lat, .99), slow, nil
+}
+
+// sendAll sends every query to /api/v1/search from conns clients at once
+// and returns the latency of each and how many answered 503; any other
+// failure is an error.
+func sendAll(base string, queries []string, conns int) ([]time.Duration, int, error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns}, Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -748,7 +760,6 @@ func loadHTTP(base string, queries []string, conns int) (float64, time.Duration,
 	slow := 0
 	next := make(chan string)
 	var wg sync.WaitGroup
-	start := time.Now()
 	for c := 0; c < conns; c++ {
 		wg.Add(1)
 		go func() {
@@ -781,8 +792,5 @@ func loadHTTP(base string, queries []string, conns int) (float64, time.Duration,
 	}
 	close(next)
 	wg.Wait()
-	if firstErr != nil {
-		return 0, 0, 0, 0, firstErr
-	}
-	return float64(len(queries)) / time.Since(start).Seconds(), percentile(lat, .5), percentile(lat, .99), slow, nil
+	return lat, slow, firstErr
 }
