@@ -107,7 +107,8 @@ func mergeSpans(text string, spans []span) []span {
 // cutBefore moves i back to the start of a word: just after white space, or
 // the start of the text. Chinese and Japanese have no spaces: there a
 // fragment starts after a full stop or comma (。、，), before an opening
-// bracket, or else where a word begins (see cjkBoundary). Where no such
+// bracket (not after a closing one, where a particle often follows:
+// 」について), or else where a word begins (see cjkBoundary). Where no such
 // place is near, it stops at a grapheme boundary.
 func cutBefore(text string, i int) int {
 	if i <= 0 {
@@ -122,7 +123,7 @@ func cutBefore(text string, i int) int {
 		r, size := utf8.DecodeLastRuneInString(text[:j])
 		next, _ := utf8.DecodeRuneInString(text[j:])
 		switch {
-		case unicode.IsSpace(r), cjkStop(r), cjkOpen(next):
+		case unicode.IsSpace(r), cjkStop(r) && !cjkClose(r), cjkOpen(next):
 			return j
 		case word < 0 && cjkBoundary(r, next):
 			word = j
@@ -208,6 +209,12 @@ func cjkBoundary(prev, next rune) bool {
 // bracket or quotation mark.
 func cjkStop(r rune) bool {
 	return strings.ContainsRune("。、，．！？；：」』）】〕〉》”", r)
+}
+
+// cjkClose reports whether r closes a bracket or quotation in Chinese or
+// Japanese text.
+func cjkClose(r rune) bool {
+	return strings.ContainsRune("」』）】〕〉》”", r)
 }
 
 // cjkOpen reports whether r opens a bracket or quotation in Chinese or

@@ -120,7 +120,7 @@ func TestSnippetsCutBetweenCJKWords(t *testing.T) {
 	zh := strings.Repeat("欧盟和日本周五宣布建立安全与防务伙伴关系，以加强在中国、朝鲜和俄罗斯紧张局势加剧之际的军事联系。"+
 		"欧盟外交政策负责人博雷尔在东京对记者表示，我们生活在一个非常危险的世界。", 4)
 	for _, tt := range []struct{ lang, text, match string }{
-		{"ja", ja, "パートナーシップ"}, {"ja", ja, "中国"}, {"ja", ja, "東京"}, {"ja", ja, "防衛"},
+		{"ja", ja, "パートナーシップ"}, {"ja", ja, "中国"}, {"ja", ja, "東京"}, {"ja", ja, "防衛"}, {"ja", ja, "協議"},
 		{"zh", zh, "东京"}, {"zh", zh, "伙伴"}, {"zh", zh, "危险"},
 	} {
 		for at := 0; ; {
@@ -140,7 +140,7 @@ func TestSnippetsCutBetweenCJKWords(t *testing.T) {
 				if start > 0 {
 					prev, _ := utf8.DecodeLastRuneInString(tt.text[:start])
 					next, _ := utf8.DecodeRuneInString(tt.text[start:])
-					if !(unicode.IsSpace(prev) || cjkStop(prev) || cjkOpen(next) || cjkBoundary(prev, next)) {
+					if !(unicode.IsSpace(prev) || cjkStop(prev) && !cjkClose(prev) || cjkOpen(next) || cjkBoundary(prev, next)) {
 						t.Errorf("%s: a fragment begins inside a word: …%s|%s", tt.lang, lastRunes(tt.text[:start], 4), firstRunes(body, 6))
 					}
 				}
