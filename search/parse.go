@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"pressearch/corpus"
+	"pressearch/indexer"
 )
 
 // The query language, weakest binding first:
@@ -95,7 +96,16 @@ type token struct {
 	pos   int    // 1-based, in characters
 }
 
-var fieldNames = map[string]bool{"lang": true, "source": true, "kind": true, "title": true, "date": true}
+// queryFields are the fields a query may name (field:value) with, for each
+// filter, the index field it narrows ("" for title, which matches words):
+// the one table of the parser, the planner and the filters.
+var queryFields = map[string]string{
+	"lang":   indexer.FieldLang,
+	"source": indexer.FieldSource,
+	"kind":   indexer.FieldKind,
+	"date":   indexer.FieldDate,
+	"title":  "",
+}
 
 // lex splits a query into the parser's tokens. A lenient parser mends what
 // the strict one refuses: an unknown field or a field without a value is
@@ -142,7 +152,7 @@ func (p *parser) lex(text string) error {
 		}
 		if j > i && j < len(rs) && rs[j] == ':' {
 			name := strings.ToLower(string(rs[i:j]))
-			if !fieldNames[name] {
+			if _, ok := queryFields[name]; !ok {
 				if !p.lenient {
 					return invalidf("unknown field %q at position %d: use lang, source, kind, title or date", name, i+1)
 				}

@@ -529,20 +529,9 @@ func joined(x, y node, v vocab) plan.Node {
 	return sum
 }
 
-func (t *term) isFilter() bool {
-	switch t.field {
-	case "lang", "source", "kind", "date":
-		return true
-	}
-	return false
-}
-
-// filterFields are the index fields of the query language's filters.
-var filterFields = map[string]string{
-	"lang":   indexer.FieldLang,
-	"source": indexer.FieldSource,
-	"kind":   indexer.FieldKind,
-}
+// isFilter reports whether t narrows the documents (lang:, source:, kind:,
+// date:) rather than matching words.
+func (t *term) isFilter() bool { return queryFields[t.field] != "" }
 
 // query is the plan of one term.
 func (t *term) query(vocab vocab) plan.Node {
@@ -550,9 +539,9 @@ func (t *term) query(vocab vocab) plan.Node {
 	case "", "title":
 		return textQuery(t, t.field == "", vocab)
 	case "date":
-		return &plan.DateRange{Field: indexer.FieldDate, From: t.from, To: t.to}
+		return &plan.DateRange{Field: queryFields["date"], From: t.from, To: t.to}
 	}
-	return &plan.Keyword{Field: filterFields[t.field], Value: t.text}
+	return &plan.Keyword{Field: queryFields[t.field], Value: t.text}
 }
 
 // quoted reports whether word, in the fields of analysis a, is a

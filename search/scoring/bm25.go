@@ -67,6 +67,7 @@ func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 }
 
 type termSearcher struct {
+	unnormed
 	reader      index.TermFieldReader
 	tfd         index.TermFieldDoc
 	term, field string
@@ -138,10 +139,7 @@ func (s *termSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInterna
 }
 
 func (s *termSearcher) Close() error               { return s.reader.Close() }
-func (s *termSearcher) Weight() float64            { return 1 }
-func (s *termSearcher) SetQueryNorm(float64)       {}
 func (s *termSearcher) Count() uint64              { return s.reader.Count() }
-func (s *termSearcher) Min() int                   { return 0 }
 func (s *termSearcher) Size() int                  { return 128 + s.reader.Size() }
 func (s *termSearcher) DocumentMatchPoolSize() int { return 1 }
 

@@ -65,6 +65,7 @@ func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 }
 
 type pairSearcher struct {
+	unnormed
 	a, b          bsearch.Searcher
 	curA, curB    *bsearch.DocumentMatch
 	gap           uint64
@@ -182,11 +183,8 @@ func (s *pairSearcher) Close() error {
 	return err
 }
 
-func (s *pairSearcher) Weight() float64      { return 1 }
-func (s *pairSearcher) SetQueryNorm(float64) {}
-func (s *pairSearcher) Count() uint64        { return min(s.a.Count(), s.b.Count()) }
-func (s *pairSearcher) Min() int             { return 0 }
-func (s *pairSearcher) Size() int            { return 64 + s.a.Size() + s.b.Size() }
+func (s *pairSearcher) Count() uint64 { return min(s.a.Count(), s.b.Count()) }
+func (s *pairSearcher) Size() int     { return 64 + s.a.Size() + s.b.Size() }
 func (s *pairSearcher) DocumentMatchPoolSize() int {
 	return 2 + s.a.DocumentMatchPoolSize() + s.b.DocumentMatchPoolSize()
 }
@@ -213,6 +211,7 @@ func (q *restrict) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 }
 
 type restrictSearcher struct {
+	unnormed
 	ids   []index.IndexInternalID // in index order; the first is the next to visit
 	inner bsearch.Searcher
 	cur   *bsearch.DocumentMatch // inner's last answer, ahead of the ids
@@ -261,11 +260,8 @@ func (s *restrictSearcher) Advance(ctx *bsearch.SearchContext, target index.Inde
 
 func (s *restrictSearcher) Close() error { return s.inner.Close() }
 
-func (s *restrictSearcher) Weight() float64      { return 1 }
-func (s *restrictSearcher) SetQueryNorm(float64) {}
-func (s *restrictSearcher) Count() uint64        { return uint64(len(s.ids)) }
-func (s *restrictSearcher) Min() int             { return 0 }
-func (s *restrictSearcher) Size() int            { return 64 + 8*len(s.ids) + s.inner.Size() }
+func (s *restrictSearcher) Count() uint64 { return uint64(len(s.ids)) }
+func (s *restrictSearcher) Size() int     { return 64 + 8*len(s.ids) + s.inner.Size() }
 func (s *restrictSearcher) DocumentMatchPoolSize() int {
 	return 2 + s.inner.DocumentMatchPoolSize()
 }

@@ -117,6 +117,7 @@ func empty(s bsearch.Searcher) bool {
 }
 
 type sumSearcher struct {
+	unnormed
 	children []bsearch.Searcher
 	weights  []float64
 	currs    []*bsearch.DocumentMatch // each child's current match, nil when done or stale
@@ -227,38 +228,16 @@ func (s *sumSearcher) emit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 	return rv
 }
 
-func (s *sumSearcher) Close() error {
-	var err error
-	for _, c := range s.children {
-		if cerr := c.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
+func (s *sumSearcher) Close() error { return closeAll(s.children) }
 
 // Weight and SetQueryNorm keep the norm of an enclosing Boolean query out
 // of the sum (see Sum).
 func (s *sumSearcher) Weight() float64      { return 1 }
 func (s *sumSearcher) SetQueryNorm(float64) {}
 
-func (s *sumSearcher) Count() uint64 {
-	var n uint64
-	for _, c := range s.children {
-		n += c.Count()
-	}
-	return n
-}
+func (s *sumSearcher) Count() uint64 { return countAll(s.children) }
 
-func (s *sumSearcher) Min() int { return 0 }
-
-func (s *sumSearcher) Size() int {
-	n := 64 + 8*len(s.children)
-	for _, c := range s.children {
-		n += c.Size()
-	}
-	return n
-}
+func (s *sumSearcher) Size() int { return 64 + 8*len(s.children) + sizeAll(s.children) }
 
 func (s *sumSearcher) DocumentMatchPoolSize() int {
 	n := len(s.children)
@@ -311,3 +290,41 @@ func (q *fieldQuery) Searcher(ctx context.Context, i index.IndexReader, m mappin
 // InField wraps a query on field so that it is scored with the field's
 // statistics.
 func InField(q query.Query, field string) query.Query { return &fieldQuery{inner: q, field: field} }
+
+// unnormed gives a searcher the methods of one that scores as it is, with
+// no query norm and no minimum: an enclosing Boolean query's norm (which
+// squares idf) stays out of our scores, and weights take boosts' place.
+type unnormed struct{}
+
+func (unnormed) Weight() float64      { return 1 }
+func (unnormed) SetQueryNorm(float64) {}
+func (unnormed) Min() int             { return 0 }
+
+// closeAll closes every searcher and returns the first error.
+func closeAll[S interface{ Close() error }](ss []S) error {
+	var err error
+	for _, c := range ss {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// countAll sums the searchers' counts of matches.
+func countAll[S interface{ Count() uint64 }](ss []S) uint64 {
+	var n uint64
+	for _, c := range ss {
+		n += c.Count()
+	}
+	return n
+}
+
+// sizeAll sums the searchers' sizes.
+func sizeAll[S interface{ Size() int }](ss []S) int {
+	n := 0
+	for _, c := range ss {
+		n += c.Size()
+	}
+	return n
+}

@@ -14,6 +14,7 @@ import (
 // by its id's bytes, put back) for every posting. It scores exactly as the
 // general sum of the same clauses does.
 type termSum struct {
+	unnormed
 	terms   []*termSearcher
 	weights []float64
 	docs    []index.TermFieldDoc
@@ -108,31 +109,8 @@ func (s *termSum) emit(ctx *bsearch.SearchContext) *bsearch.DocumentMatch {
 	return dm
 }
 
-func (s *termSum) Close() error {
-	var err error
-	for _, t := range s.terms {
-		if cerr := t.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
+func (s *termSum) Close() error { return closeAll(s.terms) }
 
-func (s *termSum) Weight() float64      { return 1 }
-func (s *termSum) SetQueryNorm(float64) {}
-func (s *termSum) Min() int             { return 0 }
-func (s *termSum) Count() uint64 {
-	var n uint64
-	for _, t := range s.terms {
-		n += t.Count()
-	}
-	return n
-}
-func (s *termSum) Size() int {
-	n := 64 + 48*len(s.terms)
-	for _, t := range s.terms {
-		n += t.Size()
-	}
-	return n
-}
+func (s *termSum) Count() uint64              { return countAll(s.terms) }
+func (s *termSum) Size() int                  { return 64 + 48*len(s.terms) + sizeAll(s.terms) }
 func (s *termSum) DocumentMatchPoolSize() int { return 1 }
