@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"pressearch/indexer"
+	osindex "pressearch/indexer/opensearch"
 	"pressearch/indexer/opensearch/ostest"
 )
 
@@ -81,6 +84,23 @@ func TestOpenSearchBackend(t *testing.T) {
 	code, out = runBinary(t, "search", "--data", back, "--json", "bleveside")
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Total != 12 {
 		t.Fatalf("search after the move back: %d %s", code, out)
+	}
+
+	// An index made by another analysis is refused, saying which.
+	store := ostest.Store(t)
+	if _, err := store.Build(context.Background(), indexer.Slice{{ID: "x", Lang: "en", Title: "X", Body: "other analysis", Kind: "article"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := store.Current(context.Background())
+	stale := map[string]any{"_meta": map[string]any{"pressearch": osindex.Meta{Analysis: "sha256:00000000deadbeef",
+		Generation: "gen-000001", Finished: "2020-01-01T00:00:00Z", Documents: 1}}}
+	if err := store.Raw(context.Background(), "PUT", "/"+cur+"/_mapping", stale, nil); err != nil {
+		t.Fatal(err)
+	}
+	code, out = runBinary(t, "search", "--backend", "opensearch", "--opensearch-url", strings.Join(c.URLs, ","),
+		"--opensearch-index", store.Alias(), "other")
+	if code != 1 || !strings.Contains(out, "sha256:00000000deadbeef") || !strings.Contains(out, osindex.AnalysisVersion()) {
+		t.Errorf("search of an index made by another analysis: exit %d, %s", code, out)
 	}
 
 	// Usage mistakes are usage errors.
