@@ -404,7 +404,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("help", func(t *testing.T) {
 		b.do(t, chromedp.Navigate(u+"/?hl=te"), chromedp.Click(chromedp.CSS(".help-link")), chromedp.WaitVisible(chromedp.CSS("article.help")))
 		b.step(t, "15-help-telugu")
-		if got := b.eval(t, `document.querySelector("h1").textContent + " " + document.querySelectorAll("article.help section").length`); got != "ఎలా వెతకాలి 7" {
+		if got := b.eval(t, `document.querySelector("h1").textContent + " " + document.querySelectorAll("article.help section").length`); got != "ఎలా వెతకాలి 8" {
 			t.Errorf("the help page in Telugu: %q", got)
 		}
 		b.do(t, chromedp.Click(chromedp.CSS(`#phrases a.example`)), chromedp.WaitVisible(chromedp.CSS(".hit")))

@@ -26,7 +26,7 @@ func TestHelpPage(t *testing.T) {
 			if !strings.Contains(body, "<h1>"+tt.heading+"</h1>") || !strings.Contains(body, "<title>"+tt.heading+" · pressearch</title>") {
 				t.Errorf("the heading is not %q", tt.heading)
 			}
-			for _, id := range []string{"words", "phrases", "operators", "prefixes", "fuzzy", "filters", "dates"} {
+			for _, id := range []string{"words", "phrases", "operators", "prefixes", "fuzzy", "filters", "dates", "reading"} {
 				if !strings.Contains(body, `<section id="`+id+`"`) || !strings.Contains(body, `href="#`+id+`"`) {
 					t.Errorf("no section %q, or no link to it", id)
 				}
