@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"pressearch/corpus"
 )
 
 func TestCJKPieces(t *testing.T) {
@@ -68,6 +70,27 @@ func TestPlainWords(t *testing.T) {
 	} {
 		if got := plainWords(in); got != want {
 			t.Errorf("plainWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The ordinary queries of -hostile are two neighbouring words of three
+// letters or more from a headline.
+func TestTitleQueries(t *testing.T) {
+	docs := []corpus.Document{
+		{Title: "PM at the UN: Sri Lanka's new policy"},
+		{Title: "ఎన్నికల ఫలితాలు విడుదల"},
+		{Title: "a b"}, // no two words long enough
+	}
+	qs := titleQueries(docs, 50, rand.New(rand.NewSource(1)))
+	if len(qs) != 50 {
+		t.Fatalf("%d queries", len(qs))
+	}
+	allowed := map[string]bool{"the Sri": true, "Sri Lanka": true, "Lanka new": true, "new policy": true,
+		"ఎన్నికల ఫలితాలు": true, "ఫలితాలు విడుదల": true}
+	for _, q := range qs {
+		if !allowed[q] {
+			t.Errorf("query %q", q)
 		}
 	}
 }
