@@ -194,7 +194,7 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 			continue // not where the query has it: leave it
 		}
 		c, ok := l.suggest.correct(l.suggest.fold(t.text))
-		if !ok {
+		if !ok || e.dropped(t.text, l.present) {
 			continue
 		}
 		fixes = append(fixes, fix{start, end, caseLike(t.text, c.form)})
@@ -234,6 +234,21 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 		return ""
 	}
 	return corrected
+}
+
+// dropped reports whether every analysis with documents that takes w's
+// script drops it: a stop word (the, మరియు), which no document is found
+// by and no spelling of which is doubted.
+func (e *Engine) dropped(w string, present map[string]bool) bool {
+	for _, a := range e.langs.Analyses() {
+		if present != nil && !present[a.Key] || !a.Matches(w) {
+			continue
+		}
+		if ts, err := e.langs.Terms(a.Analyzer, w); err != nil || len(ts) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // caseLike writes the correction form as the reader wrote typed: a form

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"pressearch/corpus"
 	"pressearch/indexer"
 )
 
@@ -68,6 +69,10 @@ func TestDidYouMean(t *testing.T) {
 		{"zzzqqq", "", ""},
 		{"qz", "", ""},
 		{"Japan -securty", "", ""},
+		// A stop word finds nothing, and is no misspelling.
+		{"the", "", ""},
+		{"with", "", ""},
+		{"మరియు", "", ""},
 		// The corrected query would find nothing under the filter.
 		{"Japn", "", "xx"},
 	}
@@ -108,5 +113,25 @@ func BenchmarkCorrect(b *testing.B) {
 				sg.correct(w)
 			}
 		})
+	}
+}
+
+// A stop word is never doubted, even where a frequent word lies near it.
+func TestDidYouMeanLeavesStopWords(t *testing.T) {
+	var docs []corpus.Document
+	for i := range 60 {
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("d%d", i), Lang: "en", Kind: corpus.KindPressRelease,
+			Title: "Thi harbour", Body: "Thi harbour opened to ships, and tha port."})
+	}
+	e := newTestEngine(t, docs)
+	for _, q := range []string{"the", "The", "thi", "harbur"} {
+		res, err := e.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"harbur": "harbour"}[q]
+		if res.DidYouMean != want {
+			t.Errorf("%q: did you mean %q, want %q", q, res.DidYouMean, want)
+		}
 	}
 }
