@@ -31,12 +31,28 @@ type Document struct {
 	Kind          string   `json:"kind,omitempty" yaml:"kind"`
 	Related       []string `json:"related,omitempty" yaml:"related"`
 	TranslationOf string   `json:"translation_of,omitempty" yaml:"translation_of"`
+	// PublishAt, when set, is the moment before which the document is under
+	// embargo: indexed, but shown to no reader. RFC 3339 with a zone; the
+	// loader writes it in UTC.
+	PublishAt string `json:"publish_at,omitempty" yaml:"publish_at"`
 }
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
 
 // DateLayout is the layout of the date field.
 const DateLayout = "2006-01-02"
+
+// ValidID reports whether id is a valid document id.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// Embargoed reports whether the document is under embargo at now.
+func (d *Document) Embargoed(now time.Time) bool {
+	if d.PublishAt == "" {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339, d.PublishAt)
+	return err == nil && now.Before(t)
+}
 
 // validate checks one document on its own and fills in defaults. It returns
 // the reason the document is bad, or "".
@@ -55,6 +71,13 @@ func (d *Document) validate() string {
 		if _, err := time.Parse(DateLayout, d.Date); err != nil {
 			return fmt.Sprintf("bad date %q: want YYYY-MM-DD", d.Date)
 		}
+	}
+	if d.PublishAt != "" {
+		t, err := time.Parse(time.RFC3339, d.PublishAt)
+		if err != nil {
+			return fmt.Sprintf("bad publish_at %q: want an RFC 3339 time with a zone, such as 2024-11-01T09:30:00+05:30", d.PublishAt)
+		}
+		d.PublishAt = t.UTC().Format(time.RFC3339Nano)
 	}
 	if d.Lang != "" {
 		tag, err := language.Parse(d.Lang)

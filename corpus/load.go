@@ -93,6 +93,24 @@ func Load(paths ...string) ([]Document, error) {
 	return docs, nil
 }
 
+// LoadAdditions reads documents to add to a collection, as Load does,
+// except that their references may name documents of the collection
+// (CheckActions checks them). It returns each document's place, file:line,
+// beside it.
+func LoadAdditions(paths ...string) ([]Document, []string, error) {
+	var docs []Document
+	var where []string
+	l := newLoader(Options{})
+	l.external = true
+	l.at = func(file string, line int) { where = append(where, fmt.Sprintf("%s:%d", file, line)) }
+	l.keep = func(d *Document) error { docs = append(docs, *d); return nil }
+	l.walk(paths)
+	if err := l.finish(); err != nil {
+		return nil, nil, err
+	}
+	return docs, where, nil
+}
+
 // LoadFS reads every corpus file in fsys, as Load does for a directory.
 func LoadFS(fsys fs.FS) ([]Document, error) {
 	var docs []Document
@@ -221,6 +239,10 @@ type loader struct {
 	n         int
 	errs      ErrorList
 	skipped   []Skip
+	// external leaves references to be checked against a collection
+	// (CheckActions); at is told where each valid document is.
+	external bool
+	at       func(file string, line int)
 }
 
 func newLoader(opts Options) *loader {
@@ -269,6 +291,9 @@ func (l *loader) add(file string, line int, d Document) {
 		}
 	}
 	l.n++
+	if l.at != nil {
+		l.at(file, line)
+	}
 	if l.keep != nil {
 		l.stop = l.keep(&d)
 	}
@@ -489,7 +514,7 @@ func (l *loader) parseMarkdown(name string, data []byte) {
 // finish checks what needs the whole corpus, references that resolve,
 // and returns every problem found, in file and line order.
 func (l *loader) finish() error {
-	if l.seen != nil {
+	if l.seen != nil && !l.external {
 		for _, r := range l.refs {
 			if _, ok := l.seen[r.id]; !ok {
 				l.fail(r.at.file, r.at.line, fmt.Sprintf("%s id %q is not in the corpus", r.field, r.id))

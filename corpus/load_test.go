@@ -29,6 +29,11 @@ func TestLoadGood(t *testing.T) {
 		{"good-1", Document{ID: "good-1", Title: "One", Body: "First press release.", Kind: KindPressRelease}},
 		{"good-2", Document{ID: "good-2", Title: "రెండు", Body: "రెండవ ప్రకటన", Date: "2025-01-31",
 			Kind: KindPressRelease, TranslationOf: "good-1"}},
+		// publish_at in UTC, whatever zone it was written in
+		{"good-3", Document{ID: "good-3", Title: "Three", Body: "Under embargo until the morning.",
+			Kind: KindPressRelease, PublishAt: "2030-01-02T04:00:00Z"}},
+		{"good-4", Document{ID: "good-4", Title: "Four", Body: "Held until the afternoon.",
+			Kind: KindPressRelease, PublishAt: "2030-01-02T04:00:00Z"}},
 	}
 	if len(docs) != len(tests) {
 		t.Errorf("got %d documents, want %d (a README without front matter is not a document)", len(docs), len(tests))
@@ -41,7 +46,7 @@ func TestLoadGood(t *testing.T) {
 		}
 		if got.Title != tt.want.Title || got.Body != tt.want.Body || got.Lang != tt.want.Lang ||
 			got.Date != tt.want.Date || got.Kind != tt.want.Kind || got.Source != tt.want.Source ||
-			got.TranslationOf != tt.want.TranslationOf || strings.Join(got.Related, ",") != strings.Join(tt.want.Related, ",") {
+			got.TranslationOf != tt.want.TranslationOf || got.PublishAt != tt.want.PublishAt || strings.Join(got.Related, ",") != strings.Join(tt.want.Related, ",") {
 			t.Errorf("document %s:\ngot  %+v\nwant %+v", tt.id, got, tt.want)
 		}
 	}
@@ -62,6 +67,11 @@ func TestLoadBad(t *testing.T) {
 		{"missing-title.json", []want{{1, "missing field: title"}}},
 		{"syntax.json", []want{{3, "invalid JSON"}}},
 		{"utf8.jsonl", []want{{1, "invalid UTF-8"}}},
+		{"embargo.jsonl", []want{
+			{1, `bad publish_at "2024-11-01T09:30:00": want an RFC 3339 time with a zone`},
+			{2, `bad publish_at "2024-11-01"`},
+			{3, `bad publish_at "tomorrow"`},
+		}},
 		{"records.jsonl", []want{
 			{2, `invalid id "bad date"`},
 			{3, `bad date "2024-13-01"`},
