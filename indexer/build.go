@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sort"
 	"time"
 
@@ -126,12 +127,12 @@ const MaxTokenBytes = 256
 // prepared is one document mapped and analyzed ahead of the segment writer,
 // with the words it gives to completion.
 type prepared struct {
-	doc    *document.Document
-	lang   string
-	title  string
-	words  []suggestWord
-	weight int64 // what the document holds of the build's budget
-	err    error
+	doc     *document.Document
+	lang    string
+	lengths fieldLengths // the token count of each text field
+	suggest suggestDoc
+	weight  int64 // what the document holds of the build's budget
+	err     error
 }
 
 // analyzedField is a field analyzed already: a later call to Analyze does
@@ -141,14 +142,20 @@ type analyzedField struct{ document.Field }
 func (analyzedField) Analyze() {}
 
 // prepare maps one document and analyzes its fields, as the index would.
+// A document written through the documents API (api) is marked so. Each
+// document stores the token counts of its text fields, so that the
+// statistics can take out what it put in when it is replaced or deleted.
 // A panic in an analyzer is the document's error, not the build's crash.
-func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document) (p prepared) {
+func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document, api bool) (p prepared) {
 	defer func() {
 		if v := recover(); v != nil {
 			p = prepared{err: fmt.Errorf("document %s: analysis failed: %v", d.ID, v)}
 		}
 	}()
 	f := fields(r, d)
+	if api {
+		f[FieldWritten] = WrittenAPI
+	}
 	doc := document.NewDocument(d.ID)
 	if err := m.MapDocument(doc, f); err != nil {
 		return prepared{err: fmt.Errorf("document %s: %w", d.ID, err)}
@@ -165,7 +172,12 @@ func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpu
 		}
 		doc.Fields[i] = analyzedField{field}
 	}
-	return prepared{doc: doc, lang: f[FieldLang].(string), title: d.Title, words: suggestWords(r.For(f[FieldLang].(string)), d.Title, d.Body)}
+	lengths := lengthsOf(doc, text)
+	doc.AddField(document.NewTextFieldWithIndexingOptions(FieldLengths, nil, []byte(lengths.String()), index.StoreField))
+	lang := f[FieldLang].(string)
+	a := r.For(lang)
+	title, body := f[TitleField(a.Key)].(string), f[BodyField(a.Key)].(string)
+	return prepared{doc: doc, lang: lang, lengths: lengths, suggest: newSuggestDoc(a, d, title, body)}
 }
 
 // dropLongTerms removes the terms longer than MaxTokenBytes.
@@ -183,7 +195,8 @@ func dropLongTerms(tf index.TokenFrequencies) {
 // once its segment is written (see segmentWriter); flush is called when
 // the reading waits for the budget, so that the documents use holds can be
 // written and give theirs back.
-func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs Documents, b *budget, use func(prepared) error, flush func() error) error {
+func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs Documents, b *budget, api func(id string) bool,
+	use func(prepared) error, flush func() error) error {
 	text := textFields(r)
 	const chunkDocs = 32
 	chunkBytes := max(b.capacity/64, 1)
@@ -255,7 +268,7 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs D
 			for j := range jobs {
 				out := make([]prepared, len(j.docs))
 				for i := range j.docs {
-					out[i] = prepare(m, r, text, &j.docs[i])
+					out[i] = prepare(m, r, text, &j.docs[i], api != nil && api(j.docs[i].ID))
 					out[i].weight = j.weights[i]
 				}
 				j.out <- out
@@ -299,7 +312,13 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs D
 // index is closed when it returns; Store.Build is the way to make
 // generations that serve.
 func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Config, progress Progress) (Summary, error) {
-	return buildIndex(ctx, path, Slice(docs), cfg, progress, newBudget(0))
+	return buildIndex(ctx, path, Slice(docs), cfg, progress, newBudget(0), buildOptions{})
+}
+
+// buildOptions are what a rebuild of a live collection adds to a build.
+type buildOptions struct {
+	api func(id string) bool // the documents written through the API
+	seq uint64               // the last write the documents include
 }
 
 // buildIndex writes docs into a new index at path, holding no more of them
@@ -308,12 +327,12 @@ func BuildIndex(ctx context.Context, path string, docs []corpus.Document, cfg Co
 // Documents are analyzed on every core and written a segment per batch,
 // also on every core, and the segments merged once at the end: the index
 // comes out as a single segment, the fastest to search.
-func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, progress Progress, b *budget) (Summary, error) {
+func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, progress Progress, b *budget, o buildOptions) (Summary, error) {
 	start := time.Now()
 	m := cfg.Mapping()
 	sum := Summary{Languages: map[string]int{}}
 	stats := newFieldStats(cfg.registry())
-	suggest := newSuggestCollector()
+	suggest := newSuggestBuilder(start)
 	total := docs.Len()
 	if total > 0 {
 		segs, err := newSegmentWriter(path, b)
@@ -333,12 +352,12 @@ func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, pr
 			batch, batchWeight = nil, 0
 			return err
 		}
-		err = prepareAll(ctx, m, cfg.registry(), docs, b, func(p prepared) error {
+		err = prepareAll(ctx, m, cfg.registry(), docs, b, o.api, func(p prepared) error {
 			if p.err != nil {
 				return p.err
 			}
-			stats.add(p.doc)
-			suggest.add(p.title, p.words)
+			stats.add(p.lengths)
+			suggest.add(p.suggest)
 			batch = append(batch, p)
 			batchWeight += p.weight
 			if len(batch) == batchSize || batchWeight >= batchMax {
@@ -380,20 +399,13 @@ func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, pr
 	if err != nil {
 		return Summary{}, fmt.Errorf("open new index: %w", err)
 	}
-	raw, err := json.Marshal(stats)
-	if err == nil {
-		err = idx.SetInternal(statsKey, raw)
-	}
-	if err == nil {
-		err = suggest.save(idx)
-	}
+	sugg := suggest.state()
+	sugg.Seq = o.seq
+	err = writeSuggestState(path, sugg)
 	if err == nil {
 		sum.Seconds = time.Since(start).Seconds()
 		info := BuildInfo{Documents: sum.Documents, Finished: time.Now().UTC(), Seconds: sum.Seconds}
-		var raw []byte
-		if raw, err = json.Marshal(info); err == nil {
-			err = idx.SetInternal(buildInfoKey, raw)
-		}
+		err = setInternals(idx, stats, o.seq, &info)
 	}
 	if err != nil {
 		idx.Close()
@@ -404,4 +416,36 @@ func buildIndex(ctx context.Context, path string, docs Documents, cfg Config, pr
 	}
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// seqKey is where an index keeps the number of the last write it includes
+// (0 for none since it was built from corpus files).
+var seqKey = []byte("pressearch:seq")
+
+// setInternals records, in one batch, the statistics, the last write the
+// index includes and, when given, how it was built.
+func setInternals(idx bleve.Index, stats *fieldStats, seq uint64, info *BuildInfo) error {
+	b := idx.NewBatch()
+	if err := addInternals(b, stats, seq); err != nil {
+		return err
+	}
+	if info != nil {
+		raw, err := json.Marshal(info)
+		if err != nil {
+			return err
+		}
+		b.SetInternal(buildInfoKey, raw)
+	}
+	return idx.Batch(b)
+}
+
+// addInternals adds to b the statistics and the last write.
+func addInternals(b *bleve.Batch, stats *fieldStats, seq uint64) error {
+	raw, err := json.Marshal(stats)
+	if err != nil {
+		return err
+	}
+	b.SetInternal(statsKey, raw)
+	b.SetInternal(seqKey, strconv.AppendUint(nil, seq, 10))
+	return nil
 }

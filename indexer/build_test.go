@@ -204,7 +204,7 @@ func TestBuildStaysWithinBudget(t *testing.T) {
 	}
 	b := textBudget(256 << 10)
 	path := filepath.Join(t.TempDir(), "idx")
-	sum, err := buildIndex(context.Background(), path, Slice(docs), Config{}, nil, b)
+	sum, err := buildIndex(context.Background(), path, Slice(docs), Config{}, nil, b, buildOptions{})
 	if err != nil || sum.Documents != len(docs) {
 		t.Fatalf("build: %+v, %v", sum, err)
 	}

@@ -24,8 +24,8 @@ const (
 	ReasonRollback Reason = "rollback"
 	// ReasonUse: a kept generation named by the user.
 	ReasonUse Reason = "use"
-	// ReasonReindex: a build of the current generation's stored
-	// documents.
+	// ReasonReindex: a rebuild of the live collection from its own
+	// documents, with the writes made meanwhile.
 	ReasonReindex Reason = "reindex"
 	// ReasonFound: current when the history began (a data directory
 	// made before there was one).

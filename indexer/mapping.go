@@ -25,7 +25,20 @@ const (
 	FieldURL           = "url"
 	FieldRelated       = "related"
 	FieldTranslationOf = "translation_of"
+	// FieldPublishAt is the end of a document's embargo, where it has one.
+	FieldPublishAt = "publish_at"
+	// FieldWritten marks, with the value WrittenAPI, the documents written
+	// through the documents API rather than built from corpus files.
+	FieldWritten = "written"
+	// FieldLengths keeps, stored alone, the token count of each text field
+	// of a document, so that the statistics can take out exactly what the
+	// document put in when it is replaced or deleted.
+	FieldLengths = "lengths"
 )
+
+// WrittenAPI is the value of FieldWritten of a document written through
+// the documents API.
+const WrittenAPI = "api"
 
 // Config changes how an index analyzes text. The zero Config is the one
 // pressearch serves with; evaluation uses others to compare analyzers on the
@@ -113,6 +126,16 @@ func (c Config) Mapping() mapping.IndexMapping {
 	date := bleve.NewDateTimeFieldMapping()
 	date.IncludeInAll = false
 	doc.AddFieldMappingsAt(FieldDate, date)
+	publishAt := bleve.NewDateTimeFieldMapping()
+	publishAt.IncludeInAll = false
+	publishAt.DocValues = false
+	doc.AddFieldMappingsAt(FieldPublishAt, publishAt)
+	written := bleve.NewKeywordFieldMapping()
+	written.IncludeInAll = false
+	written.IncludeTermVectors = false
+	written.DocValues = false
+	written.Store = false
+	doc.AddFieldMappingsAt(FieldWritten, written)
 
 	url := bleve.NewTextFieldMapping()
 	url.Index = false
@@ -234,6 +257,9 @@ func fields(r *Registry, d *corpus.Document) map[string]interface{} {
 	if t, err := time.Parse(corpus.DateLayout, d.Date); err == nil {
 		m[FieldDate] = t
 		m[FieldYear] = d.Date[:4]
+	}
+	if t, err := time.Parse(time.RFC3339, d.PublishAt); err == nil {
+		m[FieldPublishAt] = t
 	}
 	return m
 }

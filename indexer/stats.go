@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
+	"strings"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
@@ -27,16 +29,89 @@ func newFieldStats(r *Registry) *fieldStats {
 	return &fieldStats{Tokens: map[string]uint64{}, With: map[string]uint64{}, text: textFields(r)}
 }
 
-// add counts the analyzed tokens of one document's text fields, as the
-// analysis that indexes them counted them.
-func (s *fieldStats) add(doc *document.Document) {
-	s.Docs++
+// fieldLengths are the token counts of one document's text fields.
+type fieldLengths map[string]uint64
+
+// lengthsOf counts the analyzed tokens of an analyzed document's text
+// fields (those of text), as the analysis that indexes them counted them.
+func lengthsOf(doc *document.Document, text map[string]bool) fieldLengths {
+	l := fieldLengths{}
 	for _, f := range doc.Fields {
-		if s.text[f.Name()] {
-			s.Tokens[f.Name()] += uint64(f.AnalyzedLength())
-			s.With[f.Name()]++
+		if text[f.Name()] {
+			l[f.Name()] += uint64(f.AnalyzedLength())
 		}
 	}
+	return l
+}
+
+// String encodes the lengths as the FieldLengths field stores them:
+// name=count, by name, comma-separated.
+func (l fieldLengths) String() string {
+	names := make([]string, 0, len(l))
+	for n := range l {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s=%d", n, l[n])
+	}
+	return b.String()
+}
+
+// parseLengths reads what fieldLengths.String wrote.
+func parseLengths(s string) (fieldLengths, error) {
+	l := fieldLengths{}
+	if s == "" {
+		return l, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		name, count, ok := strings.Cut(part, "=")
+		n, err := strconv.ParseUint(count, 10, 64)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("bad field lengths %q", s)
+		}
+		l[name] = n
+	}
+	return l, nil
+}
+
+// add counts one document's text fields.
+func (s *fieldStats) add(l fieldLengths) {
+	s.Docs++
+	for name, n := range l {
+		s.Tokens[name] += n
+		s.With[name]++
+	}
+}
+
+// remove takes out what add of the same lengths put in.
+func (s *fieldStats) remove(l fieldLengths) {
+	s.Docs -= min(s.Docs, 1)
+	for name, n := range l {
+		s.Tokens[name] -= min(s.Tokens[name], n)
+		if s.With[name] <= 1 {
+			delete(s.With, name)
+			delete(s.Tokens, name)
+		} else {
+			s.With[name]--
+		}
+	}
+}
+
+func (s *fieldStats) clone() *fieldStats {
+	c := &fieldStats{Docs: s.Docs, Tokens: make(map[string]uint64, len(s.Tokens)),
+		With: make(map[string]uint64, len(s.With)), text: s.text}
+	for k, v := range s.Tokens {
+		c.Tokens[k] = v
+	}
+	for k, v := range s.With {
+		c.With[k] = v
+	}
+	return c
 }
 
 // textFields are the fields whose token counts BM25 needs.
@@ -60,6 +135,13 @@ type Stats struct {
 	Present  map[string]bool
 }
 
+// Internals is what statistics are read from: an index, or one snapshot of
+// it (index.IndexReader).
+type Internals interface {
+	GetInternal(key []byte) ([]byte, error)
+	DocCount() (uint64, error)
+}
+
 // ReadStats returns the statistics of idx, whose analyses are r's (nil:
 // the default registry's), read from what the build recorded, or nil for
 // an index without them.
@@ -72,7 +154,7 @@ type Stats struct {
 // PerField gives each text field its own count (documents with the field)
 // and, as "field cardinality", its true token count, which Bleve divides by
 // the document count to get the true average length.
-func ReadStats(idx bleve.Index, r *Registry) (*Stats, error) {
+func ReadStats(idx Internals, r *Registry) (*Stats, error) {
 	if r == nil {
 		r = defaults
 	}
@@ -120,7 +202,8 @@ func ReadStats(idx bleve.Index, r *Registry) (*Stats, error) {
 
 // allFields lists every field of the mapping.
 func allFields(r *Registry) []string {
-	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf, NamesField}
+	f := []string{FieldLang, FieldSource, FieldKind, FieldYear, FieldDate, FieldURL, FieldRelated, FieldTranslationOf,
+		FieldPublishAt, FieldWritten, NamesField}
 	for _, a := range r.analyses {
 		f = append(f, TitleField(a.Key), BodyField(a.Key), LeadField(a.Key), PrefixField(a.Key), ExactField(a.Key))
 	}

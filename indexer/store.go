@@ -113,11 +113,35 @@ func (s *Store) Generations() ([]Generation, error) {
 // checks that it answers. A generation with a file missing or cut short is
 // refused with an error that names the file. A process that serves the
 // index holds a Lease on it too (see Serve).
+//
+// A generation that has been open for writing is Bleve's to change, and its
+// manifest no longer lists its files; where its write-ahead log holds writes
+// the index has not persisted (the writer died), they are applied first,
+// unless another process is writing it.
 func (s *Store) Open(gen Generation) (bleve.Index, error) {
-	if err := verifyManifest(s.Path(gen)); err != nil {
-		return nil, fmt.Errorf("%s is damaged: %w", gen, err)
+	dir := s.Path(gen)
+	if !isLive(dir) {
+		if err := verifyManifest(dir); err != nil {
+			return nil, fmt.Errorf("%s is damaged: %w", gen, err)
+		}
+		return OpenIndex(dir)
 	}
-	return OpenIndex(s.Path(gen))
+	idx, err := OpenIndex(dir)
+	if err != nil {
+		return nil, err
+	}
+	behind, err := logAhead(dir, idx)
+	if err != nil || !behind {
+		if err != nil {
+			idx.Close()
+		}
+		return idx, err
+	}
+	idx.Close()
+	if err := s.recover(gen); err != nil {
+		return nil, err
+	}
+	return OpenIndex(dir)
 }
 
 // Serve takes a lease on a generation and opens it: while the lease is
@@ -208,8 +232,13 @@ func verifyManifest(dir string) error {
 }
 
 // OpenIndex opens the index at path read-only and checks that it answers.
+// It waits a little for a process writing the index, then fails with
+// ErrHeldForWrites.
 func OpenIndex(path string) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	idx, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true, "bolt_timeout": boltTimeout})
+	if err != nil && strings.Contains(err.Error(), "timeout") {
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), ErrHeldForWrites)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", filepath.Base(path), err)
 	}
@@ -235,6 +264,8 @@ type BuildOptions struct {
 	Budget int64
 	// Why is recorded in the history; "" means ReasonIndex.
 	Why Reason
+
+	build buildOptions // a rebuild's own (Store.Rebuild)
 }
 
 // ErrEmpty refuses a build with no documents.
@@ -284,6 +315,40 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 			}
 		}
 	}
+	sum, err := s.prepare(ctx, docs, opts)
+	if err != nil {
+		return Summary{}, err
+	}
+	sw := Switch{Generation: sum.Generation, Documents: sum.Documents, Corpus: opts.Corpus, Why: opts.Why, Keep: opts.Keep}
+	if sw.Why == "" {
+		sw.Why = ReasonIndex
+	}
+	if switched, err := s.switchTo(sw); !switched {
+		return Summary{}, err
+	} else if err != nil {
+		return sum, err
+	}
+	sum.Removed, err = s.prune(keepOf(opts.Keep))
+	return sum, err
+}
+
+// Prepare indexes docs into a new, complete generation beside the current
+// one without making it current (Commit does, once what it would drop is
+// counted). A failed or cancelled build leaves nothing behind.
+func (s *Store) Prepare(ctx context.Context, docs Documents, opts BuildOptions) (Summary, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return Summary{}, err
+	}
+	defer unlock()
+	if docs.Len() == 0 {
+		return Summary{}, ErrEmpty
+	}
+	return s.prepare(ctx, docs, opts)
+}
+
+// prepare builds a new generation under the lock.
+func (s *Store) prepare(ctx context.Context, docs Documents, opts BuildOptions) (Summary, error) {
 	// Number the build before clearing away dead ones, so that a number is
 	// never used twice.
 	next, err := s.next()
@@ -294,7 +359,7 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 		return Summary{}, err
 	}
 	partial := s.Path(next) + partialSuffix
-	sum, err := buildIndex(ctx, partial, docs, Config{}, opts.Progress, newBudget(opts.Budget))
+	sum, err := buildIndex(ctx, partial, docs, Config{}, opts.Progress, newBudget(opts.Budget), opts.build)
 	if err == nil {
 		err = writeSynced(filepath.Join(partial, leaseFile), nil)
 	}
@@ -318,17 +383,30 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 		return Summary{}, err
 	}
 	sum.Generation = next
-	sw := Switch{Generation: next, Documents: sum.Documents, Corpus: opts.Corpus, Why: opts.Why, Keep: opts.Keep}
-	if sw.Why == "" {
-		sw.Why = ReasonIndex
+	return sum, nil
+}
+
+// Commit makes sw.Generation, a prepared generation, current, records the
+// switch and removes what Prune removes.
+func (s *Store) Commit(sw Switch) error {
+	unlock, err := s.lock()
+	if err != nil {
+		return err
 	}
-	if switched, err := s.switchTo(sw); !switched {
-		return Summary{}, err
-	} else if err != nil {
-		return sum, err
+	defer unlock()
+	if switched, err := s.switchTo(sw); !switched || err != nil {
+		return err
 	}
-	sum.Removed, err = s.prune(keepOf(opts.Keep))
-	return sum, err
+	_, err = s.prune(keepOf(sw.Keep))
+	return err
+}
+
+// Discard removes gen, a prepared generation that will not be current.
+func (s *Store) Discard(gen Generation) error {
+	if cur, err := s.Current(); err == nil && cur == gen {
+		return fmt.Errorf("%s is current", gen)
+	}
+	return os.RemoveAll(s.Path(gen))
 }
 
 func keepOf(keep int) int {

@@ -2,26 +2,38 @@ package indexer
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
+	"pressearch/corpus"
 	telugu "pressearch/indexer/lang/te"
 )
 
-// suggestKey is where a generation keeps the words and titles it suggests.
-var suggestKey = []byte("pressearch:suggest")
+// legacySuggestKey is where generations built before suggestions moved to
+// their own file kept them.
+var legacySuggestKey = []byte("pressearch:suggest")
 
-// Suggestions are what completion draws on: the titles, and the most
-// frequent words of the collection with the number of documents each is in.
-// Words are in their matching form (Telugu normalization, lower case), so a
-// prefix typed with or without ZWNJ finds them; Forms gives, for a word
-// whose documents write it otherwise, the way they mostly write it (EU for
-// eu), which is what completion offers.
+// suggestFile is the file of a generation that holds what completion draws
+// on (a suggestState), beside the index.
+const suggestFile = "suggest.json"
+
+// Suggestions are what completion offers at one moment: the titles of the
+// newest documents, newest first, and the most frequent words of the
+// collection with the number of documents each is in. Words are in their
+// matching form (Telugu normalization, lower case), so a prefix typed with
+// or without ZWNJ finds them; Forms gives, for a word whose documents
+// write it otherwise, the way most of them write it (EU for eu), which is
+// what completion offers. A document under embargo adds nothing.
 type Suggestions struct {
 	Titles []string          `json:"titles"`
 	Words  map[string]int    `json:"words"`
@@ -34,19 +46,6 @@ const (
 	maxSuggestTitles = 20000
 	maxWordRunes     = 30
 )
-
-type suggestCollector struct {
-	titles []string
-	df     map[string]int
-	// forms holds the vote on how a word is written, by majority of
-	// documents, for the words some document writes otherwise than their
-	// matching form (the others need no memory for it).
-	forms map[string]*vote
-}
-
-func newSuggestCollector() *suggestCollector {
-	return &suggestCollector{df: map[string]int{}, forms: map[string]*vote{}}
-}
 
 // vote finds the form most often written, in one pass and one string of
 // memory a word (Boyer and Moore's majority vote): where one form is in
@@ -69,7 +68,10 @@ func (v *vote) add(form string) {
 
 // suggestWord is a word of a document that completion may offer: its
 // matching form and the form the document writes it in.
-type suggestWord struct{ key, form string }
+type suggestWord struct {
+	Key  string `json:"k"`
+	Form string `json:"f,omitempty"` // "" where it is Key
+}
 
 var stops = func() map[string]bool {
 	m := map[string]bool{}
@@ -103,7 +105,7 @@ func suggestWords(a Analysis, title, body string) []suggestWord {
 			}
 			v = &vote{}
 			votes[key] = v
-			words = append(words, suggestWord{key: key})
+			words = append(words, suggestWord{Key: key})
 		}
 		if v != nil {
 			v.add(surface)
@@ -118,7 +120,9 @@ func suggestWords(a Analysis, title, body string) []suggestWord {
 		}
 	}
 	for i := range words {
-		words[i].form = votes[words[i].key].form
+		if f := votes[words[i].Key].form; f != words[i].Key {
+			words[i].Form = f
+		}
 	}
 	return words
 }
@@ -189,24 +193,6 @@ func cjkWords(s string) []string {
 	return out
 }
 
-// add counts one document: its title and its words (from suggestWords).
-func (c *suggestCollector) add(title string, words []suggestWord) {
-	if len(c.titles) < maxSuggestTitles {
-		c.titles = append(c.titles, title)
-	}
-	for _, w := range words {
-		v := c.forms[w.key]
-		if v == nil && w.form != w.key {
-			// Every document before this one wrote the word as its key.
-			v = &vote{form: w.key, lead: c.df[w.key]}
-			c.forms[w.key] = v
-		}
-		if v != nil {
-			v.add(w.form)
-		}
-		c.df[w.key]++
-	}
-}
 
 func isNumber(w string) bool {
 	for _, r := range w {
@@ -217,49 +203,403 @@ func isNumber(w string) bool {
 	return true
 }
 
-// save stores the suggestions in idx: the titles and the most frequent
-// words.
-func (c *suggestCollector) save(idx bleve.Index) error {
-	raw, err := json.Marshal(c.suggestions())
+// titleEntry is a document's title with what orders it: the newest date
+// first (no date last), then the id.
+type titleEntry struct {
+	ID    string `json:"id"`
+	Date  string `json:"date,omitempty"`
+	Title string `json:"title"`
+}
+
+// before reports whether a comes before b among suggested titles.
+func (a titleEntry) before(b titleEntry) bool {
+	if a.Date != b.Date {
+		return a.Date > b.Date
+	}
+	return a.ID < b.ID
+}
+
+// embargoEntry is a document that was under embargo when it was written:
+// what it adds to completion once its moment has come.
+type embargoEntry struct {
+	titleEntry
+	Until time.Time     `json:"until"`
+	Words []suggestWord `json:"words"`
+}
+
+// formCounts counts, for each word, the documents that write it otherwise
+// than its matching form, by form: with the word's document count, what
+// says how most documents write it.
+type formCounts map[string]map[string]int
+
+// add changes the count of word's form by n.
+func (f formCounts) add(w suggestWord, n int) {
+	if w.Form == "" {
+		return
+	}
+	m := f[w.Key]
+	if m == nil {
+		m = map[string]int{}
+		f[w.Key] = m
+	}
+	if m[w.Form] += n; m[w.Form] <= 0 {
+		delete(m, w.Form)
+		if len(m) == 0 {
+			delete(f, w.Key)
+		}
+	}
+}
+
+// suggestState is everything completion draws on, kept so that what it
+// offers after any sequence of writes is what a fresh build of the
+// resulting collection offers:
+//
+//   - DF counts, for every word, the documents it is in, embargoed or not,
+//     and Forms how those that write it otherwise write it;
+//   - Titles holds the maxSuggestTitles first titles (see titleEntry.before)
+//     of the documents that were visible when they were written; Short
+//     says a listed document has left a full list, so the next one after
+//     it is not known until the list is read again from the index;
+//   - Embargo holds the documents written under embargo, until their
+//     moment has come and they join Titles.
+type suggestState struct {
+	Seq     uint64                   `json:"seq"` // the last write it includes
+	DF      map[string]int           `json:"df"`
+	Forms   formCounts               `json:"forms,omitempty"`
+	Titles  []titleEntry             `json:"titles"`
+	Short   bool                     `json:"short,omitempty"`
+	Embargo map[string]*embargoEntry `json:"embargo,omitempty"`
+}
+
+func newSuggestState() *suggestState {
+	return &suggestState{DF: map[string]int{}, Forms: formCounts{}, Embargo: map[string]*embargoEntry{}}
+}
+
+// suggestDoc is what one document gives to completion.
+type suggestDoc struct {
+	title     titleEntry
+	words     []suggestWord
+	publishAt time.Time // zero: no embargo
+}
+
+// newSuggestDoc is what d, in analysis a, gives to completion, its title
+// and body as the index stores them.
+func newSuggestDoc(a Analysis, d *corpus.Document, title, body string) suggestDoc {
+	s := suggestDoc{title: titleEntry{ID: d.ID, Date: d.Date, Title: title}, words: suggestWords(a, title, body)}
+	if d.PublishAt != "" {
+		s.publishAt, _ = time.Parse(time.RFC3339, d.PublishAt)
+	}
+	return s
+}
+
+// suggestDelta is what one write changes in a suggestState: applied in
+// order, the words' counts, the documents that leave, then those that come.
+type suggestDelta struct {
+	DF    map[string]int  `json:"df,omitempty"`
+	Forms formCounts      `json:"forms,omitempty"`
+	Out   []string        `json:"out,omitempty"` // ids that leave Titles and Embargo
+	In    []*embargoEntry `json:"in,omitempty"`  // documents that come; Until zero for no embargo
+}
+
+func (d *suggestDelta) words(words []suggestWord, n int) {
+	if d.DF == nil {
+		d.DF, d.Forms = map[string]int{}, formCounts{}
+	}
+	for _, w := range words {
+		d.DF[w.Key] += n
+		if w.Form != "" {
+			m := d.Forms[w.Key]
+			if m == nil {
+				m = map[string]int{}
+				d.Forms[w.Key] = m
+			}
+			m[w.Form] += n
+		}
+	}
+}
+
+// remove records that the document old leaves the collection.
+func (d *suggestDelta) remove(old suggestDoc) {
+	d.words(old.words, -1)
+	d.Out = append(d.Out, old.title.ID)
+}
+
+// add records that the document s comes into the collection, under
+// embargo if it is at now.
+func (d *suggestDelta) add(s suggestDoc, now time.Time) {
+	d.words(s.words, 1)
+	e := &embargoEntry{titleEntry: s.title}
+	if now.Before(s.publishAt) {
+		e.Until, e.Words = s.publishAt, s.words
+	}
+	d.In = append(d.In, e)
+}
+
+// apply changes the state by d, at now: documents whose embargo has ended
+// join the titles first, so that the state stays small.
+func (s *suggestState) apply(d *suggestDelta, seq uint64, now time.Time) {
+	s.release(now)
+	for w, n := range d.DF {
+		if n == 0 {
+			continue
+		}
+		if c := s.DF[w] + n; c > 0 {
+			s.DF[w] = c
+		} else {
+			delete(s.DF, w)
+		}
+	}
+	for key, forms := range d.Forms {
+		for form, n := range forms {
+			if n != 0 {
+				s.Forms.add(suggestWord{Key: key, Form: form}, n)
+			}
+		}
+	}
+	for _, id := range d.Out {
+		delete(s.Embargo, id)
+		s.removeTitle(id)
+	}
+	for _, e := range d.In {
+		if e.Until.IsZero() {
+			s.insertTitle(e.titleEntry)
+		} else {
+			s.Embargo[e.ID] = e
+		}
+	}
+	s.Seq = seq
+}
+
+// release moves the documents whose embargo is over at now into Titles.
+func (s *suggestState) release(now time.Time) {
+	for id, e := range s.Embargo {
+		if !now.Before(e.Until) {
+			s.insertTitle(e.titleEntry)
+			delete(s.Embargo, id)
+		}
+	}
+}
+
+func (s *suggestState) titleIndex(t titleEntry) int {
+	return sort.Search(len(s.Titles), func(i int) bool { return !s.Titles[i].before(t) })
+}
+
+func (s *suggestState) removeTitle(id string) {
+	for i, t := range s.Titles {
+		if t.ID == id {
+			if len(s.Titles) == maxSuggestTitles {
+				s.Short = true
+			}
+			s.Titles = append(s.Titles[:i], s.Titles[i+1:]...)
+			return
+		}
+	}
+}
+
+// insertTitle lists t where it belongs, if it belongs among the first
+// maxSuggestTitles: after the last listed one it belongs only while the
+// list holds every visible document.
+func (s *suggestState) insertTitle(t titleEntry) {
+	i := s.titleIndex(t)
+	if i == len(s.Titles) && (s.Short || len(s.Titles) >= maxSuggestTitles) {
+		return
+	}
+	s.Titles = append(s.Titles, titleEntry{})
+	copy(s.Titles[i+1:], s.Titles[i:])
+	s.Titles[i] = t
+	if len(s.Titles) > maxSuggestTitles {
+		s.Titles = s.Titles[:maxSuggestTitles]
+	}
+}
+
+// visible returns what completion offers at now: the most frequent words of
+// the documents not under embargo, each as most of them write it, and the
+// first titles of those documents.
+func (s *suggestState) visible(now time.Time) *Suggestions {
+	hidden := map[string]int{}
+	hiddenForms := formCounts{}
+	titles := append([]titleEntry(nil), s.Titles...)
+	for _, e := range s.Embargo {
+		if now.Before(e.Until) {
+			for _, w := range e.Words {
+				hidden[w.Key]++
+				hiddenForms.add(w, 1)
+			}
+			continue
+		}
+		if i := sort.Search(len(titles), func(i int) bool { return !titles[i].before(e.titleEntry) }); i < len(titles) || !s.Short {
+			titles = append(titles, titleEntry{})
+			copy(titles[i+1:], titles[i:])
+			titles[i] = e.titleEntry
+		}
+	}
+	out := &Suggestions{Titles: make([]string, 0, min(len(titles), maxSuggestTitles)), Forms: map[string]string{}}
+	for _, t := range titles[:min(len(titles), maxSuggestTitles)] {
+		out.Titles = append(out.Titles, t.Title)
+	}
+	type wordCount struct {
+		w string
+		n int
+	}
+	words := make([]wordCount, 0, len(s.DF))
+	for w, n := range s.DF {
+		if n -= hidden[w]; n > 0 {
+			words = append(words, wordCount{w, n})
+		}
+	}
+	sort.Slice(words, func(i, j int) bool {
+		if words[i].n != words[j].n {
+			return words[i].n > words[j].n
+		}
+		return words[i].w < words[j].w
+	})
+	words = words[:min(len(words), maxSuggestWords)]
+	out.Words = make(map[string]int, len(words))
+	for _, wc := range words {
+		out.Words[wc.w] = wc.n
+		if f := mostWritten(wc.w, wc.n, s.Forms[wc.w], hiddenForms[wc.w]); f != wc.w {
+			out.Forms[wc.w] = f
+		}
+	}
+	return out
+}
+
+// mostWritten is how most of the n documents with word key write it: key
+// itself, or one of forms (less those of hidden); of forms equally
+// frequent, key, else the first in byte order.
+func mostWritten(key string, n int, forms, hidden map[string]int) string {
+	best, bestN := key, n
+	for _, c := range forms {
+		bestN -= c
+	}
+	for _, c := range hidden {
+		bestN += c
+	}
+	for f, c := range forms {
+		c -= hidden[f]
+		if c > bestN || c == bestN && best != key && f < best {
+			best, bestN = f, c
+		}
+	}
+	return best
+}
+
+// nextRelease returns the first moment after now at which an embargo ends,
+// or the zero time.
+func (s *suggestState) nextRelease(now time.Time) time.Time {
+	var next time.Time
+	for _, e := range s.Embargo {
+		if now.Before(e.Until) && (next.IsZero() || e.Until.Before(next)) {
+			next = e.Until
+		}
+	}
+	return next
+}
+
+// suggestBuilder makes the state of a whole collection at a moment, as a
+// build does, one document at a time.
+type suggestBuilder struct {
+	s      *suggestState
+	now    time.Time
+	titles []titleEntry
+}
+
+func newSuggestBuilder(now time.Time) *suggestBuilder {
+	return &suggestBuilder{s: newSuggestState(), now: now}
+}
+
+func (b *suggestBuilder) add(doc suggestDoc) {
+	for _, w := range doc.words {
+		b.s.DF[w.Key]++
+		b.s.Forms.add(w, 1)
+	}
+	if b.now.Before(doc.publishAt) {
+		b.s.Embargo[doc.title.ID] = &embargoEntry{titleEntry: doc.title, Until: doc.publishAt, Words: doc.words}
+		return
+	}
+	b.titles = append(b.titles, doc.title)
+	if len(b.titles) >= 2*maxSuggestTitles {
+		b.trim()
+	}
+}
+
+// trim keeps the first maxSuggestTitles titles; of equal ones (documents
+// without id or date, as SuggestionSet counts them) the first added.
+func (b *suggestBuilder) trim() {
+	sort.SliceStable(b.titles, func(i, j int) bool { return b.titles[i].before(b.titles[j]) })
+	b.titles = b.titles[:min(len(b.titles), maxSuggestTitles)]
+}
+
+func (b *suggestBuilder) state() *suggestState {
+	b.trim()
+	b.s.Titles = b.titles
+	return b.s
+}
+
+// writeSuggestState writes s as the suggestion file of the index at dir,
+// replacing the one there with a rename, so that a reader sees one or the
+// other whole.
+func writeSuggestState(dir string, s *suggestState) error {
+	raw, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	return idx.SetInternal(suggestKey, raw)
+	tmp := filepath.Join(dir, suggestFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(raw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, suggestFile))
 }
 
-// suggestions returns the titles and the most frequent words.
-func (c *suggestCollector) suggestions() *Suggestions {
-	words := make([]string, 0, len(c.df))
-	for w := range c.df {
-		words = append(words, w)
+// readSuggestState reads the suggestion file of the index at dir.
+func readSuggestState(dir string) (*suggestState, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, suggestFile))
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(words, func(i, j int) bool {
-		if c.df[words[i]] != c.df[words[j]] {
-			return c.df[words[i]] > c.df[words[j]]
-		}
-		return words[i] < words[j]
-	})
-	if len(words) > maxSuggestWords {
-		words = words[:maxSuggestWords]
+	s := newSuggestState()
+	if err := json.Unmarshal(raw, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", suggestFile, err)
 	}
-	s := Suggestions{Titles: c.titles, Words: make(map[string]int, len(words)), Forms: map[string]string{}}
-	for _, w := range words {
-		s.Words[w] = c.df[w]
-		if v := c.forms[w]; v != nil && v.form != w && v.form != "" {
-			s.Forms[w] = v.form
-		}
+	if s.DF == nil {
+		s.DF = map[string]int{}
 	}
-	return &s
+	if s.Forms == nil {
+		s.Forms = formCounts{}
+	}
+	if s.Embargo == nil {
+		s.Embargo = map[string]*embargoEntry{}
+	}
+	return s, nil
 }
 
-// LoadSuggestions reads what a generation suggests; an index without them
-// suggests nothing.
+// LoadSuggestions reads what the generation of idx suggests now; an index
+// without suggestions suggests nothing.
 func LoadSuggestions(idx bleve.Index) (*Suggestions, error) {
-	raw, err := idx.GetInternal(suggestKey)
+	s, err := readSuggestState(idx.Name())
+	if err == nil {
+		return s.visible(time.Now()), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return &Suggestions{}, err
+	}
+	raw, err := idx.GetInternal(legacySuggestKey)
 	if err != nil || raw == nil {
 		return &Suggestions{}, err
 	}
-	var s Suggestions
-	err = json.Unmarshal(raw, &s)
-	return &s, err
+	var old Suggestions
+	err = json.Unmarshal(raw, &old)
+	return &old, err
 }

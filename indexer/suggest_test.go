@@ -3,6 +3,7 @@ package indexer
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestCJKWords(t *testing.T) {
@@ -27,14 +28,14 @@ func TestCJKWords(t *testing.T) {
 // A word is offered as most documents write it, whatever the order they
 // come in.
 func TestSuggestionForms(t *testing.T) {
-	c := newSuggestCollector()
+	c := newSuggestBuilder(time.Now())
 	for _, body := range []string{
 		"the eu said", "the eu said", "The EU said", "the EU said", "EU statement", "EU statement",
 		"Security matters", "security matters", "on security", "Japan", "Japan", "japan",
 	} {
-		c.add("", suggestWords(AnalysisFor(""), "", body))
+		c.add(suggestDoc{words: suggestWords(AnalysisFor(""), "", body)})
 	}
-	s := c.suggestions()
+	s := c.state().visible(time.Now())
 	for key, want := range map[string]string{"eu": "EU", "security": "security", "japan": "Japan", "said": "said"} {
 		got := s.Forms[key]
 		if got == "" {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -130,17 +131,24 @@ func AnalyzeWith(analyzer, text string) ([]Token, error) {
 
 // SuggestionSet collects, document by document, what completion offers:
 // the same Suggestions a Bleve generation records.
-type SuggestionSet struct{ c *suggestCollector }
+type SuggestionSet struct{ b *suggestBuilder }
 
 // NewSuggestionSet returns an empty set.
-func NewSuggestionSet() *SuggestionSet { return &SuggestionSet{c: newSuggestCollector()} }
+func NewSuggestionSet() *SuggestionSet { return &SuggestionSet{b: newSuggestBuilder(time.Now())} }
 
-// Add counts one document.
+// Add counts one document, its titles offered in the order added.
 // Its words are split as the default registry's fallback analysis splits
 // them, which is how every default analysis does.
 func (s *SuggestionSet) Add(title, body string) {
-	s.c.add(title, suggestWords(defaults.For(""), title, body))
+	s.b.add(suggestDoc{title: titleEntry{Title: title}, words: suggestWords(defaults.For(""), title, body)})
+}
+
+// AddDocument counts one document as a Bleve generation does: its title
+// among the newest first, nothing while it is under embargo.
+func (s *SuggestionSet) AddDocument(d *corpus.Document) {
+	a := defaults.For(Language(d))
+	s.b.add(newSuggestDoc(a, d, d.Title, d.Body))
 }
 
 // Suggestions returns the titles and the most frequent words counted.
-func (s *SuggestionSet) Suggestions() *Suggestions { return s.c.suggestions() }
+func (s *SuggestionSet) Suggestions() *Suggestions { return s.b.state().visible(s.b.now) }

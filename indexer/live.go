@@ -1,0 +1,804 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"pressearch/corpus"
+)
+
+// Live is a generation open for writing: the live collection. One process
+// writes a store at a time (see Store.LockWriter). Each write is validated
+// as the loader validates a corpus, appended to the generation's
+// write-ahead log and synced, then applied to the index in one Bleve batch
+// together with the field statistics it changes; completion's state
+// changes with it. A write is searchable once Apply returns.
+//
+// Bleve persists its batches in the background (unsafe_batch); the log is
+// what makes an acknowledged write durable. When the index has persisted a
+// write and the suggestion file has it too, the log lets it go.
+type Live struct {
+	dir     string
+	gen     Generation
+	lease   *Lease // held while it is open
+	idx      bleve.Index
+	mapping  mapping.IndexMapping
+	registry *Registry
+	text     map[string]bool // the text fields, whose lengths the statistics count
+	log      *wal
+
+	mu        sync.Mutex // one write at a time; guards what follows
+	seq       uint64     // the last write applied
+	stats     *fieldStats
+	sugg      *suggestState
+	saved     uint64 // the last write the suggestion file has
+	pinned    bool   // the log keeps every write after pin
+	pin       uint64
+	closed    bool
+	changed   chan struct{} // closed and replaced at each write
+	persisted atomic.Uint64 // the last write the index has persisted
+
+	// cache of what completion offers, by seq and the next embargo's end
+	cacheMu    sync.Mutex
+	cache      *Suggestions
+	cacheSeq   uint64
+	cacheUntil time.Time
+	cacheAt    time.Time
+}
+
+// liveMarker is the file that says a generation has been opened for
+// writing: its files are Bleve's to change, and its MANIFEST no longer
+// lists them.
+const liveMarker = "LIVE"
+
+// boltTimeout bounds how long opening an index waits for the lock of its
+// metadata file, which a process writing it holds.
+const boltTimeout = "2s"
+
+// ErrHeldForWrites says another process has the generation open for writing.
+var ErrHeldForWrites = errors.New("another process has this index open for writing")
+
+// openBleve opens the index at dir for writing.
+func openBleve(dir string) (bleve.Index, error) {
+	idx, err := bleve.OpenUsing(dir, map[string]interface{}{
+		"unsafe_batch": true,
+		"bolt_timeout": boltTimeout,
+	})
+	if err != nil && strings.Contains(err.Error(), "timeout") {
+		return nil, fmt.Errorf("open %s: %w", filepath.Base(dir), ErrHeldForWrites)
+	}
+	return idx, err
+}
+
+// OpenLive opens the index of the generation at dir for writing, applies
+// again the writes its log holds that the index had not persisted, and
+// returns it ready for more.
+func OpenLive(dir string) (*Live, error) {
+	if err := os.WriteFile(filepath.Join(dir, liveMarker), nil, 0o600); err != nil {
+		return nil, err
+	}
+	idx, err := openBleve(dir)
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{dir: dir, idx: idx, mapping: NewMapping(), registry: defaults, text: textFields(defaults), changed: make(chan struct{})}
+	if err := l.load(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// load reads the statistics, the last write and the suggestion state, and
+// replays the log.
+func (l *Live) load() error {
+	var err error
+	if l.seq, err = readSeq(l.idx); err != nil {
+		return err
+	}
+	l.persisted.Store(l.seq)
+	raw, err := l.idx.GetInternal(statsKey)
+	if err != nil {
+		return err
+	}
+	l.stats = newFieldStats(l.registry)
+	if raw != nil {
+		if err := json.Unmarshal(raw, l.stats); err != nil {
+			return fmt.Errorf("field statistics: %w", err)
+		}
+	} else {
+		// A generation from before the statistics were recorded.
+		err := eachStored(l.idx, func(d *corpus.Document, api bool) error {
+			l.stats.add(prepare(l.mapping, l.registry, l.text, d, api).lengths)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	l.sugg, err = readSuggestState(l.dir)
+	if errors.Is(err, os.ErrNotExist) {
+		// A generation from before the suggestion file: make it from the
+		// stored documents, once.
+		l.sugg, err = l.rebuildSuggestState()
+	}
+	if err != nil {
+		return err
+	}
+	if l.sugg.Seq > l.seq {
+		return fmt.Errorf("the suggestion file is ahead of the index (%d > %d)", l.sugg.Seq, l.seq)
+	}
+	l.saved = l.sugg.Seq
+	if l.log, err = openWAL(l.dir); err != nil {
+		return err
+	}
+	indexSeq := l.seq
+	err = l.log.read(l.sugg.Seq, true, func(r *walRecord) error {
+		if r.Seq != l.sugg.Seq+1 {
+			return fmt.Errorf("write-ahead log: write %d follows %d", r.Seq, l.sugg.Seq)
+		}
+		if r.Seq > indexSeq {
+			if err := l.replay(r); err != nil {
+				return fmt.Errorf("write-ahead log: write %d: %w", r.Seq, err)
+			}
+		}
+		if r.Suggest != nil {
+			l.sugg.apply(r.Suggest, r.Seq, r.Time)
+		}
+		l.sugg.Seq = r.Seq
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if l.sugg.Seq != l.seq {
+		return fmt.Errorf("write-ahead log ends at write %d, the index is at %d", l.sugg.Seq, l.seq)
+	}
+	return nil
+}
+
+func readSeq(idx bleve.Index) (uint64, error) {
+	raw, err := idx.GetInternal(seqKey)
+	if err != nil || raw == nil {
+		return 0, err
+	}
+	return strconv.ParseUint(string(raw), 10, 64)
+}
+
+// Index returns the index, for searching.
+func (l *Live) Index() bleve.Index { return l.idx }
+
+// Dir returns the directory of the generation.
+func (l *Live) Dir() string { return l.dir }
+
+// Seq returns the number of the last write applied.
+func (l *Live) Seq() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.seq
+}
+
+// Changed returns a channel closed at the next write.
+func (l *Live) Changed() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.changed
+}
+
+// Result is what became of one action of a write.
+type Result int
+
+// Results of an action.
+const (
+	Created    Result = iota + 1 // a document that was not there is
+	Replaced                     // a document that was there is replaced
+	Deleted                      // a document that was there is gone
+	NotFound                     // a delete of a document that is not there
+	Invalid                      // refused: see Outcome.Reason
+	NotApplied                   // good, but an atomic write with a failed action applies nothing
+)
+
+// OK reports whether the action was applied.
+func (r Result) OK() bool { return r == Created || r == Replaced || r == Deleted }
+
+// Outcome is the result of one action of a write.
+type Outcome struct {
+	Line   int
+	ID     string
+	Result Result
+	Reason string // why an Invalid action is refused
+}
+
+// WriteOptions say how a write is applied.
+type WriteOptions struct {
+	// Atomic applies every action or, when any fails, none.
+	Atomic bool
+	// Writer names who writes (the name of the API key), for the log.
+	Writer string
+	// Corpus marks documents as built from corpus files rather than
+	// written through the API (a rebuild's own writes).
+	Corpus bool
+}
+
+// ErrClosed says the live collection was closed (it has been replaced by
+// a new generation, or the server is stopping).
+var ErrClosed = errors.New("the live collection is closed")
+
+// old is what a write needs of a document already in the index.
+type old struct {
+	exists  bool
+	lengths fieldLengths
+	suggest suggestDoc
+}
+
+// Apply writes actions to the live collection and returns the outcome of
+// each, in order. Refused actions (see corpus.Action.Reason, and deletes
+// of ids that are not there) fail alone, unless opts.Atomic, where one
+// failure applies nothing. Once Apply returns, what it applied is durable
+// and searchable.
+func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOptions) ([]Outcome, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil, ErrClosed
+	}
+	return l.apply(ctx, actions, opts, time.Now())
+}
+
+func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOptions, now time.Time) ([]Outcome, error) {
+	reader, err := l.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	corpus.CheckActions(actions, func(id string) bool { return l.has(reader, id) })
+	out := make([]Outcome, len(actions))
+	// What each id is as the actions before apply them: the stored
+	// document, until an action changes it.
+	current := map[string]*old{}
+	lookup := func(id string) (*old, error) {
+		if o, ok := current[id]; ok {
+			return o, nil
+		}
+		o, err := l.stored(reader, id)
+		if err == nil {
+			current[id] = o
+		}
+		return o, err
+	}
+	failed := false
+	var good []int
+	for i := range actions {
+		a := &actions[i]
+		out[i] = Outcome{Line: a.Line, ID: a.ID(), Reason: a.Reason}
+		if a.Reason != "" {
+			out[i].Result = Invalid
+			failed = true
+			continue
+		}
+		o, err := lookup(a.ID())
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case a.Doc == nil && !o.exists:
+			out[i].Result = NotFound
+			failed = true
+			continue
+		case a.Doc == nil:
+			out[i].Result = Deleted
+			current[a.ID()] = &old{}
+		case o.exists:
+			out[i].Result = Replaced
+			current[a.ID()] = &old{exists: true} // filled in once prepared
+		default:
+			out[i].Result = Created
+			current[a.ID()] = &old{exists: true}
+		}
+		good = append(good, i)
+	}
+	if len(good) == 0 {
+		return out, nil
+	}
+	if failed && opts.Atomic {
+		for _, i := range good {
+			out[i].Result = NotApplied
+		}
+		return out, nil
+	}
+	// Prepare the documents written, on every core when there are many.
+	var docs []corpus.Document
+	for _, i := range good {
+		if d := actions[i].Doc; d != nil {
+			docs = append(docs, *d)
+		}
+	}
+	preps := make(map[int]prepared, len(docs))
+	if len(docs) > 0 {
+		k := 0
+		b := newBudget(0)
+		err := prepareAll(ctx, l.mapping, l.registry, Slice(docs), b, func(string) bool { return !opts.Corpus }, func(p prepared) error {
+			// A write holds its documents until its batch: it is bounded
+			// by the size of a request, not by the budget of a build.
+			b.give(p.weight)
+			if p.err != nil {
+				return p.err
+			}
+			for actions[good[k]].Doc == nil {
+				k++
+			}
+			preps[good[k]] = p
+			k++
+			return nil
+		}, func() error { return nil })
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The changes, in order, to the statistics and completion.
+	stats := l.stats.clone()
+	delta := &suggestDelta{}
+	rec := &walRecord{Seq: l.seq + 1, Time: now, Writer: opts.Writer, Suggest: delta}
+	batch := l.idx.NewBatch()
+	for id := range current {
+		delete(current, id) // from here on: the state as applied
+	}
+	for _, i := range good {
+		a := &actions[i]
+		o, err := lookup(a.ID())
+		if err != nil {
+			return nil, err
+		}
+		if o.exists {
+			stats.remove(o.lengths)
+			delta.remove(o.suggest)
+		}
+		if a.Doc == nil {
+			batch.Delete(a.Delete)
+			rec.Actions = append(rec.Actions, walAction{Delete: a.Delete})
+			current[a.ID()] = &old{}
+			continue
+		}
+		p := preps[i]
+		stats.add(p.lengths)
+		delta.add(p.suggest, now)
+		if err := batch.IndexAdvanced(p.doc); err != nil {
+			return nil, err
+		}
+		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !opts.Corpus})
+		current[a.ID()] = &old{exists: true, lengths: p.lengths, suggest: p.suggest}
+	}
+	if err := l.commit(batch, rec, stats); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// commit logs rec, then applies batch with the new statistics, and makes
+// them the live collection's.
+func (l *Live) commit(batch *bleve.Batch, rec *walRecord, stats *fieldStats) error {
+	off, err := l.log.append(rec)
+	if err != nil {
+		return fmt.Errorf("write-ahead log: %w", err)
+	}
+	if err := l.applyBatch(batch, rec.Seq, stats); err != nil {
+		if terr := l.log.truncate(off); terr != nil {
+			// The log holds a write the index refused; close rather than
+			// acknowledge anything more.
+			l.closed = true
+			return fmt.Errorf("%v; and taking it back from the log: %v", err, terr)
+		}
+		return err
+	}
+	if rec.Suggest != nil {
+		l.sugg.apply(rec.Suggest, rec.Seq, rec.Time)
+	}
+	l.sugg.Seq = rec.Seq
+	l.releaseLog()
+	return nil
+}
+
+// applyBatch applies batch, with the statistics and write number, to the
+// index and to the live collection's state.
+func (l *Live) applyBatch(batch *bleve.Batch, seq uint64, stats *fieldStats) error {
+	if err := addInternals(batch, stats, seq); err != nil {
+		return err
+	}
+	batch.SetPersistedCallback(func(err error) {
+		if err == nil {
+			for {
+				cur := l.persisted.Load()
+				if cur >= seq || l.persisted.CompareAndSwap(cur, seq) {
+					return
+				}
+			}
+		}
+	})
+	if err := l.idx.Batch(batch); err != nil {
+		return err
+	}
+	l.stats, l.seq = stats, seq
+	close(l.changed)
+	l.changed = make(chan struct{})
+	return nil
+}
+
+// replay applies a logged write to the index again, as it was applied the
+// first time: the index is as it was then.
+func (l *Live) replay(r *walRecord) error {
+	reader, err := l.reader()
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	stats := l.stats.clone()
+	batch := l.idx.NewBatch()
+	current := map[string]*old{}
+	for _, a := range r.Actions {
+		id := a.Delete
+		if a.Doc != nil {
+			id = a.Doc.ID
+		}
+		o, ok := current[id]
+		if !ok {
+			if o, err = l.stored(reader, id); err != nil {
+				return err
+			}
+		}
+		if o.exists {
+			stats.remove(o.lengths)
+		}
+		if a.Doc == nil {
+			batch.Delete(id)
+			current[id] = &old{}
+			continue
+		}
+		p := prepare(l.mapping, l.registry, l.text, a.Doc, a.API)
+		if p.err != nil {
+			return p.err
+		}
+		stats.add(p.lengths)
+		if err := batch.IndexAdvanced(p.doc); err != nil {
+			return err
+		}
+		current[id] = &old{exists: true, lengths: p.lengths}
+	}
+	return l.applyBatch(batch, r.Seq, stats)
+}
+
+// releaseLog lets the log go of what the index has persisted and the
+// suggestion file has.
+func (l *Live) releaseLog() {
+	keep := min(l.persisted.Load(), l.saved)
+	if l.pinned {
+		keep = min(keep, l.pin)
+	}
+	l.log.release(keep)
+}
+
+func (l *Live) reader() (index.IndexReader, error) {
+	adv, err := l.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// has reports whether the index has a document id.
+func (l *Live) has(r index.IndexReader, id string) bool {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(id), "_id", false, false, false)
+	if err != nil {
+		return false
+	}
+	defer tfr.Close()
+	return tfr.Count() > 0
+}
+
+// stored reads what a write needs of the document id as the index has it.
+func (l *Live) stored(r index.IndexReader, id string) (*old, error) {
+	doc, err := r.Document(id)
+	if err != nil || doc == nil {
+		return &old{}, err
+	}
+	d, lengths, err := storedDocument(doc)
+	if err != nil {
+		return nil, err
+	}
+	if lengths == nil {
+		// A document written before lengths were stored: analyze it
+		// again, as it was analyzed then.
+		lengths = prepare(l.mapping, l.registry, l.text, d, false).lengths
+	}
+	return &old{exists: true, lengths: lengths, suggest: newSuggestDoc(l.registry.For(d.Lang), d, d.Title, d.Body)}, nil
+}
+
+// storedDocument turns a document as the index stores it back into the
+// corpus document it was made from, with its field lengths (nil where the
+// index did not store them).
+func storedDocument(doc index.Document) (*corpus.Document, fieldLengths, error) {
+	d := &corpus.Document{ID: doc.ID()}
+	var lengths fieldLengths
+	var err error
+	texts := map[string]string{}
+	doc.VisitFields(func(f index.Field) {
+		switch v := f.(type) {
+		case index.TextField:
+			switch name := f.Name(); name {
+			case FieldRelated:
+				d.Related = append(d.Related, v.Text())
+			case FieldLengths:
+				lengths, err = parseLengths(v.Text())
+			default:
+				texts[name] = v.Text()
+			}
+		case index.DateTimeField:
+			t, _, derr := v.DateTime()
+			if derr != nil {
+				return
+			}
+			switch f.Name() {
+			case FieldDate:
+				d.Date = t.UTC().Format(corpus.DateLayout)
+			case FieldPublishAt:
+				d.PublishAt = t.UTC().Format(time.RFC3339Nano)
+			}
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	d.Lang = texts[FieldLang]
+	d.Kind = texts[FieldKind]
+	d.Source = texts[FieldSource]
+	d.URL = texts[FieldURL]
+	d.TranslationOf = texts[FieldTranslationOf]
+	key := AnalysisFor(d.Lang).Key
+	d.Title, d.Body = texts[TitleField(key)], texts[BodyField(key)]
+	return d, lengths, nil
+}
+
+
+// suggestEvery is how often, at most, completion is worked out again while
+// writes go on: it sorts every word of the collection, and what it offers
+// may lag the writes by this much.
+const suggestEvery = 500 * time.Millisecond
+
+// Suggestions returns what completion offers now, as of the writes of the
+// last suggestEvery at the latest.
+func (l *Live) Suggestions() *Suggestions { return l.suggestions(false) }
+
+// SuggestionsNow returns what completion offers now, after every write.
+func (l *Live) SuggestionsNow() *Suggestions { return l.suggestions(true) }
+
+func (l *Live) suggestions(now bool) *Suggestions {
+	t := time.Now()
+	l.mu.Lock()
+	seq := l.seq
+	l.mu.Unlock()
+	l.cacheMu.Lock()
+	defer l.cacheMu.Unlock()
+	if c := l.cache; c != nil && (l.cacheUntil.IsZero() || t.Before(l.cacheUntil)) &&
+		(l.cacheSeq == seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
+		return c
+	}
+	l.mu.Lock()
+	if l.sugg.Short {
+		if err := l.refillTitles(); err != nil {
+			l.mu.Unlock()
+			return &Suggestions{}
+		}
+	}
+	s := l.sugg.visible(t)
+	l.cacheSeq, l.cacheUntil, l.cacheAt = l.seq, l.sugg.nextRelease(t), t
+	l.mu.Unlock()
+	l.cache = s
+	return s
+}
+
+// refillTitles reads the suggested titles again from the index, when a
+// listed document left a full list. Under l.mu.
+func (l *Live) refillTitles() error {
+	titles, err := firstTitles(l.idx, l.sugg.Embargo)
+	if err != nil {
+		return err
+	}
+	l.sugg.Titles, l.sugg.Short = titles, false
+	return nil
+}
+
+// firstTitles reads from idx the first maxSuggestTitles titles of the
+// documents that are not among those written under embargo.
+func firstTitles(idx bleve.Index, embargo map[string]*embargoEntry) ([]titleEntry, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), maxSuggestTitles+len(embargo), 0, false)
+	req.Fields = []string{FieldLang, FieldDate}
+	for _, a := range defaults.analyses {
+		req.Fields = append(req.Fields, TitleField(a.Key))
+	}
+	req.SortByCustom(bsearch.SortOrder{
+		&bsearch.SortField{Field: FieldDate, Desc: true, Type: bsearch.SortFieldAsDate, Missing: bsearch.SortFieldMissingLast},
+		&bsearch.SortDocID{},
+	})
+	res, err := idx.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []titleEntry
+	for _, h := range res.Hits {
+		if _, ok := embargo[h.ID]; ok || len(out) == maxSuggestTitles {
+			continue
+		}
+		lang, _ := h.Fields[FieldLang].(string)
+		title, _ := h.Fields[TitleField(AnalysisFor(lang).Key)].(string)
+		date, _ := h.Fields[FieldDate].(string)
+		if len(date) > len(corpus.DateLayout) {
+			date = date[:len(corpus.DateLayout)]
+		}
+		out = append(out, titleEntry{ID: h.ID, Date: date, Title: title})
+	}
+	return out, nil
+}
+
+// saveSuggestions writes the suggestion state to its file, so that the
+// log can let go of what it holds.
+func (l *Live) saveSuggestions() error {
+	l.mu.Lock()
+	if l.saved == l.seq {
+		l.mu.Unlock()
+		return nil
+	}
+	raw, err := json.Marshal(l.sugg)
+	seq := l.seq
+	l.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	var s suggestState
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return err
+	}
+	if err := writeSuggestState(l.dir, &s); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.saved = seq
+	l.releaseLog()
+	l.mu.Unlock()
+	return nil
+}
+
+// rebuildSuggestState makes the suggestion state of the index from its
+// stored documents.
+func (l *Live) rebuildSuggestState() (*suggestState, error) {
+	b := newSuggestBuilder(time.Now())
+	err := eachStored(l.idx, func(d *corpus.Document, _ bool) error {
+		b.add(newSuggestDoc(l.registry.For(d.Lang), d, d.Title, d.Body))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := b.state()
+	s.Seq = l.seq
+	return s, nil
+}
+
+// eachStored calls f with every document of idx as it was written, and
+// whether it was written through the API.
+func eachStored(idx bleve.Index, f func(d *corpus.Document, api bool) error) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return eachStoredIn(context.Background(), r, f)
+}
+
+func eachStoredIn(ctx context.Context, r index.IndexReader, f func(d *corpus.Document, api bool) error) error {
+	api := map[string]bool{}
+	tfr, err := r.TermFieldReader(ctx, []byte(WrittenAPI), FieldWritten, false, false, false)
+	if err != nil {
+		return err
+	}
+	for {
+		tfd, err := tfr.Next(nil)
+		if err != nil {
+			tfr.Close()
+			return err
+		}
+		if tfd == nil {
+			break
+		}
+		id, err := r.ExternalID(tfd.ID)
+		if err != nil {
+			tfr.Close()
+			return err
+		}
+		api[id] = true
+	}
+	tfr.Close()
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return err
+	}
+	defer all.Close()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		iid, err := all.Next()
+		if err != nil {
+			return err
+		}
+		if iid == nil {
+			return nil
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return err
+		}
+		doc, err := r.Document(id)
+		if err != nil {
+			return err
+		}
+		if doc == nil {
+			continue
+		}
+		d, _, err := storedDocument(doc)
+		if err != nil {
+			return err
+		}
+		if err := f(d, api[id]); err != nil {
+			return err
+		}
+	}
+}
+
+// flushWait is how long Close waits for Bleve to persist the last writes.
+const flushWait = 10 * time.Second
+
+// Close waits (a while) for the index to persist the writes applied,
+// writes the suggestion file, lets the log go of what both have, and
+// closes the index. What the index has not persisted by then is in the
+// log, for the next open.
+func (l *Live) Close() error {
+	l.mu.Lock()
+	if l.closed && l.idx == nil {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	seq := l.seq
+	l.mu.Unlock()
+	deadline := time.Now().Add(flushWait)
+	for l.persisted.Load() < seq && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // Bleve's persister reports through a callback; poll it
+	}
+	serr := l.saveSuggestions()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if serr == nil && l.persisted.Load() >= l.seq && l.saved >= l.seq && !l.pinned {
+		serr = l.log.reset()
+	}
+	l.log.close()
+	err := l.idx.Close()
+	l.idx = nil
+	return errors.Join(err, serr)
+}

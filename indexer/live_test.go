@@ -1,0 +1,488 @@
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"pressearch/corpus"
+)
+
+// sharedData returns the data set name under ../shared, skipping where it
+// is absent, except under CI, where it must be there.
+func sharedData(t *testing.T, name string) string {
+	t.Helper()
+	dir := os.Getenv("PRESSEARCH_SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared")
+	}
+	dir = filepath.Join(dir, "data", name)
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared data not found at %s under CI: %v", dir, err)
+		}
+		t.Skipf("shared data not found at %s", dir)
+	}
+	return dir
+}
+
+// buildLive builds docs into a new generation under t's temporary directory
+// and opens it for writing.
+func buildLive(t testing.TB, docs []corpus.Document) *Live {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "gen")
+	if _, err := BuildIndex(context.Background(), dir, docs, Config{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	l, err := OpenLive(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// collection is the model of a live collection: what a fresh build of it
+// must equal. Documents written through the API have API set.
+type collection map[string]modelDoc
+
+type modelDoc struct {
+	corpus.Document
+	API bool
+}
+
+func (c collection) api(id string) bool { return c[id].API }
+
+func (c collection) docs() []corpus.Document {
+	out := make([]corpus.Document, 0, len(c))
+	for _, d := range c {
+		out = append(out, d.Document)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// mutator makes random writes to a collection from a pool of documents.
+type mutator struct {
+	rng  *rand.Rand
+	pool []corpus.Document
+	now  time.Time
+}
+
+// variant is pool document i changed the way an editor would change it.
+func (m *mutator) variant(i int) corpus.Document {
+	d := m.pool[i]
+	d.Related, d.TranslationOf = nil, ""
+	switch m.rng.Intn(6) {
+	case 0:
+		d.Title = "Corrected: " + d.Title
+	case 1:
+		words := strings.Fields(d.Body)
+		d.Body = strings.Join(words[:1+m.rng.Intn(len(words))], " ")
+	case 2:
+		d.PublishAt = m.now.Add(time.Hour).UTC().Format(time.RFC3339Nano) // under embargo
+	case 3:
+		d.PublishAt = m.now.Add(-time.Hour).UTC().Format(time.RFC3339Nano) // embargo over
+	case 4:
+		d.Date = fmt.Sprintf("2025-%02d-%02d", 1+m.rng.Intn(12), 1+m.rng.Intn(28))
+	}
+	return d
+}
+
+// actions returns a random write to c: new documents, replaced ones,
+// deletes, and now and then a bad line or a delete of nothing.
+func (m *mutator) actions(c collection) []corpus.Action {
+	n := 1 + m.rng.Intn(8)
+	var out []corpus.Action
+	seen := map[string]bool{}
+	for k := 0; k < n; k++ {
+		i := m.rng.Intn(len(m.pool))
+		id := m.pool[i].ID
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		line := len(out) + 1
+		_, exists := c[id]
+		switch r := m.rng.Intn(10); {
+		case r < 3 && exists:
+			out = append(out, corpus.Action{Line: line, Delete: id})
+		case r == 3:
+			out = append(out, corpus.Action{Line: line, Delete: "no-such-" + id})
+		case r == 4:
+			out = append(out, corpus.Action{Line: line, Reason: "missing field: body"})
+		default:
+			d := m.variant(i)
+			if existing := c.docs(); len(existing) > 0 && m.rng.Intn(3) == 0 {
+				d.Related = []string{existing[m.rng.Intn(len(existing))].ID}
+				if d.Related[0] == d.ID {
+					d.Related = nil
+				}
+			}
+			if m.rng.Intn(2) == 0 {
+				d.Lang = "" // detected from the script
+			}
+			corpusValidate(&d)
+			out = append(out, corpus.Action{Line: line, Doc: &d})
+		}
+	}
+	return out
+}
+
+// corpusValidate fills in defaults as the loader does.
+func corpusValidate(d *corpus.Document) {
+	raw, _ := json.Marshal(d)
+	v, err := corpus.ParseDocument(raw, "")
+	if err != nil {
+		panic(fmt.Sprintf("%s: %v", raw, err))
+	}
+	*d = *v
+}
+
+// applyModel applies what the outcomes say was applied to the model.
+func applyModel(c collection, actions []corpus.Action, out []Outcome) {
+	for i, o := range out {
+		switch o.Result {
+		case Created, Replaced:
+			c[o.ID] = modelDoc{*actions[i].Doc, true}
+		case Deleted:
+			delete(c, o.ID)
+		}
+	}
+}
+
+// sameAsFreshBuild checks that the live collection l holds what a fresh
+// build of c holds: every term of every field with its document count, the
+// stored documents, the field statistics and what completion offers.
+func sameAsFreshBuild(t *testing.T, l *Live, c collection) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "fresh")
+	if _, err := buildIndex(context.Background(), dir, Slice(c.docs()), Config{}, nil, newBudget(0), buildOptions{api: c.api}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := OpenIndex(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if got, want := dump(t, l.Index()), dump(t, fresh); !reflect.DeepEqual(got, want) {
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: live %q, fresh build %q", k, got[k], v)
+			}
+		}
+		for k, v := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s: live %q, fresh build has none", k, v)
+			}
+		}
+		t.FailNow()
+	}
+	var liveStats, freshStats fieldStats
+	for _, s := range []struct {
+		idx bleve.Index
+		to  *fieldStats
+	}{{l.Index(), &liveStats}, {fresh, &freshStats}} {
+		raw, err := s.idx.GetInternal(statsKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, s.to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(liveStats, freshStats) {
+		t.Errorf("field statistics:\nlive  %+v\nfresh %+v", liveStats, freshStats)
+	}
+	freshSugg, err := LoadSuggestions(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.SuggestionsNow(); !reflect.DeepEqual(got, freshSugg) {
+		t.Errorf("suggestions differ:\nlive  %d titles %v\nfresh %d titles %v\nwords live %d fresh %d",
+			len(got.Titles), got.Titles[:min(5, len(got.Titles))], len(freshSugg.Titles),
+			freshSugg.Titles[:min(5, len(freshSugg.Titles))], len(got.Words), len(freshSugg.Words))
+	}
+}
+
+// dump lists what an index holds that searching can see: for each field,
+// each term with the number of live documents that have it, and each
+// document's stored fields.
+func dump(t *testing.T, idx bleve.Index) map[string]string {
+	t.Helper()
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	out := map[string]string{}
+	n, _ := r.DocCount()
+	out["docs"] = fmt.Sprint(n)
+	fields, err := r.Fields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fields {
+		if f == "_id" {
+			continue
+		}
+		dict, err := r.FieldDict(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			tfr, err := r.TermFieldReader(context.Background(), []byte(e.Term), f, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := tfr.Count(); c > 0 {
+				var freq uint64
+				var norm float64
+				for {
+					d, err := tfr.Next(nil)
+					if err != nil || d == nil {
+						break
+					}
+					freq += d.Freq
+					norm += d.Norm
+				}
+				out["term "+f+":"+e.Term] = fmt.Sprintf("%d docs, tf %d, norms %.6f", c, freq, norm)
+			}
+			tfr.Close()
+		}
+		dict.Close()
+	}
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer all.Close()
+	for {
+		iid, err := all.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if iid == nil {
+			break
+		}
+		id, _ := r.ExternalID(iid)
+		doc, err := r.Document(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		doc.VisitFields(func(f index.Field) {
+			parts = append(parts, fmt.Sprintf("%s=%q", f.Name(), f.Value()))
+		})
+		sort.Strings(parts)
+		out["doc "+id] = strings.Join(parts, " ")
+	}
+	return out
+}
+
+func loadPool(t *testing.T, path string, n int) []corpus.Document {
+	t.Helper()
+	docs, err := corpus.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) > n {
+		docs = docs[:n]
+	}
+	return docs
+}
+
+// After random sequences of writes, the live collection holds exactly what
+// a fresh build of the resulting collection holds.
+func TestLiveWritesEqualFreshBuild(t *testing.T) {
+	def, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []struct {
+		name  string
+		pool  func(t *testing.T) []corpus.Document
+		start int // documents in the first build
+		steps int
+	}{
+		{"default corpus", func(*testing.T) []corpus.Document { return def }, 4, 40},
+		{"lk-pmd", func(t *testing.T) []corpus.Document {
+			return loadPool(t, filepath.Join(sharedData(t, "lk-pmd"), "press-releases.jsonl"), 300)
+		}, 200, 30},
+	}
+	for _, set := range sets {
+		t.Run(set.name, func(t *testing.T) {
+			pool := set.pool(t)
+			for seed := int64(1); seed <= 3; seed++ {
+				rng := rand.New(rand.NewSource(seed))
+				m := &mutator{rng: rng, pool: pool, now: time.Now()}
+				c := collection{}
+				for _, d := range pool[:set.start] {
+					d.Related, d.TranslationOf = nil, ""
+					c[d.ID] = modelDoc{Document: d}
+				}
+				l := buildLive(t, c.docs())
+				for step := 0; step < set.steps; step++ {
+					actions := m.actions(c)
+					atomic := rng.Intn(4) == 0
+					out, err := l.Apply(context.Background(), actions, WriteOptions{Atomic: atomic, Writer: "test"})
+					if err != nil {
+						t.Fatal(err)
+					}
+					applyModel(c, actions, out)
+				}
+				sameAsFreshBuild(t, l, c)
+				if t.Failed() {
+					t.Fatalf("seed %d", seed)
+				}
+			}
+		})
+	}
+}
+
+// abandon closes l as a crash would leave it: the log and the index as they
+// are, the suggestion file not written.
+func (l *Live) abandon() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	l.log.close()
+	l.idx.Close()
+	l.idx = nil
+}
+
+// copyDir copies the files under src to dst.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), raw, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The writes of the log are applied again at open when the index and the
+// suggestion file do not have them, as after a crash, and the result is
+// what a fresh build makes. A write cut short at the end of the log was
+// never acknowledged, and is dropped.
+func TestLiveReplaysItsLog(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := collection{}
+	for _, d := range pool[:3] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = modelDoc{Document: d}
+	}
+	l := buildLive(t, c.docs())
+	// The state before the writes, as Bleve and the suggestion file have
+	// it: what a crash before they persisted anything would leave.
+	before := filepath.Join(t.TempDir(), "before")
+	l.mu.Lock()
+	copyDir(t, l.dir, before)
+	l.mu.Unlock()
+	m := &mutator{rng: rand.New(rand.NewSource(7)), pool: pool, now: time.Now()}
+	for step := 0; step < 25; step++ {
+		actions := m.actions(c)
+		out, err := l.Apply(context.Background(), actions, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		applyModel(c, actions, out)
+	}
+	seq := l.Seq()
+	l.abandon()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	files, _ := filepath.Glob(filepath.Join(before, walDir, "*.log"))
+	if len(files) == 0 {
+		t.Fatal("no log files")
+	}
+	f, err := os.OpenFile(files[len(files)-1], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{200, 0, 0, 0, 1, 2, 3, 4, '{', '"'}) // a record cut short
+	f.Close()
+
+	again, err := OpenLive(before)
+	if err != nil {
+		t.Fatalf("open after a crash: %v", err)
+	}
+	defer again.Close()
+	if got := again.Seq(); got != seq {
+		t.Errorf("after replay at write %d, want %d", got, seq)
+	}
+	sameAsFreshBuild(t, again, c)
+	// And it takes writes on from there.
+	d := pool[5]
+	d.Related, d.TranslationOf = nil, ""
+	out, err := again.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+	if err != nil || len(out) != 1 || !out[0].Result.OK() {
+		t.Fatalf("write after replay: %+v, %v", out, err)
+	}
+	applyModel(c, []corpus.Action{{Line: 1, Doc: &d}}, out)
+	sameAsFreshBuild(t, again, c)
+}
+
+// A closed live collection has persisted everything: its log is empty and
+// opening it again replays nothing.
+func TestLiveCloseLeavesNothingToReplay(t *testing.T) {
+	pool, _ := corpus.Default()
+	l := buildLive(t, pool[:2])
+	d := pool[3]
+	d.Related, d.TranslationOf = nil, ""
+	if _, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(l.dir, walDir, "*.log"))
+	if len(files) != 0 {
+		t.Errorf("log files after a clean close: %v", files)
+	}
+	idx, err := OpenIndex(l.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	if n, _ := idx.DocCount(); n != 3 {
+		t.Errorf("%d documents, want 3", n)
+	}
+}
