@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"

@@ -32,9 +32,9 @@ import (
 // what makes an acknowledged write durable. When the index has persisted a
 // write and the suggestion file has it too, the log lets it go.
 type Live struct {
-	dir     string
-	gen     Generation
-	lease   *Lease // held while it is open
+	dir      string
+	gen      Generation
+	lease    *Lease // held while it is open
 	idx      bleve.Index
 	mapping  mapping.IndexMapping
 	registry *Registry
@@ -570,7 +570,6 @@ func storedDocument(doc index.Document) (*corpus.Document, fieldLengths, error) 
 	d.Title, d.Body = texts[TitleField(key)], texts[BodyField(key)]
 	return d, lengths, nil
 }
-
 
 // suggestEvery is how often, at most, completion is worked out again while
 // writes go on: it sorts every word of the collection, and what it offers

@@ -193,7 +193,6 @@ func cjkWords(s string) []string {
 	return out
 }
 
-
 func isNumber(w string) bool {
 	for _, r := range w {
 		if !unicode.IsDigit(r) {
