@@ -82,11 +82,11 @@ func TestSearchCasesOnOpenSearch(t *testing.T) {
 	}
 	t.Run("document", func(t *testing.T) {
 		for _, id := range []string{"eu-japan-partnership-te", "eu-japan-borrell-x-post-te"} {
-			got, err := onOS.Document(ctx, id)
+			got, err := onOS.Document(ctx, id, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := onBleve.Document(ctx, id)
+			want, err := onBleve.Document(ctx, id, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestSearchCasesOnOpenSearch(t *testing.T) {
 				t.Errorf("document %s:\n%+v\non Bleve\n%+v", id, got, want)
 			}
 		}
-		if _, err := onOS.Document(ctx, "no-such-id"); search.ErrorCode(err) != search.CodeNotFound {
+		if _, err := onOS.Document(ctx, "no-such-id", false); search.ErrorCode(err) != search.CodeNotFound {
 			t.Errorf("an unknown id: %v, want not found", err)
 		}
 	})

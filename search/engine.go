@@ -51,6 +51,8 @@ type Request struct {
 	// Explain adds the plan to the result and each hit's score broken
 	// down by field, term and weight.
 	Explain bool
+	// IncludeEmbargoed finds documents under embargo too (for writers).
+	IncludeEmbargoed bool
 }
 
 // Ref names another document.
@@ -113,8 +115,11 @@ type Document struct {
 	URL           string `json:"url,omitempty"`
 	Kind          string `json:"kind"`
 	TranslationOf string `json:"translation_of,omitempty"`
-	Related       []Ref  `json:"related"`
-	Translations  []Ref  `json:"translations"`
+	// PublishAt is the end of the document's embargo, where it has one
+	// (shown only to a writer while it lasts).
+	PublishAt    string `json:"publish_at,omitempty"`
+	Related      []Ref  `json:"related"`
+	Translations []Ref  `json:"translations"`
 }
 
 // Backend executes plans over one index. scoring.Index is the one on
@@ -153,6 +158,15 @@ type live struct {
 	info    Info
 	present map[string]bool // the analyses with documents; nil: all
 	suggest *suggester
+	writer  *writerState // the live collection behind index, where it is one
+}
+
+// suggester returns the completions to offer.
+func (l *live) suggester() *suggester {
+	if l.writer != nil {
+		return l.writer.suggester(false)
+	}
+	return l.suggest
 }
 
 // Info describes the index an engine is searching.
@@ -229,6 +243,13 @@ func (e *Engine) Swap(idx bleve.Index, gen indexer.Generation) (bleve.Index, err
 	if old == nil {
 		return nil, nil
 	}
+	if old.writer != nil {
+		w, err := e.retireOld(old)
+		if err != nil {
+			return nil, err
+		}
+		return nil, w.Close()
+	}
 	old.retire()
 	return old.index, nil
 }
@@ -291,14 +312,17 @@ func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 }
 
 // Close takes the index out of service, waits for the searches on it and
-// closes it.
+// closes it (a live collection too).
 func (e *Engine) Close() error {
 	old := e.cur.Swap(nil)
 	if old == nil {
 		return nil
 	}
-	old.retire()
-	return old.backend.Close()
+	w, err := e.retireOld(old)
+	if w != nil {
+		return w.Close()
+	}
+	return err
 }
 
 // Info returns what the engine knows of its current index.
@@ -391,14 +415,25 @@ func searchError(ctx context.Context, err error) error {
 	return &Error{Code: CodeInternal, Message: "search failed", Err: err}
 }
 
-// Document returns one document with its related documents and translations.
-func (e *Engine) Document(ctx context.Context, id string) (*Document, error) {
+// Document returns one document with its related documents and
+// translations. A document under embargo is not found, unless
+// includeEmbargoed (for a writer).
+func (e *Engine) Document(ctx context.Context, id string, includeEmbargoed bool) (*Document, error) {
 	l, err := e.hold()
 	if err != nil {
 		return nil, err
 	}
 	defer l.release()
-	return document(ctx, l.backend, e.langs, id)
+	return document(ctx, l.backend, e.langs, id, hidden(time.Now(), includeEmbargoed))
+}
+
+// hidden is what no reader may see at now: the documents whose embargo
+// has not ended; nil where the reader may see them (a writer).
+func hidden(now time.Time, includeEmbargoed bool) plan.Node {
+	if includeEmbargoed {
+		return nil
+	}
+	return &plan.DateRange{Field: indexer.FieldPublishAt, From: now.Add(time.Nanosecond)}
 }
 
 // maxAnalyzeBytes bounds the text Analyze takes: what fits in a URL.

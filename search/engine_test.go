@@ -284,7 +284,7 @@ func TestSearchPagingIsStable(t *testing.T) {
 
 func TestDocument(t *testing.T) {
 	e := defaultEngine(t)
-	d, err := e.Document(context.Background(), "eu-japan-partnership-te")
+	d, err := e.Document(context.Background(), "eu-japan-partnership-te", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,21 +298,21 @@ func TestDocument(t *testing.T) {
 	if len(d.Translations) != 2 || !langs["en"] || !langs["ja"] {
 		t.Errorf("translations %+v, want en and ja", d.Translations)
 	}
-	en, err := e.Document(context.Background(), "eu-japan-partnership-en")
+	en, err := e.Document(context.Background(), "eu-japan-partnership-en", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(en.Translations) != 2 || en.TranslationOf != "eu-japan-partnership-te" {
 		t.Errorf("English translation: translations %+v, translation_of %q", en.Translations, en.TranslationOf)
 	}
-	st, err := e.Document(context.Background(), "eu-japan-eu-statement-te")
+	st, err := e.Document(context.Background(), "eu-japan-eu-statement-te", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Related) != 1 || st.Related[0].ID != "eu-japan-partnership-te" {
 		t.Errorf("statement related %+v, want the article", st.Related)
 	}
-	if _, err := e.Document(context.Background(), "no-such-doc"); ErrorCode(err) != CodeNotFound {
+	if _, err := e.Document(context.Background(), "no-such-doc", false); ErrorCode(err) != CodeNotFound {
 		t.Errorf("unknown id: got %v, want not_found", err)
 	}
 }
@@ -321,7 +321,7 @@ func TestStoredTextIsNFC(t *testing.T) {
 	// ె + ౖ written apart is canonically ై; a page must show the NFC form.
 	e := newTestEngine(t, []corpus.Document{{ID: "nfc", Lang: "te", Title: "కై\u0c46\u0c56",
 		Body: "కె\u0c56లాసం", Kind: "article"}})
-	d, err := e.Document(context.Background(), "nfc")
+	d, err := e.Document(context.Background(), "nfc", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,10 @@ func present(ctx context.Context, b Backend, langs *indexer.Registry, r *Request
 		out.Hits = append(out.Hits, hitFrom(langs, h))
 	}
 	if !r.NoSnippets {
-		if err := resolveRelated(ctx, b, langs, out.Hits); err != nil {
+		if err := resolveRelated(ctx, b, langs, out.Hits, p.Hidden); err != nil {
 			return nil, err
 		}
-		if err := resolveTranslations(ctx, b, langs, out.Hits); err != nil {
+		if err := resolveTranslations(ctx, b, langs, out.Hits, p.Hidden); err != nil {
 			return nil, err
 		}
 	}
@@ -120,8 +120,9 @@ func row(langs *indexer.Registry, h *plan.Hit) Hit {
 }
 
 // resolveRelated fills in the titles and languages of the hits' related
-// documents with one lookup.
-func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit) error {
+// documents with one lookup. A related document that is not there (it was
+// deleted) or hidden (under embargo) is left out.
+func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit, hidden plan.Node) error {
 	var ids []string
 	for _, h := range hits {
 		for _, r := range h.Related {
@@ -131,7 +132,7 @@ func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hit
 	if len(ids) == 0 {
 		return nil
 	}
-	refs, _, err := refs(ctx, b, langs, plan.Lookup{IDs: ids})
+	refs, _, err := refs(ctx, b, langs, plan.Lookup{IDs: ids, Hidden: hidden})
 	if err != nil {
 		return err
 	}
@@ -140,11 +141,13 @@ func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hit
 		byID[r.ID] = r
 	}
 	for i := range hits {
-		for j, r := range hits[i].Related {
+		var found []Ref
+		for _, r := range hits[i].Related {
 			if full, ok := byID[r.ID]; ok {
-				hits[i].Related[j] = full
+				found = append(found, full)
 			}
 		}
+		hits[i].Related = found
 	}
 	return nil
 }
@@ -154,7 +157,7 @@ func resolveRelated(ctx context.Context, b Backend, langs *indexer.Registry, hit
 // that are originals themselves are loaded already: only translations and
 // originals off the page are looked up, so a page without translations
 // loads no document.
-func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit) error {
+func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry, hits []Hit, hidden plan.Node) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -162,7 +165,7 @@ func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry
 	for _, h := range hits {
 		onPage[h.ID] = true
 	}
-	var l plan.Lookup
+	l := plan.Lookup{Hidden: hidden}
 	originals := map[string]bool{}
 	for _, h := range hits {
 		o := original(h)
@@ -237,9 +240,10 @@ func refs(ctx context.Context, b Backend, langs *indexer.Registry, l plan.Lookup
 }
 
 // document returns one document with its related documents and
-// translations.
-func document(ctx context.Context, b Backend, langs *indexer.Registry, id string) (*Document, error) {
-	docs, err := b.Lookup(ctx, plan.Lookup{IDs: []string{id}, Fields: storedFields(langs), Limit: 1})
+// translations, none of them among hidden.
+func document(ctx context.Context, b Backend, langs *indexer.Registry, id string, hidden plan.Node) (*Document, error) {
+	fields := append(storedFields(langs), indexer.FieldPublishAt)
+	docs, err := b.Lookup(ctx, plan.Lookup{IDs: []string{id}, Fields: fields, Limit: 1, Hidden: hidden})
 	if err != nil {
 		return nil, searchError(ctx, err)
 	}
@@ -255,6 +259,7 @@ func document(ctx context.Context, b Backend, langs *indexer.Registry, id string
 		URL:           f.First(indexer.FieldURL),
 		Kind:          f.First(indexer.FieldKind),
 		TranslationOf: f.First(indexer.FieldTranslationOf),
+		PublishAt:     f.First(indexer.FieldPublishAt),
 		Related:       []Ref{},
 		Translations:  []Ref{},
 	}
@@ -262,7 +267,7 @@ func document(ctx context.Context, b Backend, langs *indexer.Registry, id string
 
 	// Related both ways: what this document names, and what names it.
 	rel := plan.Lookup{IDs: f.Fields[indexer.FieldRelated],
-		Values: []plan.FieldValue{{Field: indexer.FieldRelated, Value: id}}}
+		Values: []plan.FieldValue{{Field: indexer.FieldRelated, Value: id}}, Hidden: hidden}
 	if d.Related, _, err = refs(ctx, b, langs, rel); err != nil {
 		return nil, err
 	}
@@ -272,7 +277,7 @@ func document(ctx context.Context, b Backend, langs *indexer.Registry, id string
 		original = d.TranslationOf
 	}
 	trs, _, err := refs(ctx, b, langs, plan.Lookup{IDs: []string{original},
-		Values: []plan.FieldValue{{Field: indexer.FieldTranslationOf, Value: original}}})
+		Values: []plan.FieldValue{{Field: indexer.FieldTranslationOf, Value: original}}, Hidden: hidden})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -140,6 +141,7 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 	if !r.NoSnippets {
 		p.Facets, p.FacetSize, p.Fields = facetFields, facetSize, storedFields(e.langs)
 	}
+	p.Hidden = hidden(time.Now(), r.IncludeEmbargoed)
 	return p, nil
 }
 

@@ -66,7 +66,7 @@ func TestRegisteredLanguageIsSearched(t *testing.T) {
 	if f := res.Facets["lang"]; len(f) != 1 || f[0].Value != "ka" || f[0].Count != 1 {
 		t.Errorf("lang facet %v, want ka 1", f)
 	}
-	d, err := e.Document(context.Background(), "tbilisi-ka")
+	d, err := e.Document(context.Background(), "tbilisi-ka", false)
 	if err != nil || d.Title != "თბილისის განცხადება" || !strings.HasPrefix(d.Body, "საქართველოს") {
 		t.Errorf("document %+v, %v", d, err)
 	}

@@ -72,7 +72,7 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 	out := []string{}
 	var sg *suggester
 	if l := e.cur.Load(); l != nil {
-		sg = l.suggest
+		sg = l.suggester()
 	}
 	typed := strings.TrimSpace(prefix)
 	if sg == nil {

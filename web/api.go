@@ -76,7 +76,7 @@ func (s *Server) apiSearch(c *gin.Context) {
 }
 
 func (s *Server) apiDoc(c *gin.Context) {
-	d, err := s.engine.Document(c.Request.Context(), c.Param("id"))
+	d, err := s.engine.Document(c.Request.Context(), c.Param("id"), false)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -416,7 +416,7 @@ type docPage struct {
 }
 
 func (s *Server) docPage(c *gin.Context) {
-	d, err := s.engine.Document(c.Request.Context(), c.Param("id"))
+	d, err := s.engine.Document(c.Request.Context(), c.Param("id"), false)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -26,7 +26,7 @@ var assets embed.FS
 type Engine interface {
 	Search(ctx context.Context, r search.Request) (*search.Result, error)
 	Export(ctx context.Context, r search.Request, emit func([]search.Hit) error) error
-	Document(ctx context.Context, id string) (*search.Document, error)
+	Document(ctx context.Context, id string, includeEmbargoed bool) (*search.Document, error)
 	Analyze(lang, text string) ([]indexer.Token, error)
 	Suggest(prefix string) ([]string, error)
 	Ready() bool

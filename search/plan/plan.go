@@ -48,6 +48,9 @@ type Plan struct {
 	// Query expand to, all together (0: no bound). Where their Max would
 	// come to more, each keeps fewer of its most frequent, evenly.
 	MaxExpansions int
+	// Hidden, where set, are documents no hit, count or facet may come
+	// from (those under embargo); the others score as they would.
+	Hidden Node
 }
 
 // The orders of a plan.
@@ -285,6 +288,9 @@ func (p *Plan) Lines() []string {
 	}
 	if p.Highlight != nil {
 		out = append(out, "highlight: "+p.Highlight.String())
+	}
+	if p.Hidden != nil {
+		out = append(out, "hidden: "+p.Hidden.String())
 	}
 	return out
 }

@@ -49,6 +49,9 @@ type Lookup struct {
 	Values []FieldValue
 	Fields []string
 	Limit  int
+	// Hidden, where set, are documents the lookup never finds (those
+	// under embargo).
+	Hidden Node
 }
 
 // FieldValue is a value of a keyword field.

@@ -4,21 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/facet"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"pressearch/search/plan"
 )
 
-// Index executes plans on one Bleve index.
+// Index executes plans on one Bleve index. Every search runs on one
+// snapshot of the index (a view: a reader with the statistics, facet
+// columns and document ids of that snapshot); Refresh takes a new one, for
+// an index that is written while it is searched.
 type Index struct {
-	idx   bleve.Index
-	stats *Stats
-	cols  *FacetColumns
+	idx bleve.Index
+	o   Options
+	cur atomic.Pointer[view]
+
+	mu    sync.Mutex // one refresh at a time; guards cache
+	cache *columnCache
+	noCol bool // the index is beyond the columns' reach: Bleve counts facets
 }
 
 // Options say how an Index executes plans.
@@ -27,50 +39,148 @@ type Options struct {
 	// estimates (an index built before they were recorded). Their K1 and
 	// B are taken from each plan.
 	Stats *Stats
+	// StatsOf, where set, reads the statistics of each snapshot searched
+	// (an index written while it is searched); Stats is then not used.
+	StatsOf func(r index.IndexReader) (*Stats, error)
 	// FacetFields are the keyword fields whose values are held in memory
 	// for counting (FacetColumns); others are counted by Bleve.
 	FacetFields []string
+	// Written says the index is written while it is searched: its
+	// dictionaries are read without the terms of deleted documents.
+	Written bool
+}
+
+// view is one snapshot of the index and what searches need of it. Searches
+// hold it (read) while they run; a refresh retires it (write) once they
+// are done, and closes its reader.
+type view struct {
+	mu      sync.RWMutex
+	retired bool
+	r       index.IndexReader
+	stats   *Stats
+	cols    *FacetColumns // nil: Bleve counts the facets
+	ids     *FacetColumns // the ids of documents, for ties; nil: internal order
+	written bool
 }
 
 // New returns an Index over idx, reading its facet columns. An index too
 // large for columns counts facets with Bleve; any other failure to read
 // them is returned.
 func New(ctx context.Context, idx bleve.Index, o Options) (*Index, error) {
-	x := &Index{idx: idx, stats: o.Stats}
-	if len(o.FacetFields) > 0 {
-		cols, err := LoadFacetColumns(ctx, idx, o.FacetFields)
-		switch {
-		case errors.Is(err, errOutOfReach):
-			// Bleve counts the facets itself.
-		case err != nil:
-			return nil, fmt.Errorf("facet columns: %w", err)
-		default:
-			x.cols = cols
-		}
+	// Hits of equal score come in id order, whatever the order documents
+	// were built or written in: the columns hold every document's id.
+	x := &Index{idx: idx, o: o, cache: newColumnCache(o.FacetFields, true)}
+	if err := x.Refresh(ctx); err != nil {
+		return nil, err
 	}
 	return x, nil
+}
+
+// Refresh puts the index as it is now in service for the searches that
+// start from here on.
+func (x *Index) Refresh(ctx context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	v := &view{r: r, stats: x.o.Stats, written: x.o.Written}
+	if x.o.StatsOf != nil {
+		if v.stats, err = x.o.StatsOf(r); err != nil {
+			r.Close()
+			return err
+		}
+	}
+	if !x.noCol {
+		cols, err := x.cache.columns(ctx, r)
+		switch {
+		case errors.Is(err, errOutOfReach):
+			x.noCol = true // Bleve counts facets, ties in internal order
+		case err != nil:
+			r.Close()
+			return fmt.Errorf("facet columns: %w", err)
+		default:
+			if len(x.o.FacetFields) > 0 {
+				v.cols = cols
+			}
+			v.ids = cols
+		}
+	}
+	if old := x.cur.Swap(v); old != nil {
+		go old.retire()
+	}
+	return nil
+}
+
+// retire waits for the searches on v and closes its reader.
+func (v *view) retire() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.retired {
+		v.retired = true
+		v.r.Close()
+	}
+}
+
+// hold returns the view in service, held until its release.
+func (x *Index) hold() (*view, error) {
+	for {
+		v := x.cur.Load()
+		if v == nil {
+			return nil, errors.New("the index is closed")
+		}
+		v.mu.RLock()
+		if !v.retired {
+			return v, nil
+		}
+		v.mu.RUnlock()
+	}
+}
+
+func (v *view) release() { v.mu.RUnlock() }
+
+// reader is the reader searches use: for an index that is written, one
+// whose dictionaries leave out the terms of deleted documents.
+func (v *view) reader() index.IndexReader {
+	if v.written {
+		return liveDicts{v.r}
+	}
+	return v.r
 }
 
 // Bleve returns the index.
 func (x *Index) Bleve() bleve.Index { return x.idx }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.idx.Close() }
+// Retire takes the index out of service without closing it (its owner
+// does), once the searches on it are done.
+func (x *Index) Retire() {
+	if v := x.cur.Swap(nil); v != nil {
+		v.retire()
+	}
+}
+
+// Close closes the index, once the searches on it are done.
+func (x *Index) Close() error {
+	x.Retire()
+	return x.idx.Close()
+}
 
 // Execute runs p on one reader of the index: the best hits by relevance
 // (rescored) or by date, the facet counts of every match, and the page's
 // stored fields, match locations and explanations.
 func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error) {
-	adv, err := x.idx.Advanced()
+	v, err := x.hold()
 	if err != nil {
 		return nil, err
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	ctx = WithAnalysisMemo(x.withStats(ctx, p.BM25))
+	defer v.release()
+	r := v.reader()
+	ctx = WithAnalysisMemo(withStats(ctx, v.stats, p.BM25))
 	m := x.idx.Mapping()
 	b := &builder{ctx: ctx, r: r, m: m, exp: &expander{ctx: ctx, r: r, m: m}}
 	if err := b.exp.plan(p.Query, p.MaxExpansions); err != nil {
@@ -80,9 +190,12 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if q, err = b.hide(q, p.Hidden); err != nil {
+		return nil, err
+	}
 	var facets *Counter
-	if x.cols != nil && x.cols.covers(p.Facets) {
-		facets = x.cols.Counter()
+	if v.cols != nil && v.cols.covers(p.Facets) {
+		facets = v.cols.Counter()
 	}
 	var hits bsearch.DocumentMatchCollection
 	out := &plan.Result{Facets: map[string][]plan.FacetValue{}}
@@ -101,42 +214,46 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 		if facets != nil {
 			count = facets.Add
 		}
-		res, err := Rank(ctx, r, b.m, q, pairs, window, p.From, p.Size, count)
+		res, err := Rank(ctx, r, b.m, q, pairs, window, p.From, p.Size, count, v.ties())
 		if err != nil {
 			return nil, err
 		}
 		hits, out.Total = res.Hits, res.Total
 	}
 	if p.Sort == plan.SortDate || (facets == nil && len(p.Facets) > 0) {
-		// By date, or facets without columns: Bleve's search request.
+		// By date, or facets without columns: Bleve's collector.
 		size, from := p.Size, p.From
 		if p.Sort != plan.SortDate {
 			size, from = 0, 0 // the facets alone
 		}
-		req := bleve.NewSearchRequestOptions(q, size, from, false)
-		if facets == nil {
-			for _, f := range p.Facets {
-				req.AddFacet(f, bleve.NewFacetRequest(f, p.FacetSize))
-			}
-		}
+		order := bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
 		if p.Sort == plan.SortDate {
-			req.SortBy([]string{"-" + dateField(p), "-_score", "_id"})
+			order = bsearch.SortOrder{
+				&bsearch.SortField{Field: dateField(p), Desc: true, Type: bsearch.SortFieldAsDate, Missing: bsearch.SortFieldMissingLast},
+				&bsearch.SortScore{Desc: true}, &bsearch.SortDocID{}}
+		}
+		var fb *bsearch.FacetsBuilder
+		if facets == nil && len(p.Facets) > 0 {
+			fb = bsearch.NewFacetsBuilder(r)
+			for _, f := range p.Facets {
+				fb.Add(f, facet.NewTermsFacetBuilder(f, p.FacetSize))
+			}
 		}
 		sctx := ctx
 		if facets != nil {
 			sctx = facets.Context(ctx)
 		}
-		res, err := x.idx.SearchInContext(sctx, req)
+		res, total, fres, err := collect(sctx, r, b.m, q, size, from, order, fb)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range p.Facets {
 			if facets == nil {
-				out.Facets[f] = facetValues(res.Facets[f])
+				out.Facets[f] = facetValues(fres[f])
 			}
 		}
 		if p.Sort == plan.SortDate {
-			hits, out.Total = res.Hits, res.Total
+			hits, out.Total = res, total
 		}
 	}
 	for _, f := range p.Facets {
@@ -185,11 +302,11 @@ func dateField(p *plan.Plan) string {
 	return "date"
 }
 
-func (x *Index) withStats(ctx context.Context, p plan.BM25) context.Context {
-	if x.stats == nil {
+func withStats(ctx context.Context, stats *Stats, p plan.BM25) context.Context {
+	if stats == nil {
 		return ctx
 	}
-	s := *x.stats
+	s := *stats
 	s.K1, s.B = p.K1, p.B
 	return WithStats(ctx, &s)
 }
@@ -247,12 +364,40 @@ func facetValues(f *bsearch.FacetResult) []plan.FacetValue {
 	return out
 }
 
+// collect runs q on r with Bleve's collector: the page of hits in order,
+// with their ids, the total and, where fb is set, the facets.
+func collect(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, size, from int,
+	order bsearch.SortOrder, fb *bsearch.FacetsBuilder) (bsearch.DocumentMatchCollection, uint64, bsearch.FacetResults, error) {
+	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{Score: "bm25"})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer s.Close()
+	coll := collector.NewTopNCollector(size, from, order)
+	if fb != nil {
+		coll.SetFacetsBuilder(fb)
+	}
+	if err := coll.Collect(ctx, s, r); err != nil {
+		return nil, 0, nil, err
+	}
+	var fres bsearch.FacetResults
+	if fb != nil {
+		fres = coll.FacetResults()
+	}
+	return coll.Results(), coll.Total(), fres, nil
+}
+
 // Lookup returns the documents l asks for, in id order.
 func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, error) {
+	v, err := x.hold()
+	if err != nil {
+		return nil, err
+	}
+	defer v.release()
 	var qs []query.Query
-	for _, v := range l.Values {
-		t := bleve.NewTermQuery(v.Value)
-		t.SetField(v.Field)
+	for _, fv := range l.Values {
+		t := bleve.NewTermQuery(fv.Value)
+		t.SetField(fv.Field)
 		qs = append(qs, t)
 	}
 	if len(l.IDs) > 0 {
@@ -265,22 +410,66 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 	if len(qs) > 1 {
 		q = bleve.NewDisjunctionQuery(qs...)
 	}
-	req := bleve.NewSearchRequestOptions(q, l.Limit, 0, false)
-	req.Fields = l.Fields
-	req.SortBy([]string{"_id"})
-	res, err := x.idx.SearchInContext(ctx, req)
+	b := &builder{ctx: ctx, r: v.reader(), m: x.idx.Mapping()}
+	if q, err = b.hide(q, l.Hidden); err != nil {
+		return nil, err
+	}
+	hits, _, _, err := collect(ctx, b.r, b.m, q, l.Limit, 0, bsearch.SortOrder{&bsearch.SortDocID{}}, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]plan.Document, 0, len(res.Hits))
-	for _, h := range res.Hits {
+	out := make([]plan.Document, 0, len(hits))
+	for _, h := range hits {
 		d := plan.Document{ID: h.ID, Fields: map[string][]string{}}
-		for f, v := range h.Fields {
-			d.Fields[f] = strs(v)
+		doc, err := v.r.Document(h.ID)
+		if err != nil {
+			return nil, err
+		}
+		if doc != nil {
+			want := map[string]bool{}
+			for _, f := range l.Fields {
+				want[f] = true
+			}
+			visitStored(doc, func(field, value string) {
+				if want[field] {
+					d.Fields[field] = append(d.Fields[field], value)
+				}
+			})
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// visitStored calls f with each stored field of doc as text, a date as
+// RFC 3339.
+func visitStored(doc index.Document, f func(field, value string)) {
+	doc.VisitFields(func(fl index.Field) {
+		switch v := fl.(type) {
+		case index.TextField:
+			f(fl.Name(), v.Text())
+		case index.DateTimeField:
+			if t, layout, err := v.DateTime(); err == nil {
+				if layout == "" {
+					layout = time.RFC3339
+				}
+				f(fl.Name(), t.Format(layout))
+			}
+		}
+	})
+}
+
+// hide leaves out of q's matches the documents that match hidden (nil:
+// none), without changing the score of the others.
+func (b *builder) hide(q query.Query, hidden plan.Node) (query.Query, error) {
+	if hidden == nil {
+		return q, nil
+	}
+	h, err := b.build(hidden)
+	if err != nil {
+		return nil, err
+	}
+	return &exclude{inner: q, hidden: h}, nil
 }
 
 // builder turns plan nodes into the queries of this package and Bleve's,

@@ -9,30 +9,184 @@ import (
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"pressearch/search/plan"
 )
 
 // FacetColumns hold every document's value of each facet field in memory,
-// by the index's internal document number. Counting facets from them costs
-// an array read a match; Bleve's own facets decompress the index's doc
-// values, chunk by chunk, in every search (most of the time a page took).
-// They suit an index that does not change, as a served generation does not.
+// by the internal document number of one snapshot of the index, and each
+// document's id. Counting facets from them costs an array read a match;
+// Bleve's own facets decompress the index's doc values, chunk by chunk, in
+// every search (most of the time a page took).
+//
+// They are kept a segment at a time: an index that is written makes new
+// segments and merges old ones, and the columns of the segments that stay
+// are read once.
 type FacetColumns struct {
-	fields []string
-	values [][]string // per field, its distinct values
-	docs   [][]uint32 // per field and document number, 1 + the index of its value; 0 for none
+	fields  []string
+	values  [][]string // per field, its values (an index that is written may have more than its documents use)
+	offsets []uint64   // per segment, its first document number
+	segs    []*segColumns
+}
+
+// segColumns are the columns of one segment, by its own document numbers.
+type segColumns struct {
+	docs [][]uint32 // per field and document, 1 + the index of its value in the field's values; 0 for none
+	ids  []string   // per document, its id; nil where not asked for
+	size int        // bytes, roughly
 }
 
 // maxFacetDocs bounds the documents the columns cover (4 bytes a document
 // and field).
 const maxFacetDocs = 50_000_000
 
-// LoadFacetColumns reads the columns of fields from idx: each field's terms
-// and, for each term, the documents that have it.
+// errOutOfReach is an index whose documents the columns cannot number.
+var errOutOfReach = errors.New("out of the facet columns' reach")
+
+// columnCache reads segments' columns and keeps those of the segments a
+// snapshot still has. Values are numbered once for every segment, so that
+// a count over several segments adds up by value.
+type columnCache struct {
+	fields []string
+	ids    bool
+	values [][]string
+	number []map[string]uint32
+	segs   map[segment.Segment]*segColumns
+}
+
+func newColumnCache(fields []string, ids bool) *columnCache {
+	c := &columnCache{fields: fields, ids: ids, values: make([][]string, len(fields)),
+		number: make([]map[string]uint32, len(fields)), segs: map[segment.Segment]*segColumns{}}
+	for i := range fields {
+		c.number[i] = map[string]uint32{}
+	}
+	return c
+}
+
+// columns returns the columns of reader r, reading those of its segments
+// not read before and forgetting those of segments it no longer has. The
+// caller holds whatever lock guards c.
+func (c *columnCache) columns(ctx context.Context, r index.IndexReader) (*FacetColumns, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("a %T has no segments: %w", r, errOutOfReach)
+	}
+	out := &FacetColumns{fields: c.fields}
+	seen := map[segment.Segment]bool{}
+	var next uint64
+	for _, ss := range snap.Segments() {
+		seg := ss.Segment()
+		sc, ok := c.segs[seg]
+		if !ok {
+			var err error
+			if sc, err = c.read(ctx, seg); err != nil {
+				return nil, err
+			}
+			c.segs[seg] = sc
+		}
+		seen[seg] = true
+		out.offsets = append(out.offsets, next)
+		out.segs = append(out.segs, sc)
+		next += seg.Count()
+		if next >= maxFacetDocs {
+			return nil, fmt.Errorf("%d documents: %w", next, errOutOfReach)
+		}
+	}
+	for seg := range c.segs {
+		if !seen[seg] {
+			delete(c.segs, seg)
+		}
+	}
+	out.values = make([][]string, len(c.values))
+	copy(out.values, c.values) // the values so far; later ones are appended beyond
+	return out, nil
+}
+
+// read reads one segment's columns: each field's terms and, for each term,
+// the documents that have it; and the id of each document.
+func (c *columnCache) read(ctx context.Context, seg segment.Segment) (*segColumns, error) {
+	n := seg.Count()
+	sc := &segColumns{docs: make([][]uint32, len(c.fields))}
+	for fi, field := range c.fields {
+		col := make([]uint32, n)
+		sc.docs[fi] = col
+		sc.size += 4 * int(n)
+		err := eachPosting(ctx, seg, field, func(term string, doc uint64) {
+			if doc >= n || col[doc] != 0 { // one value a document: the first
+				return
+			}
+			v, ok := c.number[fi][term]
+			if !ok {
+				v = uint32(len(c.values[fi]))
+				c.number[fi][term] = v
+				c.values[fi] = append(c.values[fi], term)
+			}
+			col[doc] = v + 1
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if c.ids {
+		sc.ids = make([]string, n)
+		err := eachPosting(ctx, seg, "_id", func(term string, doc uint64) {
+			if doc < n {
+				sc.ids[doc] = term
+				sc.size += 16 + len(term)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
+}
+
+// eachPosting calls f with every term of field in seg and each document
+// that has it, deleted ones too.
+func eachPosting(ctx context.Context, seg segment.Segment, field string, f func(term string, doc uint64)) error {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return err
+	}
+	it := dict.AutomatonIterator(nil, nil, nil)
+	var pl segment.PostingsList
+	var pi segment.PostingsIterator
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := it.Next()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		term := e.Term
+		if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
+			return err
+		}
+		pi = pl.Iterator(false, false, false, pi)
+		for {
+			p, err := pi.Next()
+			if err != nil {
+				return err
+			}
+			if p == nil {
+				break
+			}
+			f(term, p.Number())
+		}
+	}
+}
+
+// LoadFacetColumns reads the columns of fields from idx.
 func LoadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*FacetColumns, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -43,65 +197,8 @@ func LoadFacetColumns(ctx context.Context, idx bleve.Index, fields []string) (*F
 		return nil, err
 	}
 	defer r.Close()
-	c := &FacetColumns{fields: fields, values: make([][]string, len(fields)), docs: make([][]uint32, len(fields))}
-	for fi, field := range fields {
-		dict, err := r.FieldDict(field)
-		if err != nil {
-			return nil, err
-		}
-		var terms []string
-		for {
-			entry, err := dict.Next()
-			if err != nil {
-				dict.Close()
-				return nil, err
-			}
-			if entry == nil {
-				break
-			}
-			terms = append(terms, entry.Term)
-		}
-		dict.Close()
-		for ti, term := range terms {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-			if err != nil {
-				return nil, err
-			}
-			for {
-				d, err := tfr.Next(nil)
-				if err != nil {
-					tfr.Close()
-					return nil, err
-				}
-				if d == nil {
-					break
-				}
-				n, ok := docNumber(d.ID)
-				if !ok || n >= maxFacetDocs {
-					tfr.Close()
-					return nil, fmt.Errorf("document number %x: %w", []byte(d.ID), errOutOfReach)
-				}
-				col := c.docs[fi]
-				if int(n) >= len(col) {
-					col = append(col, make([]uint32, int(n)+1-len(col)+len(col)/2)...)
-					c.docs[fi] = col
-				}
-				if col[n] == 0 { // one value a document: the first
-					col[n] = uint32(ti) + 1
-				}
-			}
-			tfr.Close()
-		}
-		c.values[fi] = terms
-	}
-	return c, nil
+	return newColumnCache(fields, false).columns(ctx, r)
 }
-
-// errOutOfReach is an index whose documents the columns cannot number.
-var errOutOfReach = errors.New("out of the facet columns' reach")
 
 // covers reports whether the columns hold every one of fields.
 func (c *FacetColumns) covers(fields []string) bool {
@@ -120,6 +217,32 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 		return 0, false
 	}
 	return binary.BigEndian.Uint64(id), true
+}
+
+// locate returns the segment of document number n and its number there.
+func (c *FacetColumns) locate(n uint64) (*segColumns, uint64) {
+	i := 0
+	if len(c.offsets) > 1 {
+		i = sort.Search(len(c.offsets), func(i int) bool { return c.offsets[i] > n }) - 1
+	}
+	if i < 0 || i >= len(c.segs) {
+		return nil, 0
+	}
+	return c.segs[i], n - c.offsets[i]
+}
+
+// id returns the id of the document with internal id iid, where the
+// columns hold ids.
+func (c *FacetColumns) id(iid index.IndexInternalID) (string, bool) {
+	n, ok := docNumber(iid)
+	if !ok {
+		return "", false
+	}
+	sc, local := c.locate(n)
+	if sc == nil || local >= uint64(len(sc.ids)) {
+		return "", false
+	}
+	return sc.ids[local], true
 }
 
 // Counter counts the facets of the matches of one search.
@@ -141,11 +264,15 @@ func (c *FacetColumns) Counter() *Counter {
 func (k *Counter) Add(id index.IndexInternalID) {
 	n, ok := docNumber(id)
 	if !ok {
-		return // loading checked the form of every number
+		return
 	}
-	for i, col := range k.c.docs {
-		if n < uint64(len(col)) && col[n] > 0 {
-			k.counts[i][col[n]-1]++
+	sc, local := k.c.locate(n)
+	if sc == nil {
+		return
+	}
+	for i, col := range sc.docs {
+		if local < uint64(len(col)) && col[local] > 0 && int(col[local]) <= len(k.counts[i]) {
+			k.counts[i][col[local]-1]++
 		}
 	}
 }

@@ -24,8 +24,28 @@ type Ranked struct {
 // its context, as Bleve's collector does.
 const checkDoneEvery = 1024
 
+// Ties order documents of equal score: less reports whether a comes before
+// b. Nil is the index's own order, which a build makes the order of ids.
+type Ties func(a, b index.IndexInternalID) bool
+
+// ties orders equal scores by id, from the view's ids where the index is
+// written (its own order is not the ids').
+func (v *view) ties() Ties {
+	if v.ids == nil {
+		return nil
+	}
+	return func(a, b index.IndexInternalID) bool {
+		ia, oka := v.ids.id(a)
+		ib, okb := v.ids.id(b)
+		if oka && okb && ia != ib {
+			return ia < ib
+		}
+		return a.Compare(b) < 0
+	}
+}
+
 // Rank runs q over reader r and keeps the best k matches by score
-// (ties in index order), counting every match in count when it is set;
+// (ties in the order ties gives), counting every match in count when it is set;
 // pairs, when set, then rescores the best window of them (see rescore). Of the result, hits from..from+size come back with their
 // external ids.
 //
@@ -33,7 +53,8 @@ const checkDoneEvery = 1024
 // in two (the main search, then the rescoring search by document id), and
 // it looks up the external id of the page's hits alone, where Bleve's
 // collector looks up every collected one.
-func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, pairs query.Query, window, from, size int, count func(index.IndexInternalID)) (*Ranked, error) {
+func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, pairs query.Query, window, from, size int,
+	count func(index.IndexInternalID), ties Ties) (*Ranked, error) {
 	s, err := q.Searcher(ctx, r, m, bsearch.SearcherOptions{})
 	if err != nil {
 		return nil, err
@@ -48,7 +69,7 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+k+1, 0),
 		IndexReader:       r,
 	}
-	top := &topHeap{}
+	top := &topHeap{ties: ties}
 	out := &Ranked{}
 	dm, err := s.Next(sctx)
 	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
@@ -66,11 +87,9 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 			sctx.DocumentMatchPool.Put(dm)
 		case top.Len() < k:
 			heap.Push(top, dm)
-		case dm.Score > (*top)[0].Score:
-			// A later document with the same score stays out: ties keep
-			// the index order.
-			sctx.DocumentMatchPool.Put((*top)[0])
-			(*top)[0] = dm
+		case better(dm, top.docs[0], ties):
+			sctx.DocumentMatchPool.Put(top.docs[0])
+			top.docs[0] = dm
 			heap.Fix(top, 0)
 		default:
 			sctx.DocumentMatchPool.Put(dm)
@@ -79,8 +98,8 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 	if err != nil {
 		return nil, err
 	}
-	hits := bsearch.DocumentMatchCollection(*top)
-	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j]) })
+	hits := bsearch.DocumentMatchCollection(top.docs)
+	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j], ties) })
 	if pairs != nil && len(hits) > 1 {
 		if err := rescore(ctx, r, m, pairs, hits[:min(window, len(hits))]); err != nil {
 			return nil, err
@@ -96,26 +115,30 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 	return out, nil
 }
 
-// better orders matches by score, then index order.
-func better(a, b *bsearch.DocumentMatch) bool {
+// better orders matches by score, then as ties says.
+func better(a, b *bsearch.DocumentMatch, ties Ties) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
+	}
+	if ties != nil {
+		return ties(a.IndexInternalID, b.IndexInternalID)
 	}
 	return a.IndexInternalID.Compare(b.IndexInternalID) < 0
 }
 
-// topHeap holds the best matches so far with the worst on top: the lowest
-// score, and of equal scores the latest document.
-type topHeap []*bsearch.DocumentMatch
+// topHeap holds the best matches so far with the worst on top.
+type topHeap struct {
+	docs []*bsearch.DocumentMatch
+	ties Ties
+}
 
-func (h topHeap) Len() int           { return len(h) }
-func (h topHeap) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h topHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *topHeap) Push(x any)        { *h = append(*h, x.(*bsearch.DocumentMatch)) }
+func (h *topHeap) Len() int           { return len(h.docs) }
+func (h *topHeap) Less(i, j int) bool { return better(h.docs[j], h.docs[i], h.ties) }
+func (h *topHeap) Swap(i, j int)      { h.docs[i], h.docs[j] = h.docs[j], h.docs[i] }
+func (h *topHeap) Push(x any)         { h.docs = append(h.docs, x.(*bsearch.DocumentMatch)) }
 func (h *topHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	x := h.docs[len(h.docs)-1]
+	h.docs = h.docs[:len(h.docs)-1]
 	return x
 }
 

@@ -186,7 +186,7 @@ func TestRankAgreesWithBleveCollector(t *testing.T) {
 		"nothing":        words("nothingmatchesthis"),
 	} {
 		for _, pg := range pages {
-			got, err := Rank(ti.ctx, ti.r, ti.idx.Mapping(), q, nil, 0, pg.from, pg.size, nil)
+			got, err := Rank(ti.ctx, ti.r, ti.idx.Mapping(), q, nil, 0, pg.from, pg.size, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

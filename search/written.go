@@ -1,0 +1,181 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	"pressearch/indexer"
+	"pressearch/search/scoring"
+)
+
+// writerState is what the engine keeps of a live collection in service
+// across its refreshes.
+type writerState struct {
+	w       *indexer.Live
+	backend *scoring.Index
+	langs   *indexer.Registry
+	stop    chan struct{}
+	done    chan struct{}
+	seen    atomic.Uint64 // the last write the index in service includes
+
+	mu      sync.Mutex // guards what follows
+	src     *indexer.Suggestions
+	suggest *suggester
+}
+
+// refreshEvery is the least time between two refreshes of a live
+// collection under writes: a write is searchable within it.
+const refreshEvery = 50 * time.Millisecond
+
+// SwapLive puts the live collection w in service, and keeps what searches
+// see of it up to date as it is written: a write is searchable within
+// refreshEvery, its completions within a second (Refresh makes both
+// immediate). It returns the live collection it replaces, once no search
+// uses it any more, for the caller to close; an index put in service with
+// Swap is closed.
+func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
+	o := scoring.Options{FacetFields: facetFields, Written: true,
+		StatsOf: func(r index.IndexReader) (*scoring.Stats, error) {
+			st, err := indexer.ReadStats(r, e.langs)
+			if err != nil || st == nil {
+				return nil, err
+			}
+			return &scoring.Stats{Global: st.Global, PerField: st.PerField}, nil
+		}}
+	backend, err := scoring.New(context.Background(), w.Index(), o)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", w.Generation(), err)
+	}
+	ws := &writerState{w: w, backend: backend, stop: make(chan struct{}), done: make(chan struct{})}
+	changed := w.Changed()
+	ws.seen.Store(w.Seq())
+	l, err := ws.live(w.Generation(), e.langs)
+	if err != nil {
+		return nil, err
+	}
+	old := e.cur.Swap(l)
+	go e.follow(ws, changed)
+	return e.retireOld(old)
+}
+
+// retireOld takes old out of service: a live collection is returned for
+// its owner to close, an index is closed.
+func (e *Engine) retireOld(old *live) (*indexer.Live, error) {
+	if old == nil {
+		return nil, nil
+	}
+	old.retire()
+	if ws := old.writer; ws != nil {
+		close(ws.stop)
+		<-ws.done
+		ws.backend.Retire()
+		return ws.w, nil
+	}
+	return nil, old.backend.Close()
+}
+
+// live makes what the engine serves of the live collection as its index
+// now is (the backend refreshed already).
+func (ws *writerState) live(gen indexer.Generation, langs *indexer.Registry) (*live, error) {
+	idx := ws.w.Index()
+	st, err := indexer.ReadStats(idx, langs)
+	if err != nil {
+		return nil, err
+	}
+	info := Info{Generation: gen}
+	if info.Documents, err = idx.DocCount(); err != nil {
+		return nil, err
+	}
+	if info.Build, err = indexer.ReadBuildInfo(idx); err != nil {
+		return nil, err
+	}
+	var present map[string]bool
+	if st != nil {
+		present = st.Present
+	}
+	ws.langs = langs
+	return &live{backend: ws.backend, index: idx, info: info, present: present, writer: ws}, nil
+}
+
+// suggester returns the completions of the live collection, made again
+// when it offers others.
+func (ws *writerState) suggester(now bool) *suggester {
+	var src *indexer.Suggestions
+	if now {
+		src = ws.w.SuggestionsNow()
+	} else {
+		src = ws.w.Suggestions()
+	}
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if src != ws.src {
+		ws.src, ws.suggest = src, newSuggester(src, ws.langs)
+	}
+	return ws.suggest
+}
+
+// follow refreshes what the engine serves of ws after each write, at most
+// every refreshEvery, until ws is taken out of service.
+func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
+	defer close(ws.done)
+	for {
+		select {
+		case <-ws.stop:
+			return
+		case <-changed:
+		}
+		select {
+		case <-ws.stop:
+			return
+		case <-time.After(refreshEvery): // let a burst of writes in
+		}
+		changed = ws.w.Changed()
+		if err := e.refresh(context.Background(), ws); err != nil {
+			continue // the next write tries again; searches see the last view
+		}
+	}
+}
+
+// refresh puts in service the live collection ws as it is now.
+func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
+	seq := ws.w.Seq()
+	if err := ws.backend.Refresh(ctx); err != nil {
+		return err
+	}
+	cur := e.cur.Load()
+	if cur == nil || cur.writer != ws {
+		return nil // taken out of service meanwhile
+	}
+	l, err := ws.live(cur.info.Generation, ws.langs)
+	if err != nil {
+		return err
+	}
+	if e.cur.CompareAndSwap(cur, l) {
+		cur.retire()
+	}
+	for {
+		s := ws.seen.Load()
+		if s >= seq || ws.seen.CompareAndSwap(s, seq) {
+			return nil
+		}
+	}
+}
+
+// Refresh makes every write applied so far to the live collection in
+// service searchable, its completions too, before it returns.
+func (e *Engine) Refresh(ctx context.Context) error {
+	l := e.cur.Load()
+	if l == nil || l.writer == nil {
+		return nil
+	}
+	if err := e.refresh(ctx, l.writer); err != nil {
+		return err
+	}
+	l.writer.suggester(true)
+	return nil
+}
