@@ -302,18 +302,8 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 		return Summary{}, err
 	}
 	defer unlock()
-	if docs.Len() == 0 {
-		return Summary{}, ErrEmpty
-	}
-	if !opts.AllowShrink {
-		if cur, err := s.Current(); err == nil {
-			// A live generation that cannot even be counted (damaged, or
-			// gone) has nothing a new build could lose.
-			live, _ := s.documents(cur)
-			if 2*docs.Len() < live {
-				return Summary{}, &ShrinkError{Documents: docs.Len(), Live: live, Current: cur}
-			}
-		}
+	if err := s.check(docs, opts); err != nil {
+		return Summary{}, err
 	}
 	sum, err := s.prepare(ctx, docs, opts)
 	if err != nil {
@@ -332,17 +322,38 @@ func (s *Store) BuildFrom(ctx context.Context, docs Documents, opts BuildOptions
 	return sum, err
 }
 
+// check refuses, as BuildFrom does, a corpus with no documents, and one
+// with fewer than half the documents of the live generation unless
+// opts.AllowShrink.
+func (s *Store) check(docs Documents, opts BuildOptions) error {
+	if docs.Len() == 0 {
+		return ErrEmpty
+	}
+	if !opts.AllowShrink {
+		if cur, err := s.Current(); err == nil {
+			// A live generation that cannot even be counted (damaged, or
+			// gone) has nothing a new build could lose.
+			live, _ := s.documents(cur)
+			if 2*docs.Len() < live {
+				return &ShrinkError{Documents: docs.Len(), Live: live, Current: cur}
+			}
+		}
+	}
+	return nil
+}
+
 // Prepare indexes docs into a new, complete generation beside the current
 // one without making it current (Commit does, once what it would drop is
-// counted). A failed or cancelled build leaves nothing behind.
+// counted), after the checks of BuildFrom. A failed or cancelled build
+// leaves nothing behind.
 func (s *Store) Prepare(ctx context.Context, docs Documents, opts BuildOptions) (Summary, error) {
 	unlock, err := s.lock()
 	if err != nil {
 		return Summary{}, err
 	}
 	defer unlock()
-	if docs.Len() == 0 {
-		return Summary{}, ErrEmpty
+	if err := s.check(docs, opts); err != nil {
+		return Summary{}, err
 	}
 	return s.prepare(ctx, docs, opts)
 }

@@ -168,7 +168,7 @@ func (s *Store) Rebuild(ctx context.Context, l *Live, progress Progress) (*Live,
 		unpin()
 		return nil, Summary{}, err
 	}
-	sum, err := s.Prepare(ctx, Slice(docs), BuildOptions{Progress: progress,
+	sum, err := s.Prepare(ctx, Slice(docs), BuildOptions{Progress: progress, AllowShrink: true,
 		build: buildOptions{api: func(id string) bool { return api[id] }, seq: from}})
 	if err != nil {
 		unpin()

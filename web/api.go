@@ -31,6 +31,9 @@ type searchParams struct {
 	// Lenient reads q as the search box does, and the answer's notice
 	// says how.
 	Lenient bool `form:"lenient"`
+	// IncludeEmbargoed finds documents under embargo too, for a request
+	// with a write key (the API alone).
+	IncludeEmbargoed bool `form:"include_embargoed"`
 }
 
 func (p searchParams) request() search.Request {
@@ -58,6 +61,9 @@ func (s *Server) apiSearch(c *gin.Context) {
 	if !s.bind(c, &p) {
 		return
 	}
+	if p.IncludeEmbargoed && !s.writerRead(c) {
+		return
+	}
 	switch p.Format {
 	case "", "json":
 	case "csv", "jsonl":
@@ -67,7 +73,9 @@ func (s *Server) apiSearch(c *gin.Context) {
 		s.failStatus(c, http.StatusBadRequest, search.CodeInvalid, "format must be json, csv or jsonl, not "+strconv.Quote(p.Format))
 		return
 	}
-	res, err := s.search(c, p.request())
+	r := p.request()
+	r.IncludeEmbargoed = p.IncludeEmbargoed
+	res, err := s.search(c, r)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -75,8 +83,20 @@ func (s *Server) apiSearch(c *gin.Context) {
 	c.PureJSON(http.StatusOK, res)
 }
 
+// docParams are the query parameters of a document.
+type docParams struct {
+	IncludeEmbargoed bool `form:"include_embargoed"`
+}
+
 func (s *Server) apiDoc(c *gin.Context) {
-	d, err := s.engine.Document(c.Request.Context(), c.Param("id"), false)
+	var p docParams
+	if !s.bind(c, &p) {
+		return
+	}
+	if p.IncludeEmbargoed && !s.writerRead(c) {
+		return
+	}
+	d, err := s.engine.Document(c.Request.Context(), c.Param("id"), p.IncludeEmbargoed)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -124,4 +144,15 @@ func (s *Server) apiSuggest(c *gin.Context) {
 		return
 	}
 	c.PureJSON(http.StatusOK, gin.H{"suggestions": sug})
+}
+
+// writerRead lets a read of documents under embargo on only with a write
+// key, answering the request itself otherwise.
+func (s *Server) writerRead(c *gin.Context) bool {
+	if s.writeKeys.Len() == 0 && s.localKey.Len() == 0 {
+		s.failStatus(c, http.StatusForbidden, codeWritesDisabled,
+			"include_embargoed needs a write key, and this server has none: start it with --api-keys FILE or PRESSEARCH_API_KEY")
+		return false
+	}
+	return s.authenticate(c, s.writeKeys, s.localKey)
 }

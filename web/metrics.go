@@ -23,6 +23,10 @@ type metrics struct {
 	search   prometheus.Histogram
 	waiting  prometheus.Gauge   // searches waiting for a slot
 	refused  prometheus.Counter // searches that found no slot in their time
+	// writes counts the actions written, by the name of the key (never
+	// the key) and result.
+	writes       *prometheus.CounterVec
+	authFailures prometheus.Counter
 }
 
 func newMetrics(engine Engine) *metrics {
@@ -49,6 +53,14 @@ func newMetrics(engine Engine) *metrics {
 		Name: "pressearch_searches_refused_total",
 		Help: "Searches answered 503 because no slot came free before their deadline.",
 	})
+	m.writes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pressearch_writes_total",
+		Help: "Documents written or deleted, by the name of the key that wrote them and the result.",
+	}, []string{"key", "result"})
+	m.authFailures = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pressearch_auth_failures_total",
+		Help: "Requests with a key the server does not accept.",
+	})
 	info := func() (docs, gen, finished, seconds float64) {
 		i := engine.Info()
 		var f float64
@@ -57,7 +69,7 @@ func newMetrics(engine Engine) *metrics {
 		}
 		return float64(i.Documents), float64(i.Generation), f, i.Build.Seconds
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused,
+	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused, m.writes, m.authFailures,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_documents", Help: "Documents in the index being served."},
 			func() float64 { d, _, _, _ := info(); return d }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_generation", Help: "Number of the generation being served."},

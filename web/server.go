@@ -34,6 +34,8 @@ type Engine interface {
 	// Languages are the languages the engine knows; the server names none
 	// itself.
 	Languages() *indexer.Registry
+	// Refresh makes the writes applied so far searchable.
+	Refresh(ctx context.Context) error
 }
 
 // Server serves the API and the pages over an engine.
@@ -47,15 +49,24 @@ type Server struct {
 	// slots holds a token for each search running: its capacity is the
 	// bound of searches at once; heavy, one for each heavy search.
 	slots, heavy chan struct{}
+
+	writer    Writer
+	admin     Admin
+	writeKeys *Keys
+	readKeys  *Keys
+	localKey  *Keys
+	failures  *failures
 }
 
-// New returns a server over engine that logs to log.
+// New returns a server over engine that logs to log. Without options it
+// serves reads alone, to anyone; writes answer 403.
 func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	cat, err := newCatalog()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{}}
+	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{},
+		failures: newFailures()}
 	s.slots, s.heavy = newSlots(DefaultMaxSearches())
 	for _, o := range opts {
 		o(s)
@@ -82,17 +93,29 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	// Every GET route answers HEAD too. The pages take any parameter (a
 	// link may carry tracking ones); the API takes only those listed.
 	root := &r.RouterGroup
-	s.get(root, "/", s.home)
-	s.get(root, "/search", s.searchPage)
-	s.get(root, "/search.atom", s.feed)
-	s.get(root, "/doc/:id", s.docPage)
+	pages := root.Group("", s.requireReadKey)
+	s.get(pages, "/", s.home)
+	s.get(pages, "/search", s.searchPage)
+	s.get(pages, "/search.atom", s.feed)
+	s.get(pages, "/doc/:id", s.docPage)
 	s.get(root, "/help", s.helpPage)
 
 	api := r.Group("/api/v1", s.knownParams)
-	s.get(api, "/search", s.apiSearch, formNames(searchParams{})...)
-	s.get(api, "/docs/:id", s.apiDoc)
-	s.get(api, "/analyze", s.apiAnalyze, formNames(analyzeParams{})...)
-	s.get(api, "/suggest", s.apiSuggest, formNames(suggestParams{})...)
+	reads := api.Group("", s.requireReadKey)
+	s.get(reads, "/search", s.apiSearch, formNames(searchParams{})...)
+	s.get(reads, "/docs/:id", s.apiDoc, formNames(docParams{})...)
+	s.get(reads, "/analyze", s.apiAnalyze, formNames(analyzeParams{})...)
+	s.get(reads, "/suggest", s.apiSuggest, formNames(suggestParams{})...)
+	// Writes need a write key; with none configured they answer 403.
+	writes := api.Group("", s.requireWriteKey, longRequest(writeTimeout))
+	s.handle(writes, http.MethodPut, "/docs/:id", s.putDoc, formNames(writeParams{})...)
+	s.handle(writes, http.MethodDelete, "/docs/:id", s.deleteDoc, formNames(writeParams{})...)
+	s.handle(writes, http.MethodPost, "/docs/_bulk", s.bulk, formNames(bulkParams{})...)
+	if s.admin != nil {
+		admin := api.Group("", s.requireWriteKey, longRequest(adminTimeout))
+		s.handle(admin, http.MethodPost, "/_reindex", s.rebuild)
+		s.handle(admin, http.MethodPost, "/_switch", s.adopt, formNames(adoptParams{})...)
+	}
 
 	s.get(root, "/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	s.get(root, "/readyz", s.readyz)
@@ -183,9 +206,12 @@ func (s *Server) logRequests(c *gin.Context) {
 	c.Next()
 	elapsed := time.Since(start)
 	s.metrics.observe(c, elapsed)
-	s.logger(c).InfoContext(c.Request.Context(), "request",
-		"method", c.Request.Method, "path", c.Request.URL.Path,
-		"status", c.Writer.Status(), "ms", float64(elapsed.Microseconds())/1000)
+	attrs := []any{"method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "ms", float64(elapsed.Microseconds()) / 1000}
+	if key := requestKey(c); key != "" {
+		attrs = append(attrs, "key", key) // the key's name: never the key
+	}
+	s.logger(c).InfoContext(c.Request.Context(), "request", attrs...)
 }
 
 // retryAfter is the Retry-After of a 503, in seconds: long enough for a
@@ -199,9 +225,13 @@ const (
 )
 
 // limits caps the request body and gives every request a deadline, which
-// Bleve's collectors honour: a search that runs past it answers 503.
+// Bleve's collectors honour: a search that runs past it answers 503. The
+// write routes set their own (writeTimeout, maxBulkBytes).
 func limits(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead ||
+		!strings.HasPrefix(c.Request.URL.Path, "/api/v1/") {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), searchTimeout)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)

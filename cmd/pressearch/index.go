@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"pressearch/corpus"
@@ -26,6 +28,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	allowShrink := fs.Bool("allow-shrink", false, "index a corpus with fewer than half the live generation's documents")
 	keep := fs.Int("keep", indexer.DefaultKeep, "how many generations to keep (the current one and the one --rollback restores always are)")
 	maxDoc := fs.Int("max-doc-bytes", corpus.DefaultMaxDocBytes, "the most text (title and body, in bytes) a document may have")
+	replace := fs.Bool("replace", false, "replace the collection even where it drops documents written through the API")
 	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -93,9 +96,8 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nothingIndexed(store, err)
 	}
 	defer limitMemory()()
-	sum, err := store.BuildFrom(ctx, docs, indexer.BuildOptions{
-		Corpus: absPaths(corpora), AllowShrink: *allowShrink, Keep: *keep, Progress: progress,
-	})
+	opts := indexer.BuildOptions{Corpus: absPaths(corpora), AllowShrink: *allowShrink, Keep: *keep, Progress: progress}
+	sum, err := store.Prepare(ctx, docs, opts)
 	if progress != nil {
 		fmt.Fprint(stderr, clearLine)
 	}
@@ -103,11 +105,17 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if errors.As(err, &shrink) {
 		return fmt.Errorf("%w; --allow-shrink indexes it anyway", err)
 	}
-	if err != nil && sum.Generation == 0 {
+	if err != nil {
 		return nothingIndexed(store, err)
 	}
-	if err != nil {
-		// The new generation is current; only removing old ones failed.
+	sw := indexer.Switch{Generation: sum.Generation, Documents: sum.Documents, Corpus: opts.Corpus, Why: indexer.ReasonIndex, Keep: *keep}
+	if err := commitCorpus(ctx, store, sw, *replace); err != nil {
+		if cur, cerr := store.Current(); cerr != nil || cur != sum.Generation {
+			store.Discard(sum.Generation)
+			return nothingIndexed(store, err)
+		}
+		// The new generation is current; only the history or removing
+		// old ones failed.
 		fmt.Fprintf(stderr, "pressearch index: %v\n", err)
 	}
 	if *asJSON {
@@ -115,6 +123,53 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, sum)
 	return nil
+}
+
+// commitCorpus makes sw.Generation, built from corpus files, current:
+// through the server that writes the store where one runs, else here with
+// the writer lock; either way refused, unless replace, where it would drop
+// documents written through the API.
+func commitCorpus(ctx context.Context, store *indexer.Store, sw indexer.Switch, replace bool) error {
+	info, err := runningServer(store)
+	if err != nil {
+		return err
+	}
+	if info != nil {
+		q := url.Values{"generation": {sw.Generation.String()}, "replace": {strconv.FormatBool(replace)},
+			"keep": {strconv.Itoa(sw.Keep)}, "corpus": sw.Corpus}
+		err := newClient(info.URL, info.Key).do(ctx, "POST", "/api/v1/_switch?"+q.Encode(), nil, nil)
+		var apiErr *apiError
+		if errors.As(err, &apiErr) {
+			return errors.New(apiErr.Message)
+		}
+		return err
+	}
+	unlock, err := store.WaitWriter(ctx, writerWait)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if cur, err := store.Current(); err == nil && !replace {
+		from, err := store.Open(cur)
+		if err != nil {
+			return err
+		}
+		to, err := indexer.OpenIndex(store.Path(sw.Generation))
+		if err != nil {
+			from.Close()
+			return err
+		}
+		n, err := indexer.Dropped(ctx, from, to)
+		from.Close()
+		to.Close()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &indexer.DropError{N: n}
+		}
+	}
+	return store.Commit(sw)
 }
 
 // limitMemory holds the Go heap near a build's budget, unless GOMEMLIMIT

@@ -1,9 +1,12 @@
 // Command pressearch indexes and serves full-text search over press releases
 // and news in many languages, Telugu first.
 //
-//	pressearch serve       [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]... [--max-searches N]
-//	pressearch index       [--data DIR] [--corpus PATH]... [--json] [--allow-shrink] [--keep N] [--max-doc-bytes N]
+//	pressearch serve       [--addr 127.0.0.1:8080] [--data DIR] [--corpus PATH]... [--max-searches N] [--api-keys FILE] [--read-keys FILE]
+//	pressearch index       [--data DIR] [--corpus PATH]... [--json] [--allow-shrink] [--keep N] [--max-doc-bytes N] [--replace]
 //	pressearch index       [--data DIR] [--json] (--rollback | --use gen-NNNNNN) [--keep N]
+//	pressearch reindex     [--data DIR] [--to bleve|opensearch] [--json]
+//	pressearch add         [--data DIR | --url URL] FILE...
+//	pressearch delete      [--data DIR | --url URL] ID...
 //	pressearch generations [--data DIR] [--json]
 //	pressearch search      [--data DIR] [--json] [--explain] [--lang L] [--size N] QUERY
 //	pressearch analyze     [--lang te] [--json] TEXT
@@ -48,7 +51,9 @@ const usageText = `usage: pressearch <command> [flags] [args]
 commands:
   serve        serve search over HTTP (builds the index from the default corpus if there is none)
   index        build a new index generation and make it current (--rollback, --use GEN: switch to a kept one)
-  reindex      build a new generation from the current one's documents (--to opensearch|bleve: in the other backend)
+  reindex      build a new generation from the current one's documents, writes going on (--to opensearch|bleve: in the other backend)
+  add          add or replace documents in the live index (through serve when it runs)
+  delete       delete documents from the live index (through serve when it runs)
   generations  list the kept index generations and the history of switches
   search       search the current index from the command line
   analyze      show the tokens the index stores for a text
@@ -83,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"search":  runSearch,
 		"analyze": runAnalyze,
 		"eval":    runEval,
+		"add":     runAdd,
+		"delete":  runDelete,
 		// healthcheck is for container health checks: it asks /healthz.
 		"healthcheck": runHealthcheck,
 		"generations": runGenerations,

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -55,6 +56,16 @@ type server struct {
 	url  string
 	logs chan string
 	done chan error
+
+	mu  sync.Mutex
+	all []string // every line it logged
+}
+
+// logged returns every line the server has logged so far.
+func (s *server) logged() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.all, "\n")
 }
 
 var servingURL = regexp.MustCompile(`msg=serving url=(http://\S+)`)
@@ -63,7 +74,14 @@ var servingURL = regexp.MustCompile(`msg=serving url=(http://\S+)`)
 // it says where it listens.
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+// startServerEnv is startServer with env added to the environment.
+func startServerEnv(t *testing.T, env []string, args ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +95,9 @@ func startServer(t *testing.T, args ...string) *server {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			line := sc.Text()
+			s.mu.Lock()
+			s.all = append(s.all, line)
+			s.mu.Unlock()
 			if m := servingURL.FindStringSubmatch(line); m != nil {
 				found <- m[1]
 			}

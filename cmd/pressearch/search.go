@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"pressearch/indexer"
@@ -32,16 +34,14 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := backend.check(); err != nil {
 		return err
 	}
-	engine, closeEngine, err := openEngineFor(ctx, backend, *data)
-	if err != nil {
-		return err
+	req := search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size, Explain: *explain}
+	var res *search.Result
+	if backend.opensearch() {
+		res, err = searchOnce(ctx, backend, *data, req)
+	} else {
+		res, err = searchData(ctx, *data, req)
 	}
-	defer closeEngine()
-	res, err := engine.Search(ctx, search.Request{Query: strings.Join(pos, " "), Lang: *lang, Size: *size, Explain: *explain})
 	if err != nil {
-		if search.ErrorCode(err) == search.CodeInvalid {
-			return usagef("%s", search.ErrorMessage(err))
-		}
 		return err
 	}
 	if *asJSON {
@@ -68,6 +68,59 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	return nil
+}
+
+// searchData runs r on the current generation under data: through the
+// server that writes it, where one runs (it holds the index open), else on
+// the index itself.
+func searchData(ctx context.Context, data string, r search.Request) (*search.Result, error) {
+	var info *serverInfo
+	if store, err := indexer.FindStore(data); err == nil {
+		if info, err = runningServer(store); err != nil {
+			return nil, err
+		}
+	}
+	if info != nil {
+		q := url.Values{"q": {r.Query}, "size": {strconv.Itoa(r.Size)}}
+		if r.Lang != "" {
+			q.Set("lang", r.Lang)
+		}
+		if r.Explain {
+			q.Set("explain", "true")
+		}
+		var res search.Result
+		err := newClient(info.URL, info.Key).do(ctx, "GET", "/api/v1/search?"+q.Encode(), nil, &res)
+		var apiErr *apiError
+		if errors.As(err, &apiErr) && apiErr.Status == 400 {
+			return nil, usagef("%s", apiErr.Message)
+		}
+		return &res, err
+	}
+	engine, closeEngine, err := openEngine(data)
+	if err != nil {
+		return nil, err
+	}
+	defer closeEngine()
+	return searchWith(ctx, engine, r)
+}
+
+// searchOnce runs r on the current generation of the backend.
+func searchOnce(ctx context.Context, b *backendFlags, data string, r search.Request) (*search.Result, error) {
+	engine, closeEngine, err := openEngineFor(ctx, b, data)
+	if err != nil {
+		return nil, err
+	}
+	defer closeEngine()
+	return searchWith(ctx, engine, r)
+}
+
+// searchWith runs r on engine; a mistake in it is a usage error.
+func searchWith(ctx context.Context, engine *search.Engine, r search.Request) (*search.Result, error) {
+	res, err := engine.Search(ctx, r)
+	if err != nil && search.ErrorCode(err) == search.CodeInvalid {
+		return nil, usagef("%s", search.ErrorMessage(err))
+	}
+	return res, err
 }
 
 // printExplanation prints a score's breakdown as an indented tree.

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"path/filepath"
 	"time"
 
 	"pressearch/corpus"
@@ -29,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	maxSearches := fs.Int("max-searches", web.DefaultMaxSearches(), "searches run at once; one past the bound waits up to its deadline, then answers 503")
 	pprofOn := fs.Bool("pprof", false, "serve Go's profiles under /debug/pprof/ (for operators; off by default)")
+	apiKeys := fs.String("api-keys", "", "file of the keys that may write, name:key a line, readable by its owner alone (or set PRESSEARCH_API_KEY)")
+	readKeys := fs.String("read-keys", "", "file of keys that reads need too, name:key a line (write keys read as well)")
 	backend := addBackendFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -51,6 +55,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log = slog.New(slog.NewJSONHandler(stderr, nil))
 	default:
 		return usagef("--log-format must be text or json")
+	}
+	writeKeys, err := loadWriteKeys(*apiKeys)
+	if err != nil {
+		return err
+	}
+	var reads *web.Keys
+	if *readKeys != "" {
+		if reads, err = web.LoadKeys(*readKeys); err != nil {
+			return err
+		}
 	}
 
 	// Bind first: an address in use fails at once, not after a build.
@@ -77,7 +91,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}()
 
-	srv, err := web.New(engine, log, web.MaxSearches(*maxSearches))
+	opts := []web.Option{web.MaxSearches(*maxSearches)}
+	if reads != nil {
+		opts = append(opts, web.WithReadKeys(reads))
+	}
+	if sv.writer != nil {
+		localKey := newLocalKey()
+		opts = append(opts, web.WithWriter(sv.writer, writeKeys), web.WithAdmin(sv.writer), web.WithLocalKey(localKey))
+		if err := writeServerInfo(*data, serverInfo{URL: localURL(ln.Addr()), PID: os.Getpid(), Key: localKey}); err != nil {
+			return err
+		}
+		defer os.Remove(filepath.Join(*data, serverFile))
+	}
+	if writeKeys.Len() == 0 {
+		log.Info("writes through the API are off: start with --api-keys FILE or PRESSEARCH_API_KEY to turn them on")
+	}
+	srv, err := web.New(engine, log, opts...)
 	if err != nil {
 		return err
 	}
@@ -127,6 +156,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // serving is an engine in service and what keeps it current.
 type serving struct {
 	engine *search.Engine
+	// writer writes the live collection (nil: writes are not served).
+	writer *indexer.Collection
 	// follow puts new generations in service until ctx ends.
 	follow func(ctx context.Context)
 	close  func() error
@@ -167,22 +198,99 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 			return serving{}, err
 		}
 	}
-	engine := search.NewEngine()
-	follower := store.Follow(engine, log)
-	sv := serving{engine: engine,
-		follow: func(ctx context.Context) { follower.Watch(ctx, watchInterval) },
-		close:  func() error { return errors.Join(engine.Close(), follower.Close()) }}
-	if err := follower.Start(); err != nil {
+	// One process writes a data directory: this one, for as long as it
+	// serves. Commands run meanwhile go through it.
+	unlock, err := store.LockWriter()
+	if errors.Is(err, indexer.ErrWriterBusy) {
+		if info, _ := readServerInfo(data); info != nil {
+			return serving{}, fmt.Errorf("%s is served already, by process %d at %s", data, info.PID, info.URL)
+		}
+		return serving{}, fmt.Errorf("%s: another pressearch command is writing it; try again when it is done", data)
+	}
+	if err != nil {
+		return serving{}, err
+	}
+	live, err := openNewest(store, log)
+	if err != nil {
 		// Nothing under --data can be served: build afresh rather than fail.
 		log.Error("no generation can be served; building a new one", "err", err)
 		if err := build(); err != nil {
-			sv.close()
+			unlock()
 			return serving{}, err
 		}
-		if err := follower.Start(); err != nil {
-			sv.close()
+		if live, err = openNewest(store, log); err != nil {
+			unlock()
 			return serving{}, err
 		}
 	}
-	return sv, nil
+	engine := search.NewEngine()
+	if _, err := engine.SwapLive(live); err != nil {
+		live.Close()
+		unlock()
+		return serving{}, err
+	}
+	coll := indexer.NewCollection(store, live, func(next *indexer.Live) (*indexer.Live, error) {
+		old, err := engine.SwapLive(next)
+		if err == nil {
+			log.Info("serving new generation", "generation", next.Generation())
+		}
+		return old, err
+	})
+	follow := func(ctx context.Context) {
+		coll.Follow(ctx, watchInterval, func(gen indexer.Generation, err error) {
+			log.Error("new generation refused; still serving the old one",
+				"generation", gen, "serving", engine.Generation(), "err", err)
+		})
+	}
+	return serving{engine: engine, writer: coll, follow: follow,
+		close: func() error {
+			err := engine.Close()
+			unlock()
+			return err
+		}}, nil
+}
+
+// openNewest opens the current generation for writing, or, where it cannot
+// be opened, the newest older one that can.
+func openNewest(store *indexer.Store, log *slog.Logger) (*indexer.Live, error) {
+	gens, err := store.Generations()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := store.Current()
+	if err != nil {
+		return nil, err
+	}
+	for i := len(gens) - 1; i >= 0; i-- {
+		if gens[i] > cur {
+			continue
+		}
+		l, err := store.OpenLive(gens[i])
+		if err != nil {
+			log.Error("generation refused", "generation", gens[i], "err", err)
+			continue
+		}
+		if gens[i] != cur {
+			log.Warn("serving an older generation", "generation", gens[i], "current", cur)
+		}
+		return l, nil
+	}
+	return nil, fmt.Errorf("no generation under %s can be opened", store.Dir())
+}
+
+// loadWriteKeys reads the keys that may write: the file's, or the one of
+// PRESSEARCH_API_KEY (named "env"); none turns writes off.
+func loadWriteKeys(file string) (*web.Keys, error) {
+	if file != "" {
+		return web.LoadKeys(file)
+	}
+	key := os.Getenv("PRESSEARCH_API_KEY")
+	if key == "" {
+		return nil, nil
+	}
+	if len(key) < 16 {
+		return nil, fmt.Errorf("PRESSEARCH_API_KEY is shorter than 16 bytes: a key that short can be guessed")
+	}
+	k := &web.Keys{}
+	return k, k.Add("env", key)
 }
