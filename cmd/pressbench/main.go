@@ -3,6 +3,7 @@
 // query latency and throughput.
 //
 //	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-dump DIR] [-shared ../shared] [-seed 1]
+//	go run ./cmd/pressbench -writes [-docs 100000] [-bulk 1000] [-bulk-docs 10000] [-puts 300] [-write-rate 50] [-replace 10]
 //	go run ./cmd/pressbench -hostile [-hostile-query Q] [-copies 16] [-rounds 3] [-ordinary 2] [-max-searches N] [-queries 2000] [-shared ../shared]
 //
 // The corpus is synthesized from real text: the default corpus, the lk-pmd
@@ -93,10 +94,24 @@ func main() {
 	flag.IntVar(&h.rounds, "rounds", 3, "unloaded and loaded measures, alternated (-hostile)")
 	flag.IntVar(&h.conns, "ordinary", 2, "clients sending ordinary queries (-hostile)")
 	flag.IntVar(&h.slots, "max-searches", 0, "serve --max-searches (-hostile; 0: serve's default)")
+	writes := flag.Bool("writes", false, "instead, measure the documents API against plain Bleve's batch updates: bulk upserts, one write at a time, searches under writes, size after replacing documents")
+	var w writeOptions
+	flag.IntVar(&w.bulk, "bulk", 1000, "documents a bulk request carries (-writes)")
+	flag.IntVar(&w.bulkDocs, "bulk-docs", 10000, "documents added in bulk (-writes)")
+	flag.IntVar(&w.puts, "puts", 300, "single writes timed one after the other (-writes)")
+	flag.IntVar(&w.rate, "write-rate", 50, "writes a second while searches are timed (-writes)")
+	flag.IntVar(&w.replace, "replace", 10, "percent of the documents replaced before the index size is read (-writes)")
 	floodURL := flag.String("flood", "", "send the -hostile-query to this server from -copies clients until interrupted (what -hostile runs as a process of its own)")
 	flag.Parse()
 	if *floodURL != "" {
 		if err := runFlood(*floodURL, h.copies, h.query); err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *writes {
+		if err := writesRun(context.Background(), o, w); err != nil {
 			fmt.Fprintln(os.Stderr, "pressbench:", err)
 			os.Exit(1)
 		}

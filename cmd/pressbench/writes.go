@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// writeOptions say what -writes measures.
+type writeOptions struct {
+	bulk     int // documents a bulk request carries
+	bulkDocs int // documents added in bulk
+	puts     int // single writes timed one after the other
+	rate     int // writes a second while searches are timed
+	replace  int // percent of the documents replaced before the size is read
+}
+
+// benchKey is the write key of the server pressbench starts.
+const benchKey = "pressbench-key-0123456789"
+
+// writesRun measures the documents API against plain Bleve's own batch
+// updates on the same documents: bulk upserts in requests of o.bulk, one
+// write at a time (durable: pressearch's answer, Bleve's Batch with its
+// default persistence), searches with and without o.rate writes a second,
+// and the index size after o.replace percent of the documents are replaced,
+// against a fresh build of the resulting collection.
+func writesRun(ctx context.Context, o options, w writeOptions) error {
+	rng := rand.New(rand.NewSource(o.seed))
+	vocab, err := vocabularies(o.shared)
+	if err != nil {
+		return err
+	}
+	docs, raw, inUse := synthesize(vocab, o.docs, o.size, rng)
+	queries, err := makeQueries(vocab, inUse, o.queries, o.mix, rng)
+	if err != nil {
+		return err
+	}
+	// New documents, and the replacements: other texts under the ids of
+	// existing documents.
+	extra, _, _ := synthesize(vocab, w.bulkDocs+w.puts+o.docs*w.replace/100, o.size, rand.New(rand.NewSource(o.seed+1)))
+	for i := range extra {
+		extra[i].ID = fmt.Sprintf("new-%07d", i)
+	}
+	added := extra[:w.bulkDocs]
+	rest := extra[w.bulkDocs:]
+	replacements := make([]corpus.Document, o.docs*w.replace/100)
+	for i, j := range rng.Perm(o.docs)[:len(replacements)] {
+		d := rest[i]
+		d.ID = docs[j].ID
+		replacements[i] = d
+	}
+	rest = rest[len(replacements):]
+	tmp, err := os.MkdirTemp("", "pressbench-writes")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	fmt.Printf("%d documents, %.1f MB of text; writes: %d in bulk requests of %d, %d one at a time, %d searches at %d writes/s, %d%% replaced; %d cores, %s, %s\n\n",
+		len(docs), float64(raw)/1e6, len(added), w.bulk, w.puts, len(queries), w.rate, w.replace,
+		runtime.NumCPU(), runtime.Version(), time.Now().Format("2006-01-02"))
+
+	// Plain Bleve: its own batches, durable as they are by default.
+	bdir := filepath.Join(tmp, "bleve")
+	plain, err := bleve.New(bdir, bleve.NewIndexMapping())
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := bleveBatches(plain, docs, 1000); err != nil {
+		return err
+	}
+	plainBuild := time.Since(start)
+	start = time.Now()
+	if err := bleveBatches(plain, added, w.bulk); err != nil {
+		return err
+	}
+	plainBulk := time.Since(start)
+	var plainOne []time.Duration
+	for i := 0; i < w.puts; i++ {
+		d := docs[rng.Intn(len(docs))]
+		t := time.Now()
+		if err := bleveBatches(plain, []corpus.Document{d}, 1); err != nil {
+			return err
+		}
+		plainOne = append(plainOne, time.Since(t))
+	}
+	if err := bleveBatches(plain, replacements, w.bulk); err != nil {
+		return err
+	}
+	plainSize := settledSize(bdir)
+	plain.Close()
+	fdir := filepath.Join(tmp, "bleve-fresh")
+	fresh, err := bleve.New(fdir, bleve.NewIndexMapping())
+	if err != nil {
+		return err
+	}
+	if err := bleveBatches(fresh, finalCollection(docs, added, replacements), 1000); err != nil {
+		return err
+	}
+	plainFresh := settledSize(fdir)
+	fresh.Close()
+
+	// pressearch: a build, then serve and its documents API.
+	data := filepath.Join(tmp, "pressearch")
+	store, err := indexer.OpenStore(data)
+	if err != nil {
+		return err
+	}
+	start = time.Now()
+	sum, err := store.Build(ctx, docs, nil)
+	if err != nil {
+		return err
+	}
+	build := time.Since(start)
+	os.Setenv("PRESSEARCH_API_KEY", benchKey)
+	srv, err := startServe(ctx, tmp, data)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	client := &http.Client{Timeout: time.Minute}
+	start = time.Now()
+	for i := 0; i < len(added); i += w.bulk {
+		if err := bulk(client, srv.base, added[i:min(i+w.bulk, len(added))]); err != nil {
+			return err
+		}
+	}
+	bulkTime := time.Since(start)
+	var one []time.Duration
+	for i := 0; i < w.puts; i++ {
+		d := docs[rng.Intn(len(docs))]
+		t := time.Now()
+		if err := put(client, srv.base, d); err != nil {
+			return err
+		}
+		one = append(one, time.Since(t))
+	}
+	// Searches, alone and with writes going on.
+	calm, _, err := sendAll(srv.base, queries, 2)
+	if err != nil {
+		return err
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var writeErr error
+	written := 0
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Second / time.Duration(w.rate))
+		defer t.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			d := rest[i%len(rest)]
+			if err := put(client, srv.base, d); err != nil {
+				writeErr = err
+				return
+			}
+			written++
+		}
+	}()
+	busyStart := time.Now()
+	busy, _, err := sendAll(srv.base, queries, 2)
+	close(stop)
+	wg.Wait()
+	busyTime := time.Since(busyStart)
+	if err != nil {
+		return err
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	// Replace a share of the documents, let the merges settle, close.
+	for i := 0; i < len(replacements); i += w.bulk {
+		if err := bulk(client, srv.base, replacements[i:min(i+w.bulk, len(replacements))]); err != nil {
+			return err
+		}
+	}
+	gen, err := store.Current()
+	if err != nil {
+		return err
+	}
+	settledSize(store.Path(gen))
+	srv.stop()
+	size := dirSize(store.Path(gen))
+	final := finalCollection(docs, added, replacements)
+	final = append(final, rest[:min(written, len(rest))]...)
+	freshDir := filepath.Join(tmp, "fresh")
+	if _, err := indexer.BuildIndex(ctx, freshDir, final, indexer.Config{}, nil); err != nil {
+		return err
+	}
+	freshSize := dirSize(freshDir)
+	_ = sum
+
+	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+	fmt.Printf("%-44s %14s %14s\n", "", "plain Bleve", "pressearch")
+	fmt.Printf("%-44s %14.0f %14.0f\n", "full build, documents/s", rate(len(docs), plainBuild), rate(len(docs), build))
+	fmt.Printf("%-44s %14.0f %14.0f\n", fmt.Sprintf("bulk upsert in requests of %d, documents/s", w.bulk), rate(len(added), plainBulk), rate(len(added), bulkTime))
+	fmt.Printf("%-44s %14s %14s\n", "one write, p50", percentile(plainOne, .5).Round(time.Microsecond), percentile(one, .5).Round(time.Microsecond))
+	fmt.Printf("%-44s %14s %14s\n", "one write, p99", percentile(plainOne, .99).Round(time.Microsecond), percentile(one, .99).Round(time.Microsecond))
+	fmt.Printf("%-44s %14s %14.2f\n", fmt.Sprintf("index size after %d%% replaced / fresh build", w.replace), fmt.Sprintf("%.2f", float64(plainSize)/float64(plainFresh)), float64(size)/float64(freshSize))
+	fmt.Printf("\nsearches over HTTP, 2 connections: p50 %s p99 %s alone; p50 %s p99 %s with %.0f writes/s (%d written): p99 ratio %.2f\n",
+		percentile(calm, .5).Round(time.Microsecond), percentile(calm, .99).Round(time.Microsecond),
+		percentile(busy, .5).Round(time.Microsecond), percentile(busy, .99).Round(time.Microsecond),
+		float64(written)/busyTime.Seconds(), written, float64(percentile(busy, .99))/float64(percentile(calm, .99)))
+	fmt.Printf("bulk rate / full build rate: pressearch %.2f, plain Bleve %.2f\n",
+		rate(len(added), bulkTime)/rate(len(docs), build), rate(len(added), plainBulk)/rate(len(docs), plainBuild))
+	return nil
+}
+
+func bleveBatches(idx bleve.Index, docs []corpus.Document, size int) error {
+	b := idx.NewBatch()
+	for _, d := range docs {
+		b.Index(d.ID, map[string]string{"title": d.Title, "body": d.Body})
+		if b.Size() >= size {
+			if err := idx.Batch(b); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+	}
+	if b.Size() == 0 {
+		return nil
+	}
+	return idx.Batch(b)
+}
+
+// finalCollection is docs with added, and with replacements in the place
+// of the documents of their ids.
+func finalCollection(docs, added, replacements []corpus.Document) []corpus.Document {
+	byID := map[string]int{}
+	out := append([]corpus.Document(nil), docs...)
+	for i, d := range out {
+		byID[d.ID] = i
+	}
+	out = append(out, added...)
+	for _, r := range replacements {
+		out[byID[r.ID]] = r
+	}
+	return out
+}
+
+// settledSize waits until the files under dir stop changing for a few
+// seconds (merges done), at most five minutes, and returns their size.
+func settledSize(dir string) int64 {
+	last, since := dirSize(dir), time.Now()
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond) // a background merge says nothing when it ends
+		if n := dirSize(dir); n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) > 5*time.Second {
+			break
+		}
+	}
+	return last
+}
+
+func bulk(client *http.Client, base string, docs []corpus.Document) error {
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	for i := range docs {
+		enc.Encode(&docs[i])
+	}
+	return send(client, "POST", base+"/api/v1/docs/_bulk", &body)
+}
+
+func put(client *http.Client, base string, d corpus.Document) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return send(client, "PUT", base+"/api/v1/docs/"+d.ID, bytes.NewReader(raw))
+}
+
+func send(client *http.Client, method, url string, body io.Reader) error {
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 || bytes.Contains(raw, []byte(`"errors":true`)) {
+		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, strings.TrimSpace(string(raw[:min(len(raw), 300)])))
+	}
+	return nil
+}
