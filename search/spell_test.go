@@ -135,3 +135,50 @@ func TestDidYouMeanLeavesStopWords(t *testing.T) {
 		}
 	}
 }
+
+// A spelling is doubted not only when it finds nothing: a word in a
+// document or two, beside a near word in many more, is offered the near
+// one. In Telugu, vowel length and aspiration are near: a word two such
+// differences away is offered, where a plain edit distance would count two
+// edits, more than a word of three letters may differ by. A word as common
+// as its near neighbour is a word, not a slip (నెల, month, beside నేల,
+// ground).
+func TestDidYouMeanWhenFarFewer(t *testing.T) {
+	var docs []corpus.Document
+	add := func(n int, lang, body string) {
+		for range n {
+			docs = append(docs, corpus.Document{ID: fmt.Sprintf("d%03d", len(docs)), Lang: lang, Kind: corpus.KindPressRelease,
+				Title: "ప్రకటన", Body: body})
+		}
+	}
+	add(60, "te", "బోరెల్ కబురు కలిసి నేల")
+	add(60, "en", "The harbour reopened.")
+	add(1, "te", "బొరెల్ ఖబురు")
+	add(1, "en", "The harbur reopened.")
+	add(20, "te", "నెల")
+	e := newTestEngine(t, docs)
+	tests := []struct {
+		query, want string
+		found       bool // the query as typed finds something
+	}{
+		{"బొరెల్", "బోరెల్", true},  // vowel length: 1 document against 60
+		{"ఖబురు", "కబురు", true},    // aspiration: 1 against 60
+		{"harbur", "harbour", true}, // a letter left out: 1 against 60
+		{"ఖలీసి", "కలిసి", false},   // aspiration and length: two near letters, one edit
+		{"నెల", "", true},           // 20 against 60: a word of its own
+		{"నేల", "", true},
+		{"బోరెల్", "", true},
+	}
+	for _, tt := range tests {
+		res, err := e.Search(context.Background(), Request{Query: tt.query})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.query, err)
+		}
+		if found := res.Total > 0; found != tt.found {
+			t.Errorf("%q finds %d documents; the test needs found=%v", tt.query, res.Total, tt.found)
+		}
+		if res.DidYouMean != tt.want {
+			t.Errorf("%q (%d found): did you mean %q, want %q", tt.query, res.Total, res.DidYouMean, tt.want)
+		}
+	}
+}
