@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -397,6 +398,40 @@ func TestBrowser(t *testing.T) {
 			return String(f.left > h.right) })()`); got != "true" {
 			t.Errorf("on a wide screen the filters are not beside the hits")
 		}
+	})
+
+	// Points 1-3 need no script: the date range is a form of native date
+	// inputs, the facets and chips are links, the phone's filters a
+	// <details>. With the page's script switched off, a reader still sets
+	// dates, narrows by a year and undoes it.
+	t.Run("without script", func(t *testing.T) {
+		script := func(off bool) {
+			if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		script(true)
+		defer script(false)
+		b.do(t, chromedp.EmulateViewport(400, 860), chromedp.Navigate(u+"/search?q=EU&hl=te"), chromedp.WaitVisible(chromedp.CSS(".hit")))
+		if got := b.eval(t, `String(document.querySelector("#q").getAttribute("role"))`); got != "null" {
+			t.Fatalf("the page's script ran (the box has role %s)", got)
+		}
+		b.do(t, chromedp.Click(chromedp.CSS("details.filters summary")), chromedp.WaitVisible(chromedp.CSS("#from_date")),
+			chromedp.SetValue(chromedp.CSS("#from_date"), "2024-10-01"),
+			chromedp.Click(chromedp.CSS(".dates button")), chromedp.WaitVisible(chromedp.CSS(".chip")))
+		if got := b.eval(t, `new URLSearchParams(location.search).get("from_date") + " " + document.querySelectorAll(".chip").length`); got != "2024-10-01 1" {
+			t.Errorf("the date form without script: %s", got)
+		}
+		b.do(t, chromedp.Click(chromedp.CSS("details.filters summary")), chromedp.WaitVisible(chromedp.CSS(`.facet a[href*="to_date=2024-12-31"]`)),
+			chromedp.Click(chromedp.CSS(`.facet a[href*="to_date=2024-12-31"]`)), chromedp.WaitVisible(chromedp.CSS(".chip")))
+		if got := b.eval(t, `location.search`); got != "?from_date=2024-01-01&hl=te&q=EU&to_date=2024-12-31" {
+			t.Errorf("the year 2024 without script: %s", got)
+		}
+		b.do(t, chromedp.Click(chromedp.CSS(".chip")), chromedp.WaitVisible(chromedp.CSS(".hit")))
+		if got := b.eval(t, `document.querySelectorAll(".chip").length + " " + location.search`); got != "0 ?hl=te&q=EU" {
+			t.Errorf("after the chip without script: %s", got)
+		}
+		b.do(t, chromedp.EmulateViewport(1100, 900))
 	})
 
 	// Point 4: help in each interface language, from the box and from a
