@@ -353,15 +353,45 @@ func TestCommandsWriteWithAndWithoutServe(t *testing.T) {
 func TestEmbargoThroughTheAPI(t *testing.T) {
 	s := startServerEnv(t, []string{"PRESSEARCH_API_KEY=" + testKey}, "--data", t.TempDir())
 	until := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
-	doc := `{"title": "Embargoed Zanzibar accord", "body": "Zanzibar accord text", "publish_at": "` + until + `"}`
+	doc := `{"title": "Embargoed Zanzibar accord", "body": "Zanzibar accord text", "source": "Embargo Office", "kind": "article", "publish_at": "` + until + `"}`
 	if code, _, body := s.send(t, "PUT", "/api/v1/docs/emb-1?refresh=wait_for", testKey, doc); code != 201 {
 		t.Fatalf("PUT: %d %s", code, body)
 	}
-	if s.total(t, "Zanzibar") != 0 {
+	// A statement out now that names the embargoed article.
+	vis := `{"title": "Zanzibar talks go on", "body": "Zanzibar talks text", "source": "Visible Office", "kind": "statement", "related": ["emb-1"]}`
+	if code, _, body := s.send(t, "PUT", "/api/v1/docs/vis-1?refresh=wait_for", testKey, vis); code != 201 {
+		t.Fatalf("PUT: %d %s", code, body)
+	}
+	if s.total(t, "Zanzibar") != 1 {
 		t.Error("search finds a document under embargo")
+	}
+	// Nor is it counted in the facets.
+	var res struct {
+		Facets map[string][]struct {
+			Value string
+			Count int
+		}
+	}
+	s.getJSON(t, "/api/v1/search?q=Zanzibar", &res)
+	for field, values := range res.Facets {
+		for _, v := range values {
+			if v.Value == "Embargo Office" || v.Value == "article" || v.Count != 1 {
+				t.Errorf("facet %s counts a document under embargo: %+v", field, values)
+			}
+		}
 	}
 	if code, _ := s.getBody(t, "/api/v1/docs/emb-1"); code != 404 {
 		t.Errorf("GET a document under embargo: %d", code)
+	}
+	// Nor in the feed, the pages, or as a link from the statement.
+	for _, path := range []string{"/search.atom?q=Zanzibar", "/search?q=Zanzibar", "/doc/vis-1", "/api/v1/docs/vis-1"} {
+		code, body := s.getBody(t, path)
+		if code != 200 || !strings.Contains(body, "Zanzibar talks") || strings.Contains(body, "accord") || strings.Contains(body, "emb-1") {
+			t.Errorf("%s shows a document under embargo: %d %.2000s", path, code, body)
+		}
+	}
+	if code, _ := s.getBody(t, "/doc/emb-1"); code != 404 {
+		t.Errorf("the page of a document under embargo: %d", code)
 	}
 	if code, _, _ := s.send(t, "GET", "/api/v1/docs/emb-1?include_embargoed=true", "", ""); code != 401 {
 		t.Errorf("include_embargoed without a key: %d", code)
@@ -374,9 +404,129 @@ func TestEmbargoThroughTheAPI(t *testing.T) {
 	if code, _, body := s.send(t, "GET", "/api/v1/search?"+q.Encode(), testKey, ""); code != 200 || !strings.Contains(body, "emb-1") {
 		t.Errorf("a writer's search: %d %s", code, body)
 	}
-	var sug struct{ Suggestions []string }
-	s.getJSON(t, "/api/v1/suggest?q=zanzi", &sug)
-	if len(sug.Suggestions) != 0 {
-		t.Errorf("suggestions show a word under embargo: %q", sug.Suggestions)
+	for _, prefix := range []string{"zanzi", "embarg"} {
+		var sug struct{ Suggestions []string }
+		s.getJSON(t, "/api/v1/suggest?q="+prefix, &sug)
+		for _, w := range sug.Suggestions {
+			if strings.Contains(strings.ToLower(w), "embargo") || strings.Contains(w, "accord") {
+				t.Errorf("suggestions for %s show words under embargo: %q", prefix, sug.Suggestions)
+			}
+		}
+	}
+}
+
+// keyFile writes name:key lines to a file only its owner reads.
+func keyFile(t *testing.T, lines ...string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "keys")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// With --read-keys, reads need a read or a write key; a read key does not
+// write; health checks stay open; a read keys file others can read is
+// refused.
+func TestReadKeys(t *testing.T) {
+	const readKey = "reader-key-0123456789abcdef"
+	writes := keyFile(t, "press-office:"+testKey)
+	reads := keyFile(t, "newsroom:"+readKey)
+	s := startServer(t, "--data", t.TempDir(), "--api-keys", writes, "--read-keys", reads)
+	for _, path := range []string{"/api/v1/search?q=japan", "/api/v1/suggest?q=ja", "/api/v1/docs/eu-japan-partnership-te", "/api/v1/analyze?text=x"} {
+		code, h, body := s.send(t, "GET", path, "", "")
+		if code != 401 || !strings.HasPrefix(h.Get("WWW-Authenticate"), "Bearer") || errorCode(t, body) != "unauthorized" {
+			t.Errorf("%s without a key: %d %q %s", path, code, h.Get("WWW-Authenticate"), body)
+		}
+		if code, _, body := s.send(t, "GET", path, "not-a-key-000000000000", ""); code != 401 {
+			t.Errorf("%s with a wrong key: %d %s", path, code, body)
+		}
+		for _, key := range []string{readKey, testKey} {
+			if code, _, body := s.send(t, "GET", path, key, ""); code != 200 {
+				t.Errorf("%s with a key: %d %s", path, code, body)
+			}
+		}
+	}
+	// The pages ask a browser for the key as a password.
+	code, h, _ := s.send(t, "GET", "/search?q=japan", "", "")
+	if code != 401 || !strings.HasPrefix(h.Get("WWW-Authenticate"), "Basic") {
+		t.Errorf("a page without a key: %d %q", code, h.Get("WWW-Authenticate"))
+	}
+	req, _ := http.NewRequest("GET", s.url+"/search?q=japan", nil)
+	req.SetBasicAuth("", readKey)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("a page with the key as a password: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, _, _ := s.send(t, "GET", path, "", ""); code != 200 {
+			t.Errorf("%s needs a key: %d", path, code)
+		}
+	}
+	// A read key is no write key.
+	if code, _, body := s.send(t, "PUT", "/api/v1/docs/mea-2025-001", readKey, release); code != 401 {
+		t.Errorf("a write with a read key: %d %s", code, body)
+	}
+	if code, _, body := s.send(t, "PUT", "/api/v1/docs/mea-2025-001", testKey, release); code != 201 {
+		t.Errorf("a write with a write key: %d %s", code, body)
+	}
+	open := filepath.Join(t.TempDir(), "open-keys")
+	os.WriteFile(open, []byte("newsroom:"+readKey+"\n"), 0o640)
+	if c, _, errOut := runCmd(t, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--api-keys", writes, "--read-keys", open); c != 1 || !strings.Contains(errOut, "chmod 600") {
+		t.Errorf("a read keys file others read: exit %d, %s", c, errOut)
+	}
+}
+
+// add and delete --url write through the server that URL names, with the
+// key of PRESSEARCH_API_KEY, whatever --data says; without a key they are
+// refused as wrong usage, and with a wrong one they fail saying why.
+func TestCommandsWriteThroughURL(t *testing.T) {
+	s := startServer(t, "--data", t.TempDir(), "--api-keys", keyFile(t, "press-office:"+testKey))
+	elsewhere := t.TempDir() // no index, no server: --url must not look here
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.jsonl")
+	os.WriteFile(a, []byte(`{"id": "url-1", "lang": "en", "title": "Okapi sighting", "body": "An okapi was sighted."}`+"\n"+
+		`{"id": "url-2", "lang": "en", "title": "Okapi follow-up", "body": "The okapi again.", "kind": "statement", "related": ["url-1"]}`+"\n"), 0o644)
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"id": "url-3", "lang": "en", "title": "t", "body": "b"}`+"\n"+`{"id": "url-4", "title": "t", "body": "b", "related": ["nowhere"]}`+"\n"), 0o644)
+
+	t.Setenv("PRESSEARCH_API_KEY", "")
+	if code, _, errOut := runCmd(t, "add", "--url", s.url, a); code != 2 || !strings.Contains(errOut, "PRESSEARCH_API_KEY") {
+		t.Errorf("add --url without a key: %d %s", code, errOut)
+	}
+	t.Setenv("PRESSEARCH_API_KEY", "wrong-key-0000000000000")
+	if code, _, errOut := runCmd(t, "add", "--url", s.url, a); code != 1 || !strings.Contains(errOut, "not one this server accepts") {
+		t.Errorf("add --url with a wrong key: %d %s", code, errOut)
+	}
+	t.Setenv("PRESSEARCH_API_KEY", testKey)
+	if code, out, errOut := runCmd(t, "add", "--data", elsewhere, "--url", s.url, a); code != 0 || !strings.Contains(out, "added 2") {
+		t.Fatalf("add --url: %d %s %s", code, out, errOut)
+	}
+	if got := s.total(t, "okapi"); got != 2 {
+		t.Errorf("after add --url: %d okapi hits, want 2", got)
+	}
+	var doc struct {
+		Related []struct{ ID string } `json:"related"`
+	}
+	if code := s.getJSON(t, "/api/v1/docs/url-1", &doc); code != 200 || len(doc.Related) != 1 || doc.Related[0].ID != "url-2" {
+		t.Errorf("url-1's related: %d %+v", code, doc)
+	}
+	// The server's reason comes back with the file and line; atomic: the
+	// good line of the file is not added either.
+	if code, _, errOut := runCmd(t, "add", "--url", s.url, bad); code != 1 || !strings.Contains(errOut, bad+`:2: related id "nowhere" is not in the corpus`) {
+		t.Errorf("add --url with a bad reference: %d %s", code, errOut)
+	}
+	if code, _ := s.getBody(t, "/api/v1/docs/url-3"); code != 404 {
+		t.Errorf("a refused file was partly added: url-3 answers %d", code)
+	}
+	if code, out, errOut := runCmd(t, "delete", "--url", s.url, "url-2", "not-there"); code != 1 || !strings.Contains(out, "deleted 1") || !strings.Contains(errOut, "not-there") {
+		t.Errorf("delete --url: %d %s %s", code, out, errOut)
+	}
+	if got := s.total(t, "okapi"); got != 1 {
+		t.Errorf("after delete --url: %d okapi hits, want 1", got)
+	}
+	if code, _, errOut := runCmd(t, "delete", "--url", "ftp://example", "url-1"); code != 2 || !strings.Contains(errOut, "--url") {
+		t.Errorf("delete --url with a bad address: %d %s", code, errOut)
 	}
 }
