@@ -232,6 +232,11 @@ type WriteOptions struct {
 	// Corpus marks documents as built from corpus files rather than
 	// written through the API (a rebuild's own writes).
 	Corpus bool
+	// Wait asks for the answer only once the write is searchable
+	// (refresh=wait_for). A Live write is searchable as Apply returns,
+	// once the engine refreshes its view; a backend whose writes become
+	// searchable later (OpenSearch's refresh) waits for them.
+	Wait bool
 }
 
 // ErrClosed says the live collection was closed (it has been replaced by

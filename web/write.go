@@ -16,10 +16,19 @@ import (
 )
 
 // Writer applies writes to the live collection: indexer.Collection, or
-// another backend's.
+// another backend's (serve's serving.writer takes either).
+//
+// The actions come parsed and checked one by one (corpus.ParseDocument,
+// corpus.ParseBulk): an action with a Reason is refused as it is. Apply
+// checks what needs the collection with corpus.CheckActions (ids written
+// twice, related and translation_of naming documents that exist), answers
+// one Outcome a action, in order (Created, Replaced, Deleted, NotFound,
+// Invalid with its Reason, or NotApplied for the good actions of an
+// o.Atomic write that failed, which then applies nothing), and returns
+// once what it applied is durable; with o.Wait, once it is searchable too.
+// An error is the backend's failure (500), indexer.ErrClosed a switch in
+// progress (503).
 type Writer interface {
-	// Apply writes actions and returns the outcome of each, in order;
-	// durable once it returns.
 	Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error)
 }
 
@@ -117,7 +126,8 @@ func (s *Server) write(c *gin.Context, actions []corpus.Action, atomic bool, ref
 	}
 	ctx := c.Request.Context()
 	key := requestKey(c)
-	out, err := s.writer.Apply(ctx, actions, indexer.WriteOptions{Atomic: atomic, Writer: key})
+	wait := refresh == "wait_for" || refresh == "true"
+	out, err := s.writer.Apply(ctx, actions, indexer.WriteOptions{Atomic: atomic, Writer: key, Wait: wait})
 	if err != nil {
 		if errors.Is(err, indexer.ErrClosed) {
 			s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable, "the index is being switched; try again")
@@ -128,7 +138,7 @@ func (s *Server) write(c *gin.Context, actions []corpus.Action, atomic bool, ref
 		return nil, false
 	}
 	s.logWrite(c, key, out)
-	if refresh == "wait_for" || refresh == "true" {
+	if wait {
 		if err := s.engine.Refresh(ctx); err != nil {
 			s.fail(c, err)
 			return nil, false

@@ -160,7 +160,10 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	var writeErr error
 	written := 0
 	wg.Add(1)
+	var writeMu sync.Mutex // guards writeErr and written
 	go func() {
+		// Open loop: a write every 1/rate s whether or not the last one
+		// has answered, as independent clients send them.
 		defer wg.Done()
 		t := time.NewTicker(time.Second / time.Duration(w.rate))
 		defer t.Stop()
@@ -171,11 +174,18 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 			case <-t.C:
 			}
 			d := rest[i%len(rest)]
-			if err := put(client, srv.base, d); err != nil {
-				writeErr = err
-				return
-			}
-			written++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := put(client, srv.base, d)
+				writeMu.Lock()
+				defer writeMu.Unlock()
+				if err != nil {
+					writeErr = err
+					return
+				}
+				written++
+			}()
 		}
 	}()
 	busyStart := time.Now()
@@ -202,6 +212,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	settledSize(store.Path(gen))
 	srv.stop()
 	size := dirSize(store.Path(gen))
+	liveParts := sizeParts(store.Path(gen))
 	final := finalCollection(docs, added, replacements)
 	final = append(final, rest[:min(written, len(rest))]...)
 	freshDir := filepath.Join(tmp, "fresh")
@@ -209,6 +220,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		return err
 	}
 	freshSize := dirSize(freshDir)
+	freshParts := sizeParts(freshDir)
 	_ = sum
 
 	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
@@ -224,7 +236,40 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		float64(written)/busyTime.Seconds(), written, float64(percentile(busy, .99))/float64(percentile(calm, .99)))
 	fmt.Printf("bulk rate / full build rate: pressearch %.2f, plain Bleve %.2f\n",
 		rate(len(added), bulkTime)/rate(len(docs), build), rate(len(added), plainBulk)/rate(len(docs), plainBuild))
+	fmt.Printf("index size after the writes: %s\nfresh build:                  %s\n", liveParts, freshParts)
 	return nil
+}
+
+// parts is where the bytes of an index directory are.
+type parts struct {
+	segments, segmentBytes int64 // Bleve's segment files
+	log                    int64 // the write-ahead log
+	other                  int64 // everything else (Bleve's root, statistics, completion)
+}
+
+func (p parts) String() string {
+	return fmt.Sprintf("%.1f MB in %d segments, %.1f MB of log, %.1f MB else",
+		float64(p.segmentBytes)/1e6, p.segments, float64(p.log)/1e6, float64(p.other)/1e6)
+}
+
+func sizeParts(dir string) parts {
+	var p parts
+	filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
+		}
+		switch rel, _ := filepath.Rel(dir, path); {
+		case strings.HasSuffix(path, ".zap"):
+			p.segments++
+			p.segmentBytes += info.Size()
+		case strings.HasPrefix(rel, "wal"+string(filepath.Separator)):
+			p.log += info.Size()
+		default:
+			p.other += info.Size()
+		}
+		return nil
+	})
+	return p
 }
 
 func bleveBatches(idx bleve.Index, docs []corpus.Document, size int) error {

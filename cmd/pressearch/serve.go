@@ -97,7 +97,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if sv.writer != nil {
 		localKey := newLocalKey()
-		opts = append(opts, web.WithWriter(sv.writer, writeKeys), web.WithAdmin(sv.writer), web.WithLocalKey(localKey))
+		opts = append(opts, web.WithWriter(sv.writer, writeKeys), web.WithLocalKey(localKey))
+		if sv.admin != nil {
+			opts = append(opts, web.WithAdmin(sv.admin))
+		}
 		if err := writeServerInfo(*data, serverInfo{URL: localURL(ln.Addr()), PID: os.Getpid(), Key: localKey}); err != nil {
 			return err
 		}
@@ -156,8 +159,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // serving is an engine in service and what keeps it current.
 type serving struct {
 	engine *search.Engine
-	// writer writes the live collection (nil: writes are not served).
-	writer *indexer.Collection
+	// writer writes the live collection (nil: writes are not served):
+	// indexer.Collection for Bleve; another backend plugs its own in.
+	writer web.Writer
+	// admin rebuilds the live collection and adopts generations built
+	// by commands (nil: the maintenance routes are off).
+	admin web.Admin
 	// follow puts new generations in service until ctx ends.
 	follow func(ctx context.Context)
 	close  func() error
@@ -242,7 +249,7 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 				"generation", gen, "serving", engine.Generation(), "err", err)
 		})
 	}
-	return serving{engine: engine, writer: coll, follow: follow,
+	return serving{engine: engine, writer: coll, admin: coll, follow: follow,
 		close: func() error {
 			err := engine.Close()
 			unlock()
