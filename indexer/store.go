@@ -264,6 +264,9 @@ type BuildOptions struct {
 	Budget int64
 	// Why is recorded in the history; "" means ReasonIndex.
 	Why Reason
+	// Config says how documents are analyzed; the zero Config is what
+	// serves (another is for comparisons and tests).
+	Config Config
 
 	build buildOptions // a rebuild's own (Store.Rebuild)
 }
@@ -370,7 +373,7 @@ func (s *Store) prepare(ctx context.Context, docs Documents, opts BuildOptions) 
 		return Summary{}, err
 	}
 	partial := s.Path(next) + partialSuffix
-	sum, err := buildIndex(ctx, partial, docs, Config{}, opts.Progress, newBudget(opts.Budget), opts.build)
+	sum, err := buildIndex(ctx, partial, docs, opts.Config, opts.Progress, newBudget(opts.Budget), opts.build)
 	if err == nil {
 		err = writeSynced(filepath.Join(partial, leaseFile), nil)
 	}

@@ -15,20 +15,8 @@ import (
 // over it.
 func newTestEngine(t testing.TB, docs []corpus.Document) *Engine {
 	t.Helper()
-	store, err := indexer.OpenStore(t.TempDir())
+	e, _, err := BuildEngine(context.Background(), t.TempDir(), docs, indexer.Config{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := store.Open(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine()
-	if _, err := e.Swap(idx, sum.Generation); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })

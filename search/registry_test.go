@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -35,16 +34,8 @@ func TestRegisteredLanguageIsSearched(t *testing.T) {
 	}
 	docs = append(docs, corpus.Document{ID: "tbilisi-ka", Lang: "ka", Kind: corpus.KindPressRelease,
 		Title: "თბილისის განცხადება", Body: "საქართველოს მთავრობა და ევროკავშირი თანამშრომლობენ."})
-	path := filepath.Join(t.TempDir(), "idx")
-	if _, err := indexer.BuildIndex(context.Background(), path, docs, indexer.Config{Registry: reg}, nil); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := indexer.OpenIndex(path)
+	e, _, err := BuildEngine(context.Background(), t.TempDir(), docs, indexer.Config{Registry: reg})
 	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(WithRegistry(reg))
-	if _, err := e.Swap(idx, 1); err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()

@@ -29,20 +29,8 @@ func newTestServer(t testing.TB) *Server {
 // serverOver builds docs into a temporary store and serves them.
 func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server {
 	t.Helper()
-	store, err := indexer.OpenStore(t.TempDir())
+	e, _, err := search.BuildEngine(context.Background(), t.TempDir(), docs, indexer.Config{})
 	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := store.Open(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := search.NewEngine()
-	if _, err := e.Swap(idx, sum.Generation); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })

@@ -52,6 +52,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"pressearch/cmd/internal/baseline"
 	"pressearch/corpus"
 	"pressearch/indexer"
 	"pressearch/search"
@@ -440,24 +441,10 @@ func run(o options) error {
 	var plain bleve.Index
 	bdir := filepath.Join(tmp, "bleve")
 	plainRes, err := measure("plain Bleve", func() error {
-		idx, err := bleve.New(bdir, bleve.NewIndexMapping())
-		if err != nil {
-			return err
-		}
-		plain = idx
-		b := idx.NewBatch()
-		for _, d := range docs {
-			b.Index(d.ID, map[string]string{"title": d.Title, "body": d.Body})
-			if b.Size() >= 1000 {
-				if err := idx.Batch(b); err != nil {
-					return err
-				}
-				b.Reset()
-			}
-		}
-		return idx.Batch(b)
+		plain, err = baseline.Build(bdir, docs)
+		return err
 	}, bdir, func(q string) error {
-		_, err := plain.Search(bleve.NewSearchRequest(bleve.NewMatchQuery(q)))
+		_, _, err := baseline.Search(ctx, plain, q, 10)
 		return err
 	}, queries)
 	if err != nil {
@@ -468,21 +455,8 @@ func run(o options) error {
 
 	var engine *search.Engine
 	data := filepath.Join(tmp, "pressearch")
-	var store *indexer.Store
 	bare, err := measure("pressearch", func() error {
-		if store, err = indexer.OpenStore(data); err != nil {
-			return err
-		}
-		sum, err := store.Build(ctx, docs, nil)
-		if err != nil {
-			return err
-		}
-		idx, err := store.Open(sum.Generation)
-		if err != nil {
-			return err
-		}
-		engine = search.NewEngine()
-		_, err = engine.Swap(idx, sum.Generation)
+		engine, _, err = search.BuildEngine(ctx, data, docs, indexer.Config{})
 		return err
 	}, data, func(q string) error {
 		_, err := engine.Search(ctx, search.Request{Query: q, Plain: true, NoSnippets: true})
@@ -499,6 +473,10 @@ func run(o options) error {
 		return err
 	}
 	full.build, full.bytes, full.peak = bare.build, bare.bytes, max(bare.peak, full.peak)
+	store, err := indexer.FindStore(data)
+	if err != nil {
+		return err
+	}
 	single := store.Path(engine.Generation())
 	engine.Close()
 

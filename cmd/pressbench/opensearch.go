@@ -63,12 +63,10 @@ func openSearchRun(ctx context.Context, o options, tmp string, docs []corpus.Doc
 		fmt.Sscan(stats[0].Size, &bytes)
 		replicas = stats[0].Reps
 	}
-	served, err := ossearch.Serve(ctx, store, index)
+	engine, _, err := ossearch.Engine(ctx, store)
 	if err != nil {
 		return err
 	}
-	engine := search.NewEngine()
-	engine.SwapBackend(served)
 	defer engine.Close()
 	empty, err := os.MkdirTemp(tmp, "opensearch") // measure reads a folder's size; the index is on the cluster
 	if err != nil {

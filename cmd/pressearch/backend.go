@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -95,20 +93,11 @@ func (b *backendFlags) store(ctx context.Context) (*osindex.Store, error) {
 // openSearchEngine returns an engine serving the collection's current
 // generation on the cluster.
 func openSearchEngine(ctx context.Context, s *osindex.Store) (*search.Engine, string, error) {
-	cur, _, err := s.Check(ctx)
+	engine, cur, err := ossearch.Engine(ctx, s)
 	if errors.Is(err, osindex.ErrNoGeneration) {
 		return nil, "", fmt.Errorf("%s: %w; run 'pressearch index --backend opensearch' first", s.Alias(), err)
 	}
-	if err != nil {
-		return nil, "", err
-	}
-	served, err := ossearch.Serve(ctx, s, cur)
-	if err != nil {
-		return nil, "", err
-	}
-	engine := search.NewEngine()
-	engine.SwapBackend(served)
-	return engine, cur, nil
+	return engine, cur, err
 }
 
 // followOpenSearch puts the generation the alias names in service whenever
@@ -138,35 +127,6 @@ func followOpenSearch(ctx context.Context, s *osindex.Store, engine *search.Engi
 		serving = cur
 		log.Info("serving new generation", "generation", served.Info.Generation, "index", cur)
 	}
-}
-
-// tempOpenSearchEngine indexes docs into a collection of its own on the
-// cluster, for one evaluation, and returns an engine over it and the
-// function that deletes it.
-func tempOpenSearchEngine(ctx context.Context, b *backendFlags, docs []corpus.Document) (*search.Engine, func(), error) {
-	var r [4]byte
-	rand.Read(r[:])
-	tmp := *b
-	tmp.index = "pressearch-eval-" + hex.EncodeToString(r[:])
-	s, err := tmp.store(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	drop := func() {
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		s.Delete(dctx)
-	}
-	if _, err := s.Build(ctx, indexer.Slice(docs), nil); err != nil {
-		drop()
-		return nil, nil, err
-	}
-	engine, _, err := openSearchEngine(ctx, s)
-	if err != nil {
-		drop()
-		return nil, nil, err
-	}
-	return engine, func() { engine.Close(); drop() }, nil
 }
 
 // openSearchServing opens the collection's current generation on the

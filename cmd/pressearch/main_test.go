@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -324,11 +325,10 @@ func TestEval(t *testing.T) {
 		strings.Join(strings.Fields(lines[1]), " ") != "gen-000001 1.0000 1.0000 1.0000 1.0000 3" {
 		t.Errorf("eval output:\n%s", out)
 	}
-	// The same corpus, compared across analyzers in one run.
-	code, out, errOut = runCmd(t, "eval", "--corpus", corpusFile, "--queries", queries, "--qrels", qrels,
-		"--te-analyzers", "te,te_lucene,standard")
-	if code != 0 || strings.Count(out, "1.0000\t3") != 3 {
-		t.Errorf("eval --corpus: exit %d\n%s%s", code, out, errOut)
+	// Comparisons are presseval's: the served binary has no --corpus.
+	if code, _, errOut := runCmd(t, "eval", "--corpus", corpusFile, "--queries", queries, "--qrels", qrels); code != 2 ||
+		!strings.Contains(errOut, "-corpus") {
+		t.Errorf("eval --corpus: exit %d, %s; want a usage error", code, errOut)
 	}
 	run, _ := os.ReadFile(runFile)
 	if !strings.HasPrefix(string(run), "q1 Q0 d1 1 ") {
@@ -336,14 +336,20 @@ func TestEval(t *testing.T) {
 	}
 }
 
-func TestMetrics(t *testing.T) {
-	var m metrics
-	m.add([]string{"x", "a", "y"}, map[string]int{"a": 1})
-	m.add([]string{"x", "y"}, map[string]int{"b": 1})
-	if m.mrr10 != 0.5 || m.recall100 != 1 || m.n != 2 {
-		t.Errorf("metrics %+v: want MRR sum 0.5, recall sum 1 over 2 queries", m)
+// The served binary serves: the comparators used only to measure
+// relevance (the Lucene-equivalent chain, plain Bleve) are not linked in.
+func TestServedBinaryLinksNoComparator(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := ndcg([]string{"x", "a"}, map[string]int{"a": 1}, 10); got < 0.6308 || got > 0.6310 {
-		t.Errorf("nDCG of a hit at rank 2: %v, want 1/log2(3) = 0.6309", got)
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 || !slices.Contains(deps, "pressearch/search") {
+		t.Fatalf("go list -deps: %q", deps)
+	}
+	for _, p := range []string{"pressearch/indexer/lang/te/lucene", "pressearch/cmd/internal/baseline"} {
+		if slices.Contains(deps, p) {
+			t.Errorf("pressearch links %s, a comparator for presseval", p)
+		}
 	}
 }

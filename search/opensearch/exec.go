@@ -345,3 +345,21 @@ func Serve(ctx context.Context, store *osindex.Store, index string) (search.Serv
 	}
 	return search.Served{Backend: x, Info: info, Present: present, Suggestions: sugg}, nil
 }
+
+// Engine returns an engine, made with opts, serving the generation the
+// store's alias names, and that generation's index. A generation built by
+// another analysis is refused (osindex.VersionError); where the alias
+// names none the error wraps osindex.ErrNoGeneration.
+func Engine(ctx context.Context, store *osindex.Store, opts ...search.Option) (*search.Engine, string, error) {
+	cur, _, err := store.Check(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	served, err := Serve(ctx, store, cur)
+	if err != nil {
+		return nil, "", err
+	}
+	e := search.NewEngine(opts...)
+	e.SwapBackend(served)
+	return e, cur, nil
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"pressearch/cmd/internal/relevance"
 	"pressearch/corpus"
 	"pressearch/indexer"
 )
@@ -145,7 +146,7 @@ func spacedWords(text string) []spacedWord {
 // ownLanguage runs the own-language check with r and prints, for each
 // language and kind, the share of queries whose three best hits are all in
 // the language, after a line starting with # for each query that fails.
-func ownLanguage(ctx context.Context, w io.Writer, label string, r retriever, set []ownQuery, langOf map[string]string) error {
+func ownLanguage(ctx context.Context, w io.Writer, label string, r relevance.Retriever, set []ownQuery, langOf map[string]string) error {
 	type row struct{ own, n int }
 	rows := map[[2]string]*row{}
 	var keys [][2]string

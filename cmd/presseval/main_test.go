@@ -1,12 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+// runCmd runs presseval in-process and returns its status and output.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
 
 // sharedData returns a directory under ../shared/data, skipping where it is
 // absent except under CI.
@@ -26,12 +36,12 @@ func sharedData(t *testing.T, name string) string {
 	return dir
 }
 
-// evalTable runs pressearch eval and returns each row's columns by label.
+// evalTable runs presseval and returns each row's columns by label.
 func evalTable(t *testing.T, args ...string) map[string][]float64 {
 	t.Helper()
-	code, out, errOut := runCmd(t, append([]string{"eval"}, args...)...)
+	code, out, errOut := runCmd(t, args...)
 	if code != 0 {
-		t.Fatalf("eval: exit %d: %s", code, errOut)
+		t.Fatalf("presseval: exit %d: %s", code, errOut)
 	}
 	rows := map[string][]float64{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
@@ -40,13 +50,56 @@ func evalTable(t *testing.T, args ...string) map[string][]float64 {
 		for _, s := range f[1:] {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				t.Fatalf("eval output %q: %v", line, err)
+				t.Fatalf("presseval output %q: %v", line, err)
 			}
 			vals = append(vals, v)
 		}
 		rows[f[0]] = vals
 	}
 	return rows
+}
+
+// A small corpus, compared across analyses and with plain Bleve in one
+// run, each over its own temporary index; the run file is the last one's.
+func TestCompareAnalyses(t *testing.T) {
+	dir := t.TempDir()
+	corpusFile := filepath.Join(dir, "c.jsonl")
+	os.WriteFile(corpusFile, []byte(strings.Join([]string{
+		`{"id":"d1","lang":"en","title":"d1","body":"tokyo summit on security"}`,
+		`{"id":"d2","lang":"en","title":"d2","body":"fisheries report from colombo"}`,
+		`{"id":"d3","lang":"en","title":"d3","body":"colombo port city and tokyo investors"}`,
+	}, "\n")), 0o644)
+	queries := filepath.Join(dir, "q.tsv")
+	os.WriteFile(queries, []byte("q1\tsecurity summit\nq2\tfisheries colombo\nq3\tport investors\nq4\tunjudged\n"), 0o644)
+	qrels := filepath.Join(dir, "qrels.txt")
+	os.WriteFile(qrels, []byte("q1 0 d1 1\nq2 0 d2 1\nq3 0 d3 1\n"), 0o644)
+	runFile := filepath.Join(dir, "run.txt")
+	rows := evalTable(t, "--corpus", corpusFile, "--queries", queries, "--qrels", qrels,
+		"--te-analyzers", "te,te-stem,te_lucene,standard,bleve", "--run", runFile)
+	for _, name := range []string{"te", "te-stem", "te_lucene", "standard", "bleve"} {
+		if r := rows[name]; len(r) != 5 || r[2] != 1 || r[4] != 3 {
+			t.Errorf("%s: %v, want MRR@100 1 over the 3 judged queries", name, r)
+		}
+	}
+	run, _ := os.ReadFile(runFile)
+	if !strings.HasPrefix(string(run), "q1 Q0 d1 1 ") {
+		t.Errorf("run file starts %q", run)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"--corpus", "c.jsonl"},
+		{"--corpus", "c.jsonl", "--known-item", "--own-language"},
+		{"--corpus", "c.jsonl", "--known-item", "--backend", "elastic"},
+		{"--corpus", "c.jsonl", "--known-item", "--k", "0"},
+		{"--corpus", "c.jsonl", "--known-item", "stray"},
+	} {
+		if code, _, errOut := runCmd(t, args...); code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q; want a usage error", args, code, errOut)
+		}
+	}
 }
 
 // On the real Telugu questions, the Telugu analyzer must beat the
@@ -140,10 +193,10 @@ func TestKnownItemPressReleases(t *testing.T) {
 // best hits are in that language for 95% of them or more.
 func TestOwnLanguageFirst(t *testing.T) {
 	dir := sharedData(t, "lk-pmd")
-	code, out, errOut := runCmd(t, "eval", "--corpus", filepath.Join(dir, "press-releases.jsonl"),
+	code, out, errOut := runCmd(t, "--corpus", filepath.Join(dir, "press-releases.jsonl"),
 		"--own-language", "--te-analyzers", "te")
 	if code != 0 {
-		t.Fatalf("eval: exit %d: %s", code, errOut)
+		t.Fatalf("presseval: exit %d: %s", code, errOut)
 	}
 	rows := 0
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
@@ -153,7 +206,7 @@ func TestOwnLanguageFirst(t *testing.T) {
 		}
 		f := strings.Fields(line) // index lang kind own@3 queries
 		if len(f) != 5 {
-			t.Fatalf("eval output %q", line)
+			t.Fatalf("presseval output %q", line)
 		}
 		rows++
 		share, err := strconv.ParseFloat(f[3], 64)
