@@ -215,6 +215,13 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs D
 	go func() {
 		defer close(jobs)
 		defer close(order)
+		// A panic while reading (a Documents of another package) is the
+		// build's error, not the program's crash.
+		defer func() {
+			if v := recover(); v != nil {
+				readErr <- fmt.Errorf("reading the documents: %v", v)
+			}
+		}()
 		var j job
 		var size int64
 		send := func() error {

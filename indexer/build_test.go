@@ -228,3 +228,32 @@ func TestBuildStaysWithinBudget(t *testing.T) {
 		}
 	}
 }
+
+// panicking documents panic while read, after the first of them.
+type panicking struct{ Slice }
+
+func (p panicking) Each(fn func(*corpus.Document) error) error {
+	if err := fn(&p.Slice[0]); err != nil {
+		return err
+	}
+	var m map[string]int
+	m["x"]++ // a nil map: a runtime panic
+	return nil
+}
+
+// A panic while the documents are read is the build's error: the program
+// goes on, and the live generation stays.
+func TestPanicWhileReadingIsTheBuildsError(t *testing.T) {
+	s := newStore(t)
+	live := build(t, s, 2, BuildOptions{})
+	_, err := s.BuildFrom(context.Background(), panicking{Slice(testDocs(3, "beta"))}, BuildOptions{AllowShrink: true})
+	if err == nil || !strings.Contains(err.Error(), "reading the documents: assignment to entry in nil map") {
+		t.Errorf("build of panicking documents: %v", err)
+	}
+	if current(t, s) != live {
+		t.Error("a failed build moved CURRENT")
+	}
+	if gens, _ := s.Generations(); len(gens) != 1 {
+		t.Errorf("a failed build left generations %v", gens)
+	}
+}

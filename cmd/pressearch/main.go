@@ -58,10 +58,10 @@ commands:
   search       search the current index from the command line
   analyze      show the tokens the index stores for a text
   eval         measure retrieval quality with queries and TREC qrels
+  healthcheck  exit 0 when a running server's /healthz answers (for container health checks)
 
 serve, index, reindex, search and eval take --backend bleve|opensearch (default bleve)
 and, for OpenSearch, --opensearch-url URL.
-  healthcheck  exit 0 when a running server's /healthz answers (for container health checks)
 
 Run 'pressearch <command> -h' for a command's flags.
 `
@@ -75,13 +75,12 @@ func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
-// run runs one command and returns its exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
-		return exitUsage
-	}
-	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+// command is one of the program's commands.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// commands are the program's commands by name.
+func commands() map[string]command {
+	return map[string]command{
 		"serve":   runServe,
 		"index":   runIndex,
 		"reindex": runReindex,
@@ -93,6 +92,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// healthcheck is for container health checks: it asks /healthz.
 		"healthcheck": runHealthcheck,
 		"generations": runGenerations,
+	}
+}
+
+// run runs one command and returns its exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return dispatch(ctx, commands(), args, stdout, stderr)
+}
+
+// dispatch runs the command args name, of commands, and returns its exit
+// status: 0, 1 for a failure (a panic among them), 2 for wrong usage.
+func dispatch(ctx context.Context, commands map[string]command, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return exitUsage
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -121,8 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // runRecovered runs a command, turning a panic into its error: whatever
 // the input, a command ends with a message and a status, not a stack trace.
-func runRecovered(ctx context.Context, cmd func(context.Context, []string, io.Writer, io.Writer) error,
-	args []string, stdout, stderr io.Writer) (err error) {
+func runRecovered(ctx context.Context, cmd command, args []string, stdout, stderr io.Writer) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("internal error: %s", strings.Join(strings.Fields(fmt.Sprint(v)), " "))

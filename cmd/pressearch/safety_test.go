@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,6 +148,20 @@ func TestDocumentTooLarge(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "CURRENT")); !os.IsNotExist(err) {
 		t.Errorf("a refused corpus made a generation: %v", err)
 	}
+	// The issue's document of 50 MiB, through the program: one line for
+	// it, status 1, no crash.
+	huge := filepath.Join(dir, "huge.jsonl")
+	if err := os.WriteFile(huge, []byte(`{"id":"huge","title":"t","body":"`+strings.Repeat("x", 52_428_799)+`"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd := exec.Command(binary, "index", "--data", data, "--corpus", huge)
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if want := huge + ":1: document too large (52,428,800 bytes; limit 2,097,152)\n"; !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.HasSuffix(stderr.String(), want) {
+		t.Errorf("50 MiB document: %v, stderr %q; want status 1 and %q", err, stderr.String(), want)
+	}
 	code, out, errOut := runCmd(t, "index", "--data", data, "--corpus", path, "--max-doc-bytes", "5000000")
 	if code != 0 || !strings.Contains(out, "indexed 2 documents") {
 		t.Errorf("with the limit raised: exit %d, %s%s", code, out, errOut)
@@ -186,19 +201,24 @@ func TestServeBindsBeforeBuilding(t *testing.T) {
 	}
 }
 
-// A panic in a command ends it with one line and status 1.
+// A panic in any command ends it with one line and status 1 (not 2, the
+// status of wrong usage).
 func TestPanicIsOneLine(t *testing.T) {
-	err := runRecovered(context.Background(), func(context.Context, []string, io.Writer, io.Writer) error {
-		var m map[string]int
-		m["x"]++ // a nil map: a runtime panic
-		return nil
-	}, nil, nil, nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "internal error: assignment to entry in nil map") || strings.Contains(err.Error(), "\n") {
-		t.Errorf("recovered: %v", err)
-	}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		t.Error("a panic reads as wrong usage (status 2)")
+	for name := range commands() {
+		t.Run(name, func(t *testing.T) {
+			cmds := commands()
+			cmds[name] = func(context.Context, []string, io.Writer, io.Writer) error {
+				var m map[string]int
+				m["x"]++ // a nil map: a runtime panic
+				return nil
+			}
+			var stdout, stderr strings.Builder
+			code := dispatch(context.Background(), cmds, []string{name}, &stdout, &stderr)
+			want := "pressearch " + name + ": internal error: assignment to entry in nil map\n"
+			if code != exitFailure || stderr.String() != want || stdout.Len() != 0 {
+				t.Errorf("exit %d, stderr %q, stdout %q; want 1 and %q", code, stderr.String(), stdout.String(), want)
+			}
+		})
 	}
 }
 
