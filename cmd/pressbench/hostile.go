@@ -31,6 +31,7 @@ type hostileOptions struct {
 	queries int    // ordinary queries a measure sends
 	conns   int    // clients of the ordinary queries
 	slots   int    // serve --max-searches; 0: its default
+	profile string // where set, a CPU profile of serve during the first loaded round
 }
 
 // hostileLoad indexes lk-pmd, starts `pressearch serve` on it and measures
@@ -59,6 +60,9 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 	var args []string
 	if h.slots > 0 {
 		args = append(args, "--max-searches", fmt.Sprint(h.slots))
+	}
+	if h.profile != "" {
+		args = append(args, "--pprof")
 	}
 	srv, err := startServe(ctx, tmp, data, args...)
 	if err != nil {
@@ -101,8 +105,18 @@ func hostileLoad(ctx context.Context, shared string, seed int64, h hostileOption
 			return err
 		}
 		start := time.Now()
+		profiled := make(chan error, 1)
+		if h.profile != "" && r == 0 {
+			go func() { profiled <- fetchProfile(srv.base, h.profile) }()
+		} else {
+			profiled <- nil
+		}
 		q1, _, err := sendAll(srv.base, qs, h.conns)
+		perr := <-profiled
 		sent, refused, ferr := flood.stop()
+		if perr != nil {
+			return perr
+		}
 		if err != nil {
 			return err
 		}

@@ -95,6 +95,7 @@ func main() {
 	flag.IntVar(&h.rounds, "rounds", 3, "unloaded and loaded measures, alternated (-hostile)")
 	flag.IntVar(&h.conns, "ordinary", 2, "clients sending ordinary queries (-hostile)")
 	flag.IntVar(&h.slots, "max-searches", 0, "serve --max-searches (-hostile; 0: serve's default)")
+	flag.StringVar(&h.profile, "hostile-cpuprofile", "", "write a CPU profile of the serve process during the first loaded round of -hostile to this file")
 	writes := flag.Bool("writes", false, "instead, measure the documents API against plain Bleve's batch updates: bulk upserts, one write at a time, searches under writes, size after replacing documents")
 	var w writeOptions
 	flag.IntVar(&w.bulk, "bulk", 1000, "documents a bulk request carries (-writes)")
