@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -251,6 +252,14 @@ func TestExport(t *testing.T) {
 		}
 	}
 
+	// The rows stream: the first batch leaves before the last is read, so
+	// an export's memory is a batch's, not 10,000 rows'.
+	fw := &flushCounter{ResponseRecorder: httptest.NewRecorder()}
+	s.ServeHTTP(fw, httptest.NewRequest(http.MethodGet, "/api/v1/search?q=trade&format=jsonl", nil))
+	if fw.flushes < 10 || fw.atFirst == 0 || fw.atFirst > fw.Body.Len()/5 {
+		t.Errorf("the export flushed %d times, %d of %d bytes at the first; want it a batch at a time", fw.flushes, fw.atFirst, fw.Body.Len())
+	}
+
 	// JSON Lines, with a window: from and size.
 	rec = get(t, s, "/api/v1/search?q=trade&format=jsonl&from=50&size=1500&lang=en")
 	if rec.Header().Get("Content-Type") != "application/x-ndjson; charset=utf-8" {
@@ -291,4 +300,19 @@ func TestExport(t *testing.T) {
 			t.Errorf("%s: %d %.200q, want %d %q", tt.target, rec.Code, rec.Body.String(), tt.status, tt.body)
 		}
 	}
+}
+
+// flushCounter records how often a response is flushed, and how much of
+// it had been written at the first flush.
+type flushCounter struct {
+	*httptest.ResponseRecorder
+	flushes, atFirst int
+}
+
+func (f *flushCounter) Flush() {
+	if f.flushes == 0 {
+		f.atFirst = f.Body.Len()
+	}
+	f.flushes++
+	f.ResponseRecorder.Flush()
 }
