@@ -2,22 +2,24 @@ package indexer
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"pressearch/corpus"
 )
 
-// BenchmarkBuild times building an index of the default corpus, repeated to
-// a batch of 400 documents.
-func BenchmarkBuild(b *testing.B) {
+// benchDocs is the default corpus repeated to at least n documents, with
+// their text's size.
+func benchDocs(b *testing.B, n int) ([]corpus.Document, int64) {
 	base, err := corpus.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
 	var docs []corpus.Document
 	var size int64
-	for i := 0; len(docs) < 400; i++ {
+	for i := 0; len(docs) < n; i++ {
 		for _, d := range base {
 			d.ID = d.ID + "-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
 			d.Related, d.TranslationOf = nil, ""
@@ -25,6 +27,13 @@ func BenchmarkBuild(b *testing.B) {
 			size += int64(len(d.Title) + len(d.Body))
 		}
 	}
+	return docs, size
+}
+
+// BenchmarkBuild times building an index of the default corpus, repeated to
+// a batch of 400 documents.
+func BenchmarkBuild(b *testing.B) {
+	docs, size := benchDocs(b, 400)
 	b.SetBytes(size)
 	n := 0
 	for b.Loop() {
@@ -32,5 +41,41 @@ func BenchmarkBuild(b *testing.B) {
 		if _, err := BuildIndex(context.Background(), filepath.Join(b.TempDir(), "i"), docs, Config{}, nil); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkApplyOne times one durable write of one document to a live
+// collection of 400: a PUT's work below HTTP (validation, analysis, the
+// log synced, the Bleve batch with its statistics), with Bleve persisting
+// each write at once and, as serve has it, after a nap of a second.
+func BenchmarkApplyOne(b *testing.B) {
+	docs, _ := benchDocs(b, 400)
+	for _, nap := range []time.Duration{0, time.Second} {
+		b.Run(fmt.Sprintf("nap=%s", nap), func(b *testing.B) {
+			s, err := OpenStore(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.PaceWrites(nap)
+			sum, err := s.Build(context.Background(), docs, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := s.OpenLive(sum.Generation)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			i := 0
+			for b.Loop() {
+				d := docs[i%len(docs)]
+				d.Title = fmt.Sprintf("Corrected %d: %s", i, d.Title)
+				i++
+				out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+				if err != nil || out[0].Result != Replaced {
+					b.Fatal(out, err)
+				}
+			}
+		})
 	}
 }

@@ -72,11 +72,13 @@ const boltTimeout = "2s"
 // ErrHeldForWrites says another process has the generation open for writing.
 var ErrHeldForWrites = errors.New("another process has this index open for writing")
 
-// openBleve opens the index at dir for writing.
-func openBleve(dir string) (bleve.Index, error) {
+// openBleve opens the index at dir for writing; Bleve's persister waits
+// up to nap for more writes before it writes a segment file.
+func openBleve(dir string, nap time.Duration) (bleve.Index, error) {
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{
-		"unsafe_batch": true,
-		"bolt_timeout": boltTimeout,
+		"unsafe_batch":           true,
+		"bolt_timeout":           boltTimeout,
+		"scorchPersisterOptions": map[string]any{"PersisterNapTimeMSec": int(nap.Milliseconds())},
 	})
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("open %s: %w", filepath.Base(dir), ErrHeldForWrites)
@@ -87,11 +89,13 @@ func openBleve(dir string) (bleve.Index, error) {
 // OpenLive opens the index of the generation at dir for writing, applies
 // again the writes its log holds that the index had not persisted, and
 // returns it ready for more.
-func OpenLive(dir string) (*Live, error) {
+func OpenLive(dir string) (*Live, error) { return openLive(dir, 0) }
+
+func openLive(dir string, nap time.Duration) (*Live, error) {
 	if err := os.WriteFile(filepath.Join(dir, liveMarker), nil, 0o600); err != nil {
 		return nil, err
 	}
-	idx, err := openBleve(dir)
+	idx, err := openBleve(dir, nap)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ import (
 //	DIR/LOCK                 held while a build, switch or prune runs
 type Store struct {
 	dir string
+	nap time.Duration // see PaceWrites
 }
 
 const (

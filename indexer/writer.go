@@ -61,6 +61,15 @@ func (s *Store) WaitWriter(ctx context.Context, limit time.Duration) (unlock fun
 	}
 }
 
+// PaceWrites makes the generations s opens for writing from now on hold
+// their writes in memory up to nap before Bleve writes them to a segment
+// file (Bleve's advice for unsafe batches): writes that come close
+// together become one file, merged in memory, instead of a file, its syncs
+// and a merge each, which would slow the writes themselves. The log keeps
+// the writes durable meanwhile. For a process that writes for long (serve):
+// closing a generation waits up to nap for its last writes to be persisted.
+func (s *Store) PaceWrites(nap time.Duration) { s.nap = nap }
+
 // OpenLive opens gen, checked against its manifest the first time, for
 // writing, under a lease (no prune removes it while it is open). The
 // caller holds the writer lock.
@@ -76,7 +85,7 @@ func (s *Store) OpenLive(gen Generation) (*Live, error) {
 			return nil, fmt.Errorf("%s is damaged: %w", gen, err)
 		}
 	}
-	l, err := OpenLive(dir)
+	l, err := openLive(dir, s.nap)
 	if err != nil {
 		lease.Release()
 		return nil, fmt.Errorf("%s: %w", gen, err)

@@ -128,9 +128,26 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	build := time.Since(start)
 	os.Setenv("PRESSEARCH_API_KEY", benchKey)
-	srv, err := startServe(ctx, tmp, data)
+	var serveArgs []string
+	if o.serveProfile != "" {
+		serveArgs = append(serveArgs, "--pprof")
+	}
+	srv, err := startServe(ctx, tmp, data, serveArgs...)
 	if err != nil {
 		return err
+	}
+	// profile saves two seconds of serve's CPU profile, from now, to the
+	// file of -serve-cpuprofile with suffix, where one is asked for.
+	var profiles sync.WaitGroup
+	profile := func(suffix string) {
+		if o.serveProfile == "" {
+			return
+		}
+		profiles.Go(func() {
+			if err := fetchProfile(srv.base, o.serveProfile+suffix); err != nil {
+				fmt.Fprintln(os.Stderr, "profile:", err)
+			}
+		})
 	}
 	defer srv.stop()
 	client := &http.Client{Timeout: time.Minute}
@@ -141,6 +158,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		}
 	}
 	bulkTime := time.Since(start)
+	profile(".puts")
 	var one []time.Duration
 	for i := 0; i < w.puts; i++ {
 		d := docs[rng.Intn(len(docs))]
@@ -151,6 +169,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		one = append(one, time.Since(t))
 	}
 	// Searches, alone and with writes going on.
+	profiles.Wait()
+	profile(".calm")
 	calm, _, err := sendAll(srv.base, queries, 2)
 	if err != nil {
 		return err
@@ -188,6 +208,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 			}()
 		}
 	}()
+	profiles.Wait()
+	profile(".busy")
 	busyStart := time.Now()
 	busy, _, err := sendAll(srv.base, queries, 2)
 	close(stop)
@@ -199,6 +221,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if writeErr != nil {
 		return writeErr
 	}
+	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
 	for i := 0; i < len(replacements); i += w.bulk {
 		if err := bulk(client, srv.base, replacements[i:min(i+w.bulk, len(replacements))]); err != nil {

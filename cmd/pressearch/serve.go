@@ -157,6 +157,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // serving is an engine in service and what keeps it current.
+// writeNap is how long serve's live collection holds writes in memory
+// before Bleve writes them to a segment file (the log has them): the writes
+// of half a second share a file and its merges, and searches meanwhile see
+// at most that many small segments in memory.
+const writeNap = 500 * time.Millisecond
+
 type serving struct {
 	engine *search.Engine
 	// writer writes the live collection (nil: writes are not served):
@@ -177,6 +183,7 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 	if err != nil {
 		return serving{}, err
 	}
+	store.PaceWrites(writeNap)
 	build := func() error {
 		docs, err := corpusSource(corpora, corpus.DefaultMaxDocBytes)
 		if err != nil {
