@@ -238,8 +238,8 @@ func TestWritesSearchAsAFreshBuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return docs[:300]
-		}, 200, 25},
+			return docs
+		}, 1900, 25},
 	}
 	for _, set := range sets {
 		t.Run(set.name, func(t *testing.T) {
