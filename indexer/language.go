@@ -7,6 +7,7 @@ package indexer
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/language"
@@ -102,6 +103,9 @@ type Registry struct {
 	// analyzers caches the analyzers the registry builds by name (Bleve's
 	// cache is safe for concurrent use).
 	analyzers *registry.Cache
+	// tok is what Tokenize maps with, built when first asked for.
+	tokMu sync.Mutex
+	tok   *tokenizing
 }
 
 // DefaultRegistry returns a new registry of the analyses pressearch knows.
@@ -175,6 +179,9 @@ func (r *Registry) Register(a Analysis) error {
 	}
 	n := len(r.analyses) - 1
 	r.analyses = append(r.analyses[:n:n], a, r.analyses[n])
+	r.tokMu.Lock()
+	r.tok = nil // made again with a's fields
+	r.tokMu.Unlock()
 	return nil
 }
 

@@ -3,7 +3,6 @@ package indexer
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -36,27 +35,43 @@ type Tokenized struct {
 	Fields map[string][]Token
 }
 
-// tokenMapping is the mapping Tokenize maps documents with: the one
-// pressearch serves with, built once.
-var tokenMapping = sync.OnceValue(func() mapping.IndexMapping { return NewMapping() })
+// tokenizing is what Tokenize maps documents with under a registry: its
+// index mapping and text fields, built once.
+type tokenizing struct {
+	m      mapping.IndexMapping
+	fields map[string]bool
+}
 
-// tokenFields are the text fields of that mapping.
-var tokenFields = sync.OnceValue(func() map[string]bool { return textFields(defaults) })
+// tokenizing returns r's, building it the first time.
+func (r *Registry) tokenizing() *tokenizing {
+	r.tokMu.Lock()
+	defer r.tokMu.Unlock()
+	if r.tok == nil {
+		r.tok = &tokenizing{m: Config{Registry: r}.Mapping(), fields: textFields(r)}
+	}
+	return r.tok
+}
 
 // Tokenize maps one document as the index mapping does and runs each of its
 // text fields (titles, bodies, leads and their companions) through that
 // field's analyzer; with only given, just those of them.
 func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
-	f := fields(defaults, d)
+	return defaults.Tokenize(d, only...)
+}
+
+// Tokenize is Tokenize under r's analyses.
+func (r *Registry) Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
+	tk := r.tokenizing()
+	f := fields(r, d)
 	doc := document.NewDocument(d.ID)
-	if err := tokenMapping().MapDocument(doc, f); err != nil {
+	if err := tk.m.MapDocument(doc, f); err != nil {
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	lang := f[FieldLang].(string)
 	t := &Tokenized{
 		ID:            d.ID,
 		Lang:          lang,
-		Key:           AnalysisFor(lang).Key,
+		Key:           r.For(lang).Key,
 		Kind:          d.Kind,
 		URL:           d.URL,
 		Related:       d.Related,
@@ -71,7 +86,7 @@ func Tokenize(d *corpus.Document, only ...string) (*Tokenized, error) {
 	}
 	for _, field := range doc.Fields {
 		tf, ok := field.(*document.TextField)
-		if !ok || !tokenFields()[tf.Name()] || tf.Analyzer() == nil || (len(only) > 0 && !slices.Contains(only, tf.Name())) {
+		if !ok || !tk.fields[tf.Name()] || tf.Analyzer() == nil || (len(only) > 0 && !slices.Contains(only, tf.Name())) {
 			continue
 		}
 		stream := tf.Analyzer().Analyze(tf.Value())
@@ -97,11 +112,15 @@ func TextFields() []string {
 // FieldAnalyzer returns the name of the analyzer that indexes field, or ""
 // for a field the mapping does not analyze by its own path (companions
 // name theirs where they are queried).
-func FieldAnalyzer(field string) string {
-	for _, a := range defaults.analyses {
+func FieldAnalyzer(field string) string { return defaults.FieldAnalyzer(field) }
+
+// FieldAnalyzer is FieldAnalyzer under r's analyses.
+func (r *Registry) FieldAnalyzer(field string) string {
+	c := Config{Registry: r}
+	for _, a := range r.analyses {
 		switch field {
 		case TitleField(a.Key), BodyField(a.Key), LeadField(a.Key):
-			return Config{}.analyzer(a)
+			return c.analyzer(a)
 		case PrefixField(a.Key):
 			return a.Prefix
 		case ExactField(a.Key):
@@ -116,8 +135,11 @@ func FieldAnalyzer(field string) string {
 
 // AnalyzeWith runs text through the named analyzer: its tokens with their
 // positions and byte offsets.
-func AnalyzeWith(analyzer, text string) ([]Token, error) {
-	a, err := defaults.analyzers.AnalyzerNamed(analyzer)
+func AnalyzeWith(analyzer, text string) ([]Token, error) { return defaults.AnalyzeWith(analyzer, text) }
+
+// AnalyzeWith is AnalyzeWith with r's analyzers.
+func (r *Registry) AnalyzeWith(analyzer, text string) ([]Token, error) {
+	a, err := r.analyzers.AnalyzerNamed(analyzer)
 	if err != nil {
 		return nil, err
 	}

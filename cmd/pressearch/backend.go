@@ -116,14 +116,18 @@ func followOpenSearch(ctx context.Context, s *osindex.Store, engine *search.Engi
 		if err != nil || cur == serving || cur == failed {
 			continue
 		}
-		served, err := ossearch.Serve(ctx, s, cur)
+		served, err := ossearch.Serve(ctx, s, cur, engine.Languages())
 		if err != nil {
 			log.Error("new generation refused; still serving the old one",
 				"generation", s.Generation(cur), "serving", s.Generation(serving), "err", err)
 			failed = cur
 			continue
 		}
-		engine.SwapBackend(served)
+		if old := engine.SwapBackend(served); old != nil {
+			if err := old.Close(); err != nil {
+				log.Warn("closing the generation served before", "generation", s.Generation(serving), "err", err)
+			}
+		}
 		serving = cur
 		log.Info("serving new generation", "generation", served.Info.Generation, "index", cur)
 	}

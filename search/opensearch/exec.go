@@ -22,8 +22,14 @@ import (
 	"pressearch/search/plan"
 )
 
+// analysis is what the executor knows of the analyses: the engine's
+// registry, which says which analysis a language is indexed under and
+// which analyzer a field has.
+type analysis struct{ langs *indexer.Registry }
+
 // Index executes plans on one generation of a collection on a cluster.
 type Index struct {
+	analysis
 	store *osindex.Store
 	index string // the generation's own index, not the alias
 	meta  osindex.Meta
@@ -33,8 +39,9 @@ type Index struct {
 }
 
 // New returns the executor of one generation (an index name of store),
-// checking that it was built by this program's analysis.
-func New(ctx context.Context, store *osindex.Store, index string) (*Index, error) {
+// checking that it was built by this program's analysis; langs are the
+// engine's analyses.
+func New(ctx context.Context, store *osindex.Store, index string, langs *indexer.Registry) (*Index, error) {
 	m, err := store.Meta(ctx, index)
 	if err != nil {
 		return nil, err
@@ -42,7 +49,7 @@ func New(ctx context.Context, store *osindex.Store, index string) (*Index, error
 	if m.Analysis != osindex.AnalysisVersion() {
 		return nil, &osindex.VersionError{Index: index, Built: m.Analysis, Ours: osindex.AnalysisVersion()}
 	}
-	return &Index{store: store, index: index, meta: m, absentCache: newTTLCache(4096, 5*time.Second),
+	return &Index{analysis: analysis{langs}, store: store, index: index, meta: m, absentCache: newTTLCache(4096, 5*time.Second),
 		countCache: newCountCache(1<<16, 5*time.Second)}, nil
 }
 
@@ -95,7 +102,11 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{absent: absent, counts: counts, share: expansionShare(p)}
+	share, err := x.expansionShare(p)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{analysis: x.analysis, absent: absent, counts: counts, share: share}
 	q, err := b.main(p.Query, p.Filters, p.Priors)
 	if err != nil {
 		return nil, err
@@ -154,9 +165,9 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 			hit.Score = *h.Score
 		}
 		if len(p.Fields) > 0 {
-			hit.Fields = fieldsOfSource(&h.Source, p.Fields)
+			hit.Fields = x.fieldsOfSource(&h.Source, p.Fields)
 			if p.Highlight != nil {
-				if hit.Locations, err = Locations(&h.Source, p.Highlight, absent); err != nil {
+				if hit.Locations, err = x.locations(&h.Source, p.Highlight, absent); err != nil {
 					return nil, err
 				}
 			}
@@ -207,8 +218,8 @@ func sourceFields(fields []string) []string {
 
 // fieldsOfSource reads the fields a plan asks for out of a _source, as
 // Bleve returns stored fields: text by field name, a date as RFC 3339.
-func fieldsOfSource(s *osindex.Source, fields []string) map[string][]string {
-	key := indexer.AnalysisFor(s.Lang).Key
+func (a analysis) fieldsOfSource(s *osindex.Source, fields []string) map[string][]string {
+	key := a.langs.For(s.Lang).Key
 	out := map[string][]string{}
 	put := func(f, v string) {
 		if v != "" {
@@ -270,7 +281,7 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 	}
 	out := make([]plan.Document, 0, len(ans.Hits.Hits))
 	for _, h := range ans.Hits.Hits {
-		out = append(out, plan.Document{ID: h.ID, Fields: fieldsOfSource(&h.Source, l.Fields)})
+		out = append(out, plan.Document{ID: h.ID, Fields: x.fieldsOfSource(&h.Source, l.Fields)})
 	}
 	return out, nil
 }
@@ -318,10 +329,11 @@ func (c *ttlCache) put(k absentKey, v bool) {
 	c.vals[k] = ttlEntry{v: v, when: time.Now()}
 }
 
-// Serve returns generation index of store as the engine serves it: its
-// executor, what it records of itself, and its completions.
-func Serve(ctx context.Context, store *osindex.Store, index string) (search.Served, error) {
-	x, err := New(ctx, store, index)
+// Serve returns generation index of store as an engine with analyses
+// langs serves it: its executor, what it records of itself, and its
+// completions.
+func Serve(ctx context.Context, store *osindex.Store, index string, langs *indexer.Registry) (search.Served, error) {
+	x, err := New(ctx, store, index, langs)
 	if err != nil {
 		return search.Served{}, err
 	}
@@ -355,11 +367,11 @@ func Engine(ctx context.Context, store *osindex.Store, opts ...search.Option) (*
 	if err != nil {
 		return nil, "", err
 	}
-	served, err := Serve(ctx, store, cur)
+	e := search.NewEngine(opts...)
+	served, err := Serve(ctx, store, cur, e.Languages())
 	if err != nil {
 		return nil, "", err
 	}
-	e := search.NewEngine(opts...)
 	e.SwapBackend(served)
 	return e, cur, nil
 }

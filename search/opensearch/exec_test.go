@@ -76,7 +76,7 @@ func TestLocations(t *testing.T) {
 	absent := map[absentKey]bool{{"body_te", "", "చర్చ"}: true, {"body_te", "", "సంధి"}: true}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Locations(src, tc.hl, absent)
+			got, err := Locations(indexer.DefaultRegistry(), src, tc.hl, absent)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +90,7 @@ func TestLocations(t *testing.T) {
 // The parts of a compound are matched as the words of the first split
 // whose every word is in the field, and nothing where no split's are.
 func TestPartsQuery(t *testing.T) {
-	b := &builder{absent: map[absentKey]bool{{"body_te", "", "సంధి"}: true}}
+	b := &builder{analysis: analysis{indexer.DefaultRegistry()}, absent: map[absentKey]bool{{"body_te", "", "సంధి"}: true}}
 	parts := func(splits ...[]string) plan.Node { return &plan.Parts{Field: "body_te", Splits: splits} }
 	words := func(ws ...string) plan.Node {
 		sum := &plan.Sum{}
@@ -144,7 +144,7 @@ func executor(t *testing.T, docs []corpus.Document, shards int) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := New(ctx, s, cur)
+	x, err := New(ctx, s, cur, indexer.DefaultRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

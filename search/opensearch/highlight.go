@@ -13,6 +13,7 @@ import (
 
 // located is the fields of one document, analyzed, with a position index.
 type located struct {
+	analysis
 	fields map[string][]indexer.Token
 	at     map[string]map[int][]int // field → position → indexes into fields[field]
 	out    map[string][]plan.Span
@@ -24,17 +25,22 @@ type located struct {
 // into the fields the index made of it (with byte offsets), and each of the
 // node's terms, phrases, prefixes and fuzzy words is looked for there, as
 // Bleve reports the locations of the terms a query matched.
-func Locations(src *osindex.Source, hl plan.Node, absent map[absentKey]bool) (map[string][]plan.Span, error) {
+func Locations(langs *indexer.Registry, src *osindex.Source, hl plan.Node, absent map[absentKey]bool) (map[string][]plan.Span, error) {
+	return analysis{langs}.locations(src, hl, absent)
+}
+
+// locations is Locations with a's analyses.
+func (a analysis) locations(src *osindex.Source, hl plan.Node, absent map[absentKey]bool) (map[string][]plan.Span, error) {
 	// Only the fields the node looks in are analyzed.
 	fields := fieldsIn(hl, nil)
 	if len(fields) == 0 {
 		return nil, nil
 	}
-	t, err := indexer.Tokenize(&corpus.Document{ID: src.ID, Lang: src.Lang, Title: src.Title, Body: src.Body, Kind: src.Kind}, fields...)
+	t, err := a.langs.Tokenize(&corpus.Document{ID: src.ID, Lang: src.Lang, Title: src.Title, Body: src.Body, Kind: src.Kind}, fields...)
 	if err != nil {
 		return nil, err
 	}
-	l := &located{fields: t.Fields, out: map[string][]plan.Span{}, seen: map[string]map[plan.Span]bool{}}
+	l := &located{analysis: a, fields: t.Fields, out: map[string][]plan.Span{}, seen: map[string]map[plan.Span]bool{}}
 	if err := l.walk(hl, absent); err != nil {
 		return nil, err
 	}
@@ -134,13 +140,13 @@ func (l *located) walk(n plan.Node, absent map[absentKey]bool) error {
 			return l.walk(n.Then, absent)
 		}
 	case *plan.Parts:
-		words, err := split(n, absent)
+		words, err := l.split(n, absent)
 		if err != nil || words == nil {
 			return err
 		}
 		return l.walk(words, absent)
 	case *plan.Match:
-		toks, err := analyze(n.Field, n.Analyzer, n.Text)
+		toks, err := l.analyze(n.Field, n.Analyzer, n.Text)
 		if err != nil {
 			return err
 		}
@@ -152,13 +158,13 @@ func (l *located) walk(n plan.Node, absent map[absentKey]bool) error {
 	case *plan.Term:
 		l.markWhere(n.Field, func(term string) bool { return term == n.Term })
 	case *plan.Phrase:
-		toks, err := analyze(n.Field, "", n.Text)
+		toks, err := l.analyze(n.Field, "", n.Text)
 		if err != nil {
 			return err
 		}
 		l.markSequence(n.Field, toks)
 	case *plan.Pair:
-		toks, err := analyze(n.Field, n.Analyzer, n.Text)
+		toks, err := l.analyze(n.Field, n.Analyzer, n.Text)
 		if err != nil {
 			return err
 		}
@@ -168,7 +174,7 @@ func (l *located) walk(n plan.Node, absent map[absentKey]bool) error {
 	case *plan.Prefix:
 		l.markWhere(n.Field, func(term string) bool { return strings.HasPrefix(term, n.Prefix) })
 	case *plan.Fuzzy:
-		toks, err := analyze(n.Field, "", n.Text)
+		toks, err := l.analyze(n.Field, "", n.Text)
 		if err != nil {
 			return err
 		}

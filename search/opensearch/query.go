@@ -20,6 +20,7 @@ var matchNone = obj{"match_none": obj{}}
 // in Go, with the analyzers the index was built with, and sent as terms
 // and phrases of terms: OpenSearch only splits them on whitespace.
 type builder struct {
+	analysis
 	// absent answers an IfAbsent node, looked up before building.
 	absent map[absentKey]bool
 	// counts are the document counts RarityFrom nodes need.
@@ -32,11 +33,13 @@ type builder struct {
 
 // expansionShare is the bound of each prefix or fuzzy term of p's query
 // where their Max would come to more than p.MaxExpansions: an even share.
-func expansionShare(p *plan.Plan) int {
+// A fuzzy word its field's analyzer cannot analyze is an error.
+func (a analysis) expansionShare(p *plan.Plan) (int, error) {
 	if p.MaxExpansions <= 0 {
-		return 0
+		return 0, nil
 	}
 	units, total := 0, 0
+	var err error
 	var walk func(n plan.Node)
 	walk = func(n plan.Node) {
 		switch n := n.(type) {
@@ -58,16 +61,19 @@ func expansionShare(p *plan.Plan) int {
 			units++
 			total += bound(n.Max)
 		case *plan.Fuzzy:
-			toks, _ := analyze(n.Field, "", n.Text)
+			toks, aerr := a.analyze(n.Field, "", n.Text)
+			if aerr != nil && err == nil {
+				err = aerr
+			}
 			units += len(toks)
 			total += len(toks) * bound(n.Max)
 		}
 	}
 	walk(p.Query)
-	if units == 0 || total <= p.MaxExpansions {
-		return 0
+	if err != nil || units == 0 || total <= p.MaxExpansions {
+		return 0, err
 	}
-	return max(1, p.MaxExpansions/units)
+	return max(1, p.MaxExpansions/units), nil
 }
 
 // bound is a plan node's Max, or maxExpansions where it sets none.
@@ -198,13 +204,13 @@ func (b *builder) build(n plan.Node) (obj, error) {
 	case *plan.None:
 		return matchNone, nil
 	case *plan.Match:
-		toks, err := analyze(n.Field, n.Analyzer, n.Text)
+		toks, err := b.analyze(n.Field, n.Analyzer, n.Text)
 		if err != nil {
 			return nil, err
 		}
 		var want float64
 		if len(n.RarityFrom) > 0 {
-			if want, err = rarity(b.counts, n.RarityFrom, n.Text); err != nil {
+			if want, err = b.rarity(b.counts, n.RarityFrom, n.Text); err != nil {
 				return nil, err
 			}
 		}
@@ -216,7 +222,7 @@ func (b *builder) build(n plan.Node) (obj, error) {
 	case *plan.Term:
 		return term(n.Field, n.Term), nil
 	case *plan.Phrase:
-		toks, err := analyze(n.Field, "", n.Text)
+		toks, err := b.analyze(n.Field, "", n.Text)
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +239,7 @@ func (b *builder) build(n plan.Node) (obj, error) {
 		return obj{"prefix": obj{n.Field: obj{"value": osindex.Term(n.Prefix),
 			"rewrite": fmt.Sprintf("top_terms_%d", b.expansions(n.Max))}}}, nil
 	case *plan.Fuzzy:
-		toks, err := analyze(n.Field, "", n.Text)
+		toks, err := b.analyze(n.Field, "", n.Text)
 		if err != nil {
 			return nil, err
 		}
@@ -276,7 +282,7 @@ func (b *builder) build(n plan.Node) (obj, error) {
 		}
 		return b.build(n.Then)
 	case *plan.Parts:
-		words, err := split(n, b.absent)
+		words, err := b.split(n, b.absent)
 		if err != nil || words == nil {
 			return matchNone, err
 		}
@@ -298,7 +304,7 @@ func term(field, t string) obj { return obj{"term": obj{field: obj{"value": osin
 // first and last terms stand as in the text (a phrase of the two with the
 // gap between them kept), scored by the sum of the two terms' scores.
 func (b *builder) pair(n *plan.Pair) (obj, error) {
-	toks, err := analyze(n.Field, n.Analyzer, n.Text)
+	toks, err := b.analyze(n.Field, n.Analyzer, n.Text)
 	if err != nil {
 		return nil, err
 	}
@@ -308,10 +314,10 @@ func (b *builder) pair(n *plan.Pair) (obj, error) {
 	first, last := toks[0], toks[len(toks)-1]
 	var idf1, idf2 float64
 	if words := strings.Fields(n.Text); len(n.RarityFrom) > 0 && len(words) > 0 {
-		if idf1, err = rarity(b.counts, n.RarityFrom, words[0]); err != nil {
+		if idf1, err = b.rarity(b.counts, n.RarityFrom, words[0]); err != nil {
 			return nil, err
 		}
-		if idf2, err = rarity(b.counts, n.RarityFrom, words[len(words)-1]); err != nil {
+		if idf2, err = b.rarity(b.counts, n.RarityFrom, words[len(words)-1]); err != nil {
 			return nil, err
 		}
 	}
@@ -325,14 +331,14 @@ func (b *builder) pair(n *plan.Pair) (obj, error) {
 
 // analyze runs text through analyzer, or the analyzer of field's index
 // mapping.
-func analyze(field, analyzer, text string) ([]indexer.Token, error) {
+func (a analysis) analyze(field, analyzer, text string) ([]indexer.Token, error) {
 	if analyzer == "" {
-		analyzer = indexer.FieldAnalyzer(field)
+		analyzer = a.langs.FieldAnalyzer(field)
 	}
 	if analyzer == "" {
 		return nil, fmt.Errorf("opensearch: no analyzer for field %s", field)
 	}
-	return indexer.AnalyzeWith(analyzer, text)
+	return a.langs.AnalyzeWith(analyzer, text)
 }
 
 // absentKey names one IfAbsent question.
@@ -373,11 +379,11 @@ func ifAbsents(n plan.Node, out map[absentKey]*plan.IfAbsent) {
 // split is the sum of the words of n's first split whose every word has a
 // term in n's field (absent answers that), as Bleve's executor takes it,
 // or nil where none has.
-func split(n *plan.Parts, absent map[absentKey]bool) (plan.Node, error) {
+func (a analysis) split(n *plan.Parts, absent map[absentKey]bool) (plan.Node, error) {
 next:
 	for _, sp := range n.Splits {
 		for _, w := range sp {
-			toks, err := analyze(n.Field, n.Analyzer, w)
+			toks, err := a.analyze(n.Field, n.Analyzer, w)
 			if err != nil {
 				return nil, err
 			}
@@ -418,7 +424,7 @@ func (x *Index) lookUpAbsent(ctx context.Context, p *plan.Plan) (map[absentKey]b
 			out[k] = v
 			continue
 		}
-		toks, err := analyze(k.field, k.analyzer, k.text)
+		toks, err := x.analyze(k.field, k.analyzer, k.text)
 		if err != nil {
 			return nil, err
 		}

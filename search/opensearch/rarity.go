@@ -23,35 +23,35 @@ import (
 type countKey struct{ field, term string }
 
 // rarityCounts lists the counts the RarityFrom nodes under n need.
-func rarityCounts(n plan.Node, out map[countKey]bool) error {
+func (a analysis) rarityCounts(n plan.Node, out map[countKey]bool) error {
 	switch n := n.(type) {
 	case *plan.Sum:
 		for _, c := range n.Clauses {
-			if err := rarityCounts(c.Node, out); err != nil {
+			if err := a.rarityCounts(c.Node, out); err != nil {
 				return err
 			}
 		}
 	case *plan.Bool:
 		for _, list := range [][]plan.Node{n.Must, n.Should, n.MustNot} {
 			for _, c := range list {
-				if err := rarityCounts(c, out); err != nil {
+				if err := a.rarityCounts(c, out); err != nil {
 					return err
 				}
 			}
 		}
 	case *plan.Boost:
-		return rarityCounts(n.Inner, out)
+		return a.rarityCounts(n.Inner, out)
 	case *plan.IfAbsent:
-		return rarityCounts(n.Then, out)
+		return a.rarityCounts(n.Then, out)
 	case *plan.Match:
 		if len(n.RarityFrom) > 0 {
-			return needs(n.Field, n.Analyzer, n.Text, []string{n.Text}, n.RarityFrom, out)
+			return a.needs(n.Field, n.Analyzer, n.Text, []string{n.Text}, n.RarityFrom, out)
 		}
 	case *plan.Pair:
 		if len(n.RarityFrom) > 0 {
 			words := strings.Fields(n.Text)
 			if len(words) > 0 {
-				return needs(n.Field, n.Analyzer, n.Text, []string{words[0], words[len(words)-1]}, n.RarityFrom, out)
+				return a.needs(n.Field, n.Analyzer, n.Text, []string{words[0], words[len(words)-1]}, n.RarityFrom, out)
 			}
 		}
 	}
@@ -60,8 +60,8 @@ func rarityCounts(n plan.Node, out map[countKey]bool) error {
 
 // needs adds the counts of field's own idf of text's terms and of the
 // words' rarity over from.
-func needs(field, analyzer, text string, words, from []string, out map[countKey]bool) error {
-	toks, err := analyze(field, analyzer, text)
+func (a analysis) needs(field, analyzer, text string, words, from []string, out map[countKey]bool) error {
+	toks, err := a.analyze(field, analyzer, text)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func needs(field, analyzer, text string, words, from []string, out map[countKey]
 	for _, f := range from {
 		out[countKey{f, ""}] = true
 		for _, w := range words {
-			toks, err := analyze(f, "", w)
+			toks, err := a.analyze(f, "", w)
 			if err != nil {
 				return err
 			}
@@ -92,7 +92,7 @@ func idf(docs, n float64) float64 { return math.Log(1 + (docs-n+0.5)/(n+0.5)) }
 // the documents of all of them, and in each those with the text's
 // commonest term (all of them for a text the field's analysis drops),
 // added up; 0 where the fields have no documents.
-func rarity(counts map[countKey]float64, fields []string, text string) (float64, error) {
+func (a analysis) rarity(counts map[countKey]float64, fields []string, text string) (float64, error) {
 	docs, df := 0.0, 0.0
 	for _, f := range fields {
 		d := counts[countKey{f, ""}]
@@ -100,7 +100,7 @@ func rarity(counts map[countKey]float64, fields []string, text string) (float64,
 			continue
 		}
 		docs += d
-		toks, err := analyze(f, "", text)
+		toks, err := a.analyze(f, "", text)
 		if err != nil {
 			return 0, err
 		}
@@ -179,11 +179,11 @@ func (c *countCache) put(k countKey, n float64) {
 // cache or in one multi-search.
 func (x *Index) lookUpCounts(ctx context.Context, p *plan.Plan) (map[countKey]float64, error) {
 	want := map[countKey]bool{}
-	if err := rarityCounts(p.Query, want); err != nil {
+	if err := x.rarityCounts(p.Query, want); err != nil {
 		return nil, err
 	}
 	if p.Rescore != nil {
-		if err := rarityCounts(p.Rescore.Query, want); err != nil {
+		if err := x.rarityCounts(p.Rescore.Query, want); err != nil {
 			return nil, err
 		}
 	}
