@@ -3,6 +3,8 @@ package indexer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +32,34 @@ func NewCollection(store *Store, l *Live, serve func(next *Live) (*Live, error))
 	c := &Collection{store: store, serve: serve}
 	c.cur.Store(l)
 	return c
+}
+
+// OpenNewest opens the current generation for writing or, where it cannot
+// be opened, the newest older one that can, logging why.
+func (s *Store) OpenNewest(log *slog.Logger) (*Live, error) {
+	gens, err := s.Generations()
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.Current()
+	if err != nil {
+		return nil, err
+	}
+	for i := len(gens) - 1; i >= 0; i-- {
+		if gens[i] > cur {
+			continue
+		}
+		l, err := s.OpenLive(gens[i])
+		if err != nil {
+			log.Error("generation refused", "generation", gens[i], "err", err)
+			continue
+		}
+		if gens[i] != cur {
+			log.Warn("serving an older generation", "generation", gens[i], "current", cur)
+		}
+		return l, nil
+	}
+	return nil, fmt.Errorf("no generation under %s can be opened", s.Dir())
 }
 
 // Live returns the generation written now.
@@ -102,45 +132,73 @@ func (c *Collection) replace(next *Live) error {
 }
 
 // Follow switches to the generation another process makes current (a
-// rollback), looking every interval, until ctx ends. report is told of a
-// generation that cannot be opened.
-func (c *Collection) Follow(ctx context.Context, interval time.Duration, report func(gen Generation, err error)) {
+// rollback), looking every interval, until ctx ends. What it meets is
+// logged: a generation that cannot be opened (once, and not tried again
+// until another is current; the old one serves on), a failure to remove
+// generations no longer kept, a panic (which does not end the server).
+func (c *Collection) Follow(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	var failed Generation
+	var refused Generation
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		gen, err := c.store.Current()
-		if err != nil || gen == failed || gen == c.cur.Load().Generation() {
-			continue
+		if _, err := c.Check(&refused, log); err != nil {
+			log.Warn("following the current generation", "err", err)
 		}
-		c.mu.Lock()
-		if gen == c.cur.Load().Generation() {
-			c.mu.Unlock()
-			continue
-		}
-		old := c.cur.Load()
-		old.mu.Lock()
-		old.closed = true
-		old.mu.Unlock()
-		next, err := c.store.OpenLive(gen)
-		if err != nil {
-			old.mu.Lock()
-			old.closed = false
-			old.mu.Unlock()
-			failed = gen
-			report(gen, err)
-			c.mu.Unlock()
-			continue
-		}
-		if err := c.replace(next); err != nil {
-			report(gen, err)
-		}
-		c.mu.Unlock()
-		c.store.Prune(0)
 	}
+}
+
+// Check switches to the current generation if it is not the one served,
+// and reports whether it did. A generation that will not open is logged,
+// kept in *refused and not tried again while it is current. A panic while
+// opening or switching is an error, so that a strange generation cannot
+// end the server; so is a failure to remove the generations the switch
+// leaves unkept.
+func (c *Collection) Check(refused *Generation, log *slog.Logger) (switched bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			switched, err = false, fmt.Errorf("following the current generation: %v", v)
+		}
+	}()
+	gen, err := c.store.Current()
+	if err != nil {
+		return false, err
+	}
+	if gen == *refused || gen == c.cur.Load().Generation() {
+		return false, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.cur.Load()
+	if gen == old.Generation() {
+		return false, nil
+	}
+	old.mu.Lock()
+	old.closed = true
+	old.mu.Unlock()
+	next, err := c.store.OpenLive(gen)
+	if err != nil {
+		old.mu.Lock()
+		old.closed = false
+		old.mu.Unlock()
+		*refused = gen
+		log.Error("new generation refused; still serving the old one",
+			"generation", gen, "serving", old.Generation(), "err", err)
+		return false, nil
+	}
+	if err := c.replace(next); err != nil {
+		return false, fmt.Errorf("switching to %s: %w", gen, err)
+	}
+	removed, err := c.store.Prune(0)
+	for _, g := range removed {
+		log.Info("removed a generation no longer kept", "generation", g)
+	}
+	if err != nil {
+		return true, fmt.Errorf("removing old generations: %w", err)
+	}
+	return true, nil
 }

@@ -74,14 +74,26 @@ func (s *Store) lease(gen Generation) (*Lease, error) {
 	return &Lease{gen: gen, f: f}, nil
 }
 
-// inUse reports whether any process holds a lease on gen.
-func (s *Store) inUse(gen Generation) bool {
+// inUse reports whether any process holds a lease on gen. A generation
+// with no lease file (made before there were leases) is served by none
+// that holds one; a lease file that cannot be read or locked is an error.
+func (s *Store) inUse(gen Generation) (bool, error) {
 	f, err := os.Open(filepath.Join(s.Path(gen), leaseFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
 	if err != nil {
-		return false
+		return false, fmt.Errorf("lease of %s: %w", gen, err)
 	}
 	defer f.Close()
-	return flock(f, syscall.LOCK_EX|syscall.LOCK_NB) != nil
+	err = flock(f, syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("lease of %s: %w", gen, err)
+	}
+	return false, nil
 }
 
 // retire removes gen unless a process holds a lease on it; it reports

@@ -49,7 +49,11 @@ func (s *Store) List() (Listing, error) {
 	l.Generations = []Kept{}
 	for i := len(gens) - 1; i >= 0; i-- {
 		g := gens[i]
-		k := Kept{Generation: g, Current: g == l.Current, Rollback: g == l.Rollback, Served: s.inUse(g)}
+		served, err := s.inUse(g)
+		if err != nil {
+			return l, err
+		}
+		k := Kept{Generation: g, Current: g == l.Current, Rollback: g == l.Rollback, Served: served}
 		known := false
 		for _, h := range l.History {
 			if h.Generation != g {

@@ -808,5 +808,6 @@ func (l *Live) Close() error {
 	l.log.close()
 	err := l.idx.Close()
 	l.idx = nil
-	return errors.Join(err, serr)
+	// Closed, the generation may be pruned: give its lease up.
+	return errors.Join(err, serr, l.lease.Release())
 }

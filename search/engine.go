@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,6 +145,9 @@ type Engine struct {
 	cross        *keyCache // the sound keys of words searched lately
 	// langs are the analyses of the indexes the engine serves.
 	langs *indexer.Registry
+	// log hears what fails in an optional part of a search (the count
+	// of a "did you mean"), which the search answers without.
+	log *slog.Logger
 }
 
 // live is an index in service and what the engine knows of it. Searches
@@ -187,7 +191,7 @@ const (
 // NewEngine returns an engine with no index; it answers unavailable until
 // Swap gives it one.
 func NewEngine(opts ...Option) *Engine {
-	e := &Engine{maxExpansion: MaxExpansion, langs: indexer.DefaultRegistry()}
+	e := &Engine{maxExpansion: MaxExpansion, langs: indexer.DefaultRegistry(), log: slog.Default()}
 	for _, o := range opts {
 		o(e)
 	}
@@ -201,6 +205,9 @@ type Option func(*Engine)
 // WithRegistry makes an engine search indexes whose analyses are r's (the
 // default registry's without it).
 func WithRegistry(r *indexer.Registry) Option { return func(e *Engine) { e.langs = r } }
+
+// WithLog makes an engine log to l (slog's default logger without it).
+func WithLog(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
 // Languages returns the registry of analyses the engine searches with.
 func (e *Engine) Languages() *indexer.Registry { return e.langs }
@@ -370,7 +377,9 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	if !r.Plain && !r.NoSnippets && r.From == 0 {
-		out.DidYouMean = e.didYouMean(ctx, l, &r, root, out.Total)
+		if out.DidYouMean, err = e.didYouMean(ctx, l, &r, root, out.Total); err != nil {
+			return nil, err
+		}
 	}
 	out.Notice = notice
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000

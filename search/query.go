@@ -120,9 +120,13 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 		// A language filter asks for its language's documents: a Latin
 		// word in them is then no quotation to weigh down.
 		if r.Lang != "" {
-			v.native[indexer.AnalysisFor(r.Lang).Key] = true
+			v.native[e.langs.For(r.Lang).Key] = true
 		}
-		p.Query = withExactBoost(translate(root, v), root, v)
+		q, err := translate(root, v)
+		if err != nil {
+			return nil, err
+		}
+		p.Query = withExactBoost(q, root, v)
 		pairs, err := proximity(root, v)
 		if err != nil {
 			return nil, err
@@ -377,20 +381,28 @@ func collect(n node, out []*term, negated bool, keep func(*term) bool) []*term {
 }
 
 // translate turns a parsed query into the query of a plan.
-func translate(n node, vocab vocab) plan.Node {
+func translate(n node, vocab vocab) (plan.Node, error) {
 	switch n := n.(type) {
 	case *term:
-		return n.query(vocab)
+		return n.query(vocab), nil
 	case *reqNode:
 		return translate(n.item, vocab)
 	case *notNode:
-		return &plan.Bool{Must: []plan.Node{&plan.All{}}, MustNot: []plan.Node{translate(n.item, vocab)}}
+		q, err := translate(n.item, vocab)
+		if err != nil {
+			return nil, err
+		}
+		return &plan.Bool{Must: []plan.Node{&plan.All{}}, MustNot: []plan.Node{q}}, nil
 	case *orNode:
 		sum := &plan.Sum{}
 		for _, g := range same(n.items) {
-			sum.Add(translate(g.node, vocab), float64(g.n))
+			q, err := translate(g.node, vocab)
+			if err != nil {
+				return nil, err
+			}
+			sum.Add(q, float64(g.n))
 		}
-		return sum
+		return sum, nil
 	case *andNode:
 		return combine(n.items, true, vocab)
 	case *seqNode:
@@ -404,7 +416,7 @@ func translate(n node, vocab vocab) plan.Node {
 // required, -items excluded and the rest optional but ranking; at least one
 // of those must match unless a +item is given, so a filter never turns a
 // word into a mere preference.
-func combine(items []node, all bool, vocab vocab) plan.Node {
+func combine(items []node, all bool, vocab vocab) (plan.Node, error) {
 	b := &plan.Bool{}
 	should := &plan.Sum{}
 	required := false
@@ -412,7 +424,11 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 		// Two words that the language also writes as one compound find
 		// it written so: మండల కేంద్రం finds మండలకేంద్రం.
 		for i := 1; i < len(items); i++ {
-			if j := joined(items[i-1], items[i], vocab); j != nil {
+			j, err := joined(items[i-1], items[i], vocab)
+			if err != nil {
+				return nil, err
+			}
+			if j != nil {
 				should.Add(j, 1)
 			}
 		}
@@ -420,7 +436,11 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 	for _, g := range same(items) {
 		switch it := g.node.(type) {
 		case *notNode:
-			b.MustNot = append(b.MustNot, translate(it.item, vocab))
+			q, err := translate(it.item, vocab)
+			if err != nil {
+				return nil, err
+			}
+			b.MustNot = append(b.MustNot, q)
 			continue
 		case *reqNode:
 			required = true
@@ -430,7 +450,10 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 				continue
 			}
 		}
-		q := translate(g.node, vocab)
+		q, err := translate(g.node, vocab)
+		if err != nil {
+			return nil, err
+		}
 		switch {
 		case !all && !isReq(g.node):
 			should.Add(q, float64(g.n))
@@ -442,7 +465,7 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 	}
 	switch {
 	case len(should.Clauses) > 0 && len(b.Must) == 0 && b.MustNot == nil:
-		return should // words only: their sum
+		return should, nil // words only: their sum
 	case len(should.Clauses) > 0:
 		b.Should = []plan.Node{should}
 		if !required {
@@ -451,7 +474,7 @@ func combine(items []node, all bool, vocab vocab) plan.Node {
 	case len(b.Must) == 0:
 		b.Must = []plan.Node{&plan.All{}}
 	}
-	return b
+	return b, nil
 }
 
 func isReq(n node) bool { _, ok := n.(*reqNode); return ok }
@@ -499,12 +522,13 @@ func merge(sum *plan.Sum) *plan.Sum {
 // the title, body and lead of each analysis that writes compounds so (as
 // a word is matched), or nil where there is none: where the two words
 // written together analyze to one term that neither is alone (ప్రభుత్వం
-// చే is ప్రభుత్వంచే, no compound).
-func joined(x, y node, v vocab) plan.Node {
+// చే is ప్రభుత్వంచే, no compound). An analyzer that cannot be had is an
+// error, not a word without a compound.
+func joined(x, y node, v vocab) (plan.Node, error) {
 	a, ok := x.(*term)
 	b, ok2 := y.(*term)
 	if !ok || !ok2 || !a.plain() || !b.plain() {
-		return nil
+		return nil, nil
 	}
 	text := a.text + b.text
 	sum := &plan.Sum{}
@@ -513,11 +537,20 @@ func joined(x, y node, v vocab) plan.Node {
 			continue
 		}
 		ts, err := v.langs.Terms(an.Analyzer, text)
-		if err != nil || len(ts) != 1 {
+		if err != nil {
+			return nil, err
+		}
+		if len(ts) != 1 {
 			continue
 		}
-		ta, _ := v.langs.Terms(an.Analyzer, a.text)
-		tb, _ := v.langs.Terms(an.Analyzer, b.text)
+		ta, err := v.langs.Terms(an.Analyzer, a.text)
+		if err != nil {
+			return nil, err
+		}
+		tb, err := v.langs.Terms(an.Analyzer, b.text)
+		if err != nil {
+			return nil, err
+		}
 		if slices.Contains(ta, ts[0]) || slices.Contains(tb, ts[0]) {
 			continue
 		}
@@ -526,9 +559,9 @@ func joined(x, y node, v vocab) plan.Node {
 		sum.Add(&plan.Match{Field: indexer.LeadField(an.Key), Text: text}, leadWeight)
 	}
 	if len(sum.Clauses) == 0 {
-		return nil
+		return nil, nil
 	}
-	return sum
+	return sum, nil
 }
 
 // isFilter reports whether t narrows the documents (lang:, source:, kind:,

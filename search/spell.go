@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -170,10 +171,12 @@ func (sg *suggester) correct(w string) (correction, bool) {
 }
 
 // didYouMean returns the query text of r with its doubtful words corrected,
-// where that query finds spellGain times what r found (total), or "".
-func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node, total uint64) string {
+// where that query finds spellGain times what r found (total), or "". An
+// analyzer failing is an error, not a word to correct; the index failing
+// to count the correction is logged, and nothing offered.
+func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node, total uint64) (string, error) {
 	if l.suggest == nil || root == nil {
-		return ""
+		return "", nil
 	}
 	rs := []rune(r.Query)
 	type fix struct {
@@ -194,7 +197,12 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 			continue // not where the query has it: leave it
 		}
 		c, ok := l.suggest.correct(l.suggest.fold(t.text))
-		if !ok || e.dropped(t.text, l.present) {
+		if !ok {
+			continue
+		}
+		if drop, err := e.dropped(t.text, l.present); err != nil {
+			return "", err
+		} else if drop {
 			continue
 		}
 		fixes = append(fixes, fix{start, end, caseLike(t.text, c.form)})
@@ -205,7 +213,7 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 	// the typed one finds twice that already, it will not find spellGain
 	// times more, and the count is not worth running.
 	if len(fixes) == 0 || total > 2*uint64(most) {
-		return ""
+		return "", nil
 	}
 	var b strings.Builder
 	at := 0
@@ -217,38 +225,51 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 	b.WriteString(string(rs[at:]))
 	corrected := b.String()
 	if corrected == r.Query {
-		return ""
+		return "", nil
 	}
 	root2, _, err := parseQuery(corrected, false, r.Lenient)
 	if err != nil {
-		return ""
+		return "", nil // a correction that is no query is not offered
 	}
 	count := *r
 	count.Query, count.From, count.Size, count.NoHits, count.NoSnippets, count.Explain = corrected, 0, 0, true, true, false
 	p, err := e.plan(root2, &count, l.present)
 	if err != nil {
-		return ""
+		return "", err
 	}
 	res, err := l.backend.Execute(ctx, p)
-	if err != nil || res.Total == 0 || res.Total < spellGain*total || res.Total <= total {
-		return ""
+	if err != nil && ctx.Err() != nil {
+		return "", searchError(ctx, err)
 	}
-	return corrected
+	if err != nil {
+		// The search itself is answered: it goes without the offer.
+		e.log.Warn("did you mean: counting the corrected query failed", "query", corrected, "err", err)
+		return "", nil
+	}
+	if res.Total == 0 || res.Total < spellGain*total || res.Total <= total {
+		return "", nil
+	}
+	return corrected, nil
 }
 
 // dropped reports whether every analysis with documents that takes w's
 // script drops it: a stop word (the, మరియు), which no document is found
-// by and no spelling of which is doubted.
-func (e *Engine) dropped(w string, present map[string]bool) bool {
+// by and no spelling of which is doubted. An analyzer that cannot be had
+// is an error, not a word it keeps.
+func (e *Engine) dropped(w string, present map[string]bool) (bool, error) {
 	for _, a := range e.langs.Analyses() {
 		if present != nil && !present[a.Key] || !a.Matches(w) {
 			continue
 		}
-		if ts, err := e.langs.Terms(a.Analyzer, w); err != nil || len(ts) > 0 {
-			return false
+		ts, err := e.langs.Terms(a.Analyzer, w)
+		if err != nil {
+			return false, fmt.Errorf("analysis %s: %w", a.Key, err)
+		}
+		if len(ts) > 0 {
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }
 
 // caseLike writes the correction form as the reader wrote typed: a form

@@ -224,7 +224,7 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 	if err != nil {
 		return serving{}, err
 	}
-	live, err := openNewest(store, log)
+	live, err := store.OpenNewest(log)
 	if err != nil {
 		// Nothing under --data can be served: build afresh rather than fail.
 		log.Error("no generation can be served; building a new one", "err", err)
@@ -232,12 +232,12 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 			unlock()
 			return serving{}, err
 		}
-		if live, err = openNewest(store, log); err != nil {
+		if live, err = store.OpenNewest(log); err != nil {
 			unlock()
 			return serving{}, err
 		}
 	}
-	engine := search.NewEngine()
+	engine := search.NewEngine(search.WithLog(log))
 	if _, err := engine.SwapLive(live); err != nil {
 		live.Close()
 		unlock()
@@ -251,10 +251,7 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 		return old, err
 	})
 	follow := func(ctx context.Context) {
-		coll.Follow(ctx, watchInterval, func(gen indexer.Generation, err error) {
-			log.Error("new generation refused; still serving the old one",
-				"generation", gen, "serving", engine.Generation(), "err", err)
-		})
+		coll.Follow(ctx, watchInterval, log)
 	}
 	return serving{engine: engine, writer: coll, admin: coll, follow: follow,
 		close: func() error {
@@ -262,34 +259,6 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 			unlock()
 			return err
 		}}, nil
-}
-
-// openNewest opens the current generation for writing, or, where it cannot
-// be opened, the newest older one that can.
-func openNewest(store *indexer.Store, log *slog.Logger) (*indexer.Live, error) {
-	gens, err := store.Generations()
-	if err != nil {
-		return nil, err
-	}
-	cur, err := store.Current()
-	if err != nil {
-		return nil, err
-	}
-	for i := len(gens) - 1; i >= 0; i-- {
-		if gens[i] > cur {
-			continue
-		}
-		l, err := store.OpenLive(gens[i])
-		if err != nil {
-			log.Error("generation refused", "generation", gens[i], "err", err)
-			continue
-		}
-		if gens[i] != cur {
-			log.Warn("serving an older generation", "generation", gens[i], "current", cur)
-		}
-		return l, nil
-	}
-	return nil, fmt.Errorf("no generation under %s can be opened", store.Dir())
 }
 
 // loadWriteKeys reads the keys that may write: the file's, or the one of
