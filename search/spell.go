@@ -33,12 +33,18 @@ const (
 )
 
 // maxEdits is how far a word of n letters may be from its correction, as
-// Elasticsearch's AUTO fuzziness has it: none for one or two letters, one
-// edit for three to five, two above.
+// Elasticsearch's AUTO fuzziness has it: none for one letter or two, one
+// edit for three to five, two above; but a word of two letters may differ
+// by one near letter. A Telugu letter with its vowel sign is a syllable, so
+// that two of them (మంచి, చేసే, దూరం) are a word as long as a Latin one of
+// five or six letters, and a slip of vowel length or aspiration in it
+// (మంఛి, ఛేసే, ధూరం) is as common as in a longer one.
 func maxEdits(n int) float64 {
 	switch {
-	case n <= 2:
+	case n <= 1:
 		return 0
+	case n == 2:
+		return nearCost
 	case n <= 5:
 		return 1
 	}
@@ -175,7 +181,10 @@ func (sg *suggester) correct(w string) (correction, bool) {
 // analyzer failing is an error, not a word to correct; the index failing
 // to count the correction is logged, and nothing offered.
 func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node, total uint64) (string, error) {
-	if l.suggest == nil || root == nil {
+	// The words the collection has: a built index's, or a live
+	// collection's as its writes leave them.
+	sg := l.suggester()
+	if sg == nil || root == nil {
 		return "", nil
 	}
 	rs := []rune(r.Query)
@@ -196,7 +205,7 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 		if end > len(rs) || string(rs[start:end]) != t.text {
 			continue // not where the query has it: leave it
 		}
-		c, ok := l.suggest.correct(l.suggest.fold(t.text))
+		c, ok := sg.correct(sg.fold(t.text))
 		if !ok {
 			continue
 		}

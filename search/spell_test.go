@@ -140,7 +140,8 @@ func TestDidYouMeanLeavesStopWords(t *testing.T) {
 // document or two, beside a near word in many more, is offered the near
 // one. In Telugu, vowel length and aspiration are near: a word two such
 // differences away is offered, where a plain edit distance would count two
-// edits, more than a word of three letters may differ by. A word as common
+// edits, more than a word of three letters may differ by; a word of two
+// Telugu letters (syllables) may differ by one near letter. A word as common
 // as its near neighbour is a word, not a slip (నెల, month, beside నేల,
 // ground).
 func TestDidYouMeanWhenFarFewer(t *testing.T) {
@@ -151,7 +152,7 @@ func TestDidYouMeanWhenFarFewer(t *testing.T) {
 				Title: "ప్రకటన", Body: body})
 		}
 	}
-	add(60, "te", "బోరెల్ కబురు కలిసి నేల")
+	add(60, "te", "బోరెల్ కబురు కలిసి నేల మంచి")
 	add(60, "en", "The harbour reopened.")
 	add(1, "te", "బొరెల్ ఖబురు")
 	add(1, "en", "The harbur reopened.")
@@ -165,6 +166,8 @@ func TestDidYouMeanWhenFarFewer(t *testing.T) {
 		{"ఖబురు", "కబురు", true},    // aspiration: 1 against 60
 		{"harbur", "harbour", true}, // a letter left out: 1 against 60
 		{"ఖలీసి", "కలిసి", false},   // aspiration and length: two near letters, one edit
+		{"మంఛి", "మంచి", false},     // two letters (syllables) may differ by a near one
+		{"మంటి", "", false},         // but not by any other
 		{"నెల", "", true},           // 20 against 60: a word of its own
 		{"నేల", "", true},
 		{"బోరెల్", "", true},
@@ -180,5 +183,48 @@ func TestDidYouMeanWhenFarFewer(t *testing.T) {
 		if res.DidYouMean != tt.want {
 			t.Errorf("%q (%d found): did you mean %q, want %q", tt.query, res.Total, res.DidYouMean, tt.want)
 		}
+	}
+}
+
+// A collection served live (serve, where the documents API writes) offers
+// corrections as a built index does, from the words its writes leave: a
+// word that only a written document has is offered, and one only a
+// deleted document had is not.
+func TestDidYouMeanOnALiveCollection(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, w := liveEngine(t, docs)
+	ctx := context.Background()
+	dym := func(q string) string {
+		t.Helper()
+		res, err := e.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.DidYouMean
+	}
+	if got := dym("బొరెల్"); got != "బోరెల్" {
+		t.Errorf("బొరెల్: did you mean %q, want బోరెల్", got)
+	}
+	write := func(a corpus.Action) {
+		t.Helper()
+		out, err := w.Apply(ctx, []corpus.Action{a}, indexer.WriteOptions{})
+		if err != nil || !out[0].Result.OK() {
+			t.Fatalf("%+v %v", out, err)
+		}
+		if err := e.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(corpus.Action{Line: 1, Doc: &corpus.Document{ID: "quokka", Lang: "en", Kind: corpus.KindPressRelease,
+		Title: "Quokka census", Body: "The quokka census counts every quokka on Rottnest."}})
+	if got := dym("quoka"); got != "quokka" {
+		t.Errorf("quoka after a written quokka: did you mean %q, want quokka", got)
+	}
+	write(corpus.Action{Line: 2, Delete: "quokka"})
+	if got := dym("quoka"); got != "" {
+		t.Errorf("quoka after quokka was deleted: did you mean %q, want none", got)
 	}
 }

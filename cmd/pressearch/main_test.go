@@ -177,6 +177,13 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, body := s.getBody(t, "/search?q=Japan"); code != 200 || !strings.Contains(body, "/doc/eu-japan-partnership-en") {
 		t.Errorf("/search?q=Japan: %d, translation missing", code)
 	}
+	// The served collection offers a near spelling, on the page and in the API.
+	if code, body := s.getBody(t, "/search?hl=te&q="+url.QueryEscape("బొరెల్")); code != 200 || !strings.Contains(body, `class="dym"`) {
+		t.Errorf("/search?q=బొరెల్: %d, no did you mean", code)
+	}
+	if _, body := s.getBody(t, "/api/v1/search?q=Japn"); !strings.Contains(body, `"did_you_mean":"Japan"`) {
+		t.Errorf("/api/v1/search?q=Japn: %.300s, no did_you_mean", body)
+	}
 	// The command line gives the same hits as the API.
 	code, out, errOut := runCmd(t, "search", "--data", data, "--json", "జపాన్")
 	if code != 0 {
