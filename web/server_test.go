@@ -26,11 +26,32 @@ func newTestServer(t testing.TB) *Server {
 	return serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-// serverOver builds docs into a temporary store and serves them.
+// serverOver builds docs into a temporary store and serves them as
+// `pressearch serve` does: the generation opened as a live collection,
+// the one the documents API writes to, not as a read-only index (the
+// engine reads a few things, such as the words it completes and corrects
+// from, from each in its own way).
 func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server {
 	t.Helper()
-	e, _, err := search.BuildEngine(context.Background(), t.TempDir(), docs, indexer.Config{})
+	store, err := indexer.OpenStore(t.TempDir())
 	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := store.LockWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(unlock)
+	live, err := store.OpenLive(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.NewEngine()
+	if _, err := e.SwapLive(live); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
