@@ -3,6 +3,8 @@ package web
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -34,7 +36,11 @@ func TestEmbargoedHiddenFromPagesAndFeeds(t *testing.T) {
 		corpus.Document{ID: "zanzibar-port-te", Lang: "te", Kind: corpus.KindArticle, Date: "2025-03-01", Source: "Harbour Office",
 			Title: "జాంజిబార్ ఓడరేవు", Body: "జాంజిబార్ ఓడరేవు సోమవారం తెరుచుకుంటుంది.", TranslationOf: "zanzibar-port", PublishAt: until},
 	)
-	s := serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	keys := &Keys{}
+	if err := keys.Add("desk", writerKey); err != nil {
+		t.Fatal(err)
+	}
+	s := serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)), WithWriter(nil, keys))
 	// Whatever a reader is shown, none of this may be in it, except as
 	// the request itself has it (a 404 names the id asked for).
 	secrets := []string{"zanzibar-communique", "communique", "Secret Ministry", "Pemba", "summit", "Stone Town", "2019", "zanzibar-port-te", "జాంజిబార్",
@@ -89,5 +95,41 @@ func TestEmbargoedHiddenFromPagesAndFeeds(t *testing.T) {
 	f := validAtom(t, get(t, s, "/search.atom?q=Zanzibar").Body.Bytes())
 	if len(f.Entries) != 1 || f.Updated != "2025-03-01T00:00:00Z" {
 		t.Errorf("the feed: %d entries, updated %s; want the visible document alone", len(f.Entries), f.Updated)
+	}
+}
+
+// writerKey is the write key of the embargo test's server.
+const writerKey = "desk-key-0123456789abcdef"
+
+// A writer (with a write key) asking for include_embargoed gets the
+// documents under embargo in an export as in a search; without the key,
+// a 401.
+func TestEmbargoedInAWritersExport(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, corpus.Document{ID: "zanzibar-communique", Lang: "en", Kind: corpus.KindStatement,
+		Title: "Zanzibar summit communique", Body: "Zanzibar summit communique.", PublishAt: "2099-01-01T00:00:00Z"})
+	keys := &Keys{}
+	if err := keys.Add("desk", writerKey); err != nil {
+		t.Fatal(err)
+	}
+	s := serverOver(t, docs, slog.New(slog.NewTextHandler(io.Discard, nil)), WithWriter(nil, keys))
+	for _, target := range []string{
+		"/api/v1/search?q=Zanzibar&include_embargoed=true",
+		"/api/v1/search?q=Zanzibar&include_embargoed=true&format=csv",
+		"/api/v1/search?q=Zanzibar&include_embargoed=true&format=jsonl",
+	} {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("Authorization", "Bearer "+writerKey)
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "zanzibar-communique") {
+			t.Errorf("%s with a write key: %d %.300s", target, rec.Code, rec.Body.String())
+		}
+		if rec := get(t, s, target); rec.Code != http.StatusUnauthorized {
+			t.Errorf("%s without a key: %d, want 401", target, rec.Code)
+		}
 	}
 }

@@ -43,6 +43,7 @@ type rowWriter interface {
 // the response is cut off rather than ended as if it were whole.
 func (s *Server) export(c *gin.Context, p searchParams) {
 	r := p.request()
+	r.IncludeEmbargoed = p.IncludeEmbargoed // the caller checked the write key
 	buf := bufio.NewWriterSize(c.Writer, 32<<10)
 	var rw rowWriter = &jsonlRows{enc: json.NewEncoder(buf)}
 	contentType, name := "application/x-ndjson; charset=utf-8", "pressearch.jsonl"

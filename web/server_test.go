@@ -31,7 +31,7 @@ func newTestServer(t testing.TB) *Server {
 // the one the documents API writes to, not as a read-only index (the
 // engine reads a few things, such as the words it completes and corrects
 // from, from each in its own way).
-func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server {
+func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger, opts ...Option) *Server {
 	t.Helper()
 	store, err := indexer.OpenStore(t.TempDir())
 	if err != nil {
@@ -55,7 +55,7 @@ func serverOver(t testing.TB, docs []corpus.Document, log *slog.Logger) *Server 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	s, err := New(e, log)
+	s, err := New(e, log, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
