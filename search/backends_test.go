@@ -10,6 +10,7 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	osindex "pressearch/indexer/opensearch"
 	"pressearch/indexer/opensearch/ostest"
 	"pressearch/search"
 	ossearch "pressearch/search/opensearch"
@@ -117,4 +118,81 @@ func TestSearchCasesOnOpenSearch(t *testing.T) {
 func wordsOnly(r search.Request) bool {
 	return r.Lang == "" && r.Kind == "" && r.Source == "" && r.FromDate == "" && r.ToDate == "" &&
 		!strings.ContainsAny(r.Query, `":*~`)
+}
+
+// TestEmbargoOnOpenSearch writes a document under embargo through the
+// OpenSearch collection: no search, facet count or document lookup finds
+// it until its moment, a writer's does, and once the moment has passed
+// everyone does, with no write then.
+func TestEmbargoOnOpenSearch(t *testing.T) {
+	store := ostest.Store(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Build(ctx, indexer.Slice(docs), nil); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := store.Current(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, err := ossearch.Serve(ctx, store, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := search.NewEngine()
+	e.SwapBackend(served)
+	until := time.Now().Add(2 * time.Second)
+	d := corpus.Document{ID: "embargoed", Lang: "en", Title: "Zanzibar summit announced", Body: "The Zanzibar summit opens on Monday.",
+		Kind: corpus.KindPressRelease, PublishAt: until.UTC().Format(time.RFC3339Nano)}
+	coll := osindex.NewCollection(store)
+	out, err := coll.Apply(ctx, []corpus.Action{{Line: 1, Doc: &d}}, indexer.WriteOptions{})
+	if err != nil || out[0].Result != indexer.Created {
+		t.Fatalf("%+v %v", out, err)
+	}
+	if err := e.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	enCount := func() int {
+		all, err := e.Search(ctx, search.Request{Query: "", Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range all.Facets["lang"] {
+			if f.Value == "en" {
+				return f.Count
+			}
+		}
+		return 0
+	}
+	before := enCount()
+	check := func(visible bool) {
+		t.Helper()
+		res, err := e.Search(ctx, search.Request{Query: "Zanzibar"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Total == 1; got != visible {
+			t.Errorf("search: %d hits, visible %v", res.Total, visible)
+		}
+		_, err = e.Document(ctx, "embargoed", false)
+		if got := err == nil; got != visible {
+			t.Errorf("document: %v, visible %v", err, visible)
+		}
+	}
+	check(false)
+	if doc, err := e.Document(ctx, "embargoed", true); err != nil || doc.PublishAt != until.UTC().Format(time.RFC3339) {
+		t.Errorf("a writer's look: %+v %v, want publish_at %s", doc, err, until.UTC().Format(time.RFC3339))
+	}
+	if res, _ := e.Search(ctx, search.Request{Query: "Zanzibar", IncludeEmbargoed: true}); res.Total != 1 {
+		t.Errorf("a writer's search: %d hits", res.Total)
+	}
+	time.Sleep(time.Until(until) + 100*time.Millisecond) // waiting for the embargo's moment is the point
+	check(true)
+	if n := enCount(); n != before+1 {
+		t.Errorf("facet en counts %d once the embargo ended, %d before", n, before)
+	}
 }

@@ -166,11 +166,24 @@ func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
 	}
 }
 
+// WritesRefresher is a backend written by others than the engine (an
+// OpenSearch generation the documents API writes to) that can make every
+// write applied so far searchable at once.
+type WritesRefresher interface {
+	RefreshWrites(ctx context.Context) error
+}
+
 // Refresh makes every write applied so far to the live collection in
 // service searchable, its completions too, before it returns.
 func (e *Engine) Refresh(ctx context.Context) error {
 	l := e.cur.Load()
-	if l == nil || l.writer == nil {
+	if l == nil {
+		return nil
+	}
+	if l.writer == nil {
+		if r, ok := l.backend.(WritesRefresher); ok {
+			return r.RefreshWrites(ctx)
+		}
 		return nil
 	}
 	if err := e.refresh(ctx, l.writer); err != nil {

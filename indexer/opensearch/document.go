@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -26,13 +27,20 @@ type Source struct {
 	Year          string   `json:"year,omitempty"`
 	Related       []string `json:"related,omitempty"`
 	TranslationOf string   `json:"translation_of,omitempty"`
+	// PublishAt is the end of the document's embargo (RFC 3339, UTC),
+	// where it has one.
+	PublishAt string `json:"publish_at,omitempty"`
+	// API marks a document written through the documents API rather than
+	// built from corpus files.
+	API bool `json:"api,omitempty"`
 }
 
 // encode writes the JSON OpenSearch indexes for one document: its stored
 // fields and, for each text field, its tokens as whitespace-separated text.
-func encode(t *indexer.Tokenized) ([]byte, error) {
+func encode(t *indexer.Tokenized, publishAt string, api bool) ([]byte, error) {
 	src := Source{ID: t.ID, Lang: t.Lang, Kind: t.Kind, Title: t.Title, Body: t.Body,
-		Source: t.Source, URL: t.URL, Date: t.Date, Related: t.Related, TranslationOf: t.TranslationOf}
+		Source: t.Source, URL: t.URL, Date: t.Date, Related: t.Related, TranslationOf: t.TranslationOf,
+		PublishAt: publishAt, API: api}
 	if len(t.Date) >= 4 {
 		src.Year = t.Date[:4]
 	}
@@ -75,12 +83,14 @@ type bulkItem struct {
 	doc         []byte // nil: delete
 	lang        string
 	title, body string   // as the corpus gives them, for completion
+	embargoed   bool     // under embargo now: kept out of completion
 	present     []string // the analyses (and NamesField) it has fields of
 	failed      error
 }
 
-// tokenizeAll analyzes docs on every core and hands them, in order, to use.
-func tokenizeAll(ctx context.Context, docs indexer.Documents, use func(bulkItem) error) error {
+// tokenizeAll analyzes docs on every core and hands them, in order, to
+// use; api says which were written through the documents API (nil: none).
+func tokenizeAll(ctx context.Context, docs indexer.Documents, api map[string]bool, use func(bulkItem) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	const chunk = 32
 	type job struct {
@@ -134,12 +144,13 @@ func tokenizeAll(ctx context.Context, docs indexer.Documents, use func(bulkItem)
 			for j := range jobs {
 				out := make([]bulkItem, len(j.docs))
 				for i := range j.docs {
-					it := bulkItem{id: j.docs[i].ID, title: j.docs[i].Title, body: j.docs[i].Body}
+					it := bulkItem{id: j.docs[i].ID, title: j.docs[i].Title, body: j.docs[i].Body,
+						embargoed: j.docs[i].Embargoed(time.Now())}
 					t, err := indexer.Tokenize(&j.docs[i])
 					if err == nil {
 						it.lang = t.Lang
 						it.present = presentIn(t)
-						it.doc, err = encode(t)
+						it.doc, err = encode(t, j.docs[i].PublishAt, api[t.ID])
 					}
 					it.failed = err
 					out[i] = it

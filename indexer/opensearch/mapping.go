@@ -62,6 +62,16 @@ const (
 	fieldBody  = "body"
 )
 
+// writeFields are the fields the documents API added to the mapping: a
+// generation built before them gets them at its first write.
+var writeFields = map[string]any{
+	indexer.FieldPublishAt: map[string]any{"type": "date", "format": "strict_date_optional_time"},
+	fieldAPI:               map[string]any{"type": "boolean"},
+}
+
+// fieldAPI marks documents written through the documents API.
+const fieldAPI = "api"
+
 // Meta is what a generation records about itself in its mapping's _meta.
 type Meta struct {
 	// Analysis identifies the analysis that made the index's tokens; a
@@ -100,6 +110,9 @@ func indexBody(shape Shape, meta Meta) map[string]any {
 		fieldBody:         map[string]any{"type": "text", "index": false},
 		indexer.FieldDate: map[string]any{"type": "date", "format": "strict_date"},
 		indexer.FieldURL:  map[string]any{"type": "keyword", "index": false, "doc_values": false},
+	}
+	for f, m := range writeFields {
+		props[f] = m
 	}
 	for _, f := range keywordFields {
 		props[f] = map[string]any{"type": "keyword"}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"pressearch/corpus"
@@ -32,6 +33,9 @@ type Store struct {
 	// Keep is how many generations a build leaves (the newest ones, and
 	// always the current one and the one before it).
 	Keep int
+
+	fieldsMu sync.Mutex
+	fielded  map[string]bool // indices known to have the fields of writes
 }
 
 // ErrNoGeneration is returned when the alias names no index yet.
@@ -221,6 +225,22 @@ func (s *Store) shape(ctx context.Context) (Shape, error) {
 // is ready, and moves the alias to it in one update. A failed or
 // cancelled build deletes its index and leaves the alias where it was.
 func (s *Store) Build(ctx context.Context, docs indexer.Documents, progress indexer.Progress) (indexer.Summary, error) {
+	return s.build(ctx, docs, buildOptions{progress: progress})
+}
+
+// buildOptions are a build's less common needs.
+type buildOptions struct {
+	progress indexer.Progress
+	// api are the ids of documents written through the documents API,
+	// kept marked as such in the new generation.
+	api map[string]bool
+	// beforeSwitch, where set, runs once the new index is filled and
+	// ready, before the alias moves to it (a rebuild applies the writes
+	// made meanwhile there).
+	beforeSwitch func(ctx context.Context, index string) error
+}
+
+func (s *Store) build(ctx context.Context, docs indexer.Documents, o buildOptions) (indexer.Summary, error) {
 	start := time.Now()
 	gens, err := s.Generations(ctx)
 	if err != nil {
@@ -252,17 +272,29 @@ func (s *Store) Build(ctx context.Context, docs indexer.Documents, progress inde
 	if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index), indexBody(shape, meta), nil); err != nil {
 		return indexer.Summary{}, fmt.Errorf("create %s: %w", index, err)
 	}
-	sum, sugg, present, err := s.fill(ctx, index, docs, progress)
+	sum, sugg, present, err := s.fill(ctx, index, docs, o.api, o.progress)
 	if err == nil {
 		err = s.saveSuggestions(ctx, index, shape, sugg)
 	}
 	if err == nil {
 		err = s.finish(ctx, index, shape, sum.Documents)
 	}
+	if err == nil && o.beforeSwitch != nil {
+		if err = o.beforeSwitch(ctx, index); err == nil {
+			sum.Documents, err = s.count(ctx, index)
+		}
+	}
 	if err == nil {
 		sum.Seconds = time.Since(start).Seconds()
 		meta.Documents = sum.Documents
 		meta.Present = present
+		if o.beforeSwitch != nil {
+			// The writes applied there may have brought analyses of
+			// their own, recorded in its _meta meanwhile.
+			if m, merr := s.Meta(ctx, index); merr == nil {
+				meta.Present = union(present, m.Present)
+			}
+		}
 		meta.Finished = time.Now().UTC().Format(time.RFC3339)
 		meta.Seconds = sum.Seconds
 		err = s.c.Do(ctx, "PUT", "/"+url.PathEscape(index)+"/_mapping",
@@ -283,9 +315,34 @@ func (s *Store) Build(ctx context.Context, docs indexer.Documents, progress inde
 	return sum, nil
 }
 
+// union is the sorted union of two sets of names.
+func union(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range [][]string{a, b} {
+		for _, k := range l {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// count returns how many documents index holds, as searches see them.
+func (s *Store) count(ctx context.Context, index string) (int, error) {
+	var c struct {
+		Count int `json:"count"`
+	}
+	err := s.c.Do(ctx, "GET", "/"+url.PathEscape(index)+"/_count", nil, &c)
+	return c.Count, err
+}
+
 // fill sends docs to index in bulk requests, two in flight while the next
 // documents are analyzed.
-func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, []string, error) {
+func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, api map[string]bool, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, []string, error) {
 	sum := indexer.Summary{Languages: map[string]int{}}
 	sugg := indexer.NewSuggestionSet()
 	present := map[string]bool{}
@@ -312,13 +369,15 @@ func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, 
 	}
 	var batch []bulkItem
 	size := 0
-	err := tokenizeAll(ctx, docs, func(it bulkItem) error {
+	err := tokenizeAll(ctx, docs, api, func(it bulkItem) error {
 		if it.failed != nil {
 			return it.failed
 		}
 		batch = append(batch, it)
 		size += len(it.doc)
-		sugg.Add(it.title, it.body)
+		if !it.embargoed {
+			sugg.Add(it.title, it.body)
+		}
 		for _, k := range it.present {
 			present[k] = true
 		}
@@ -570,11 +629,21 @@ func (s *Store) AnyTerms(ctx context.Context, index string, fields []string, ter
 // Documents returns every document of index, in id order, as the corpus
 // gave them: for moving a collection to another backend.
 func (s *Store) Documents(ctx context.Context, index string) ([]corpus.Document, error) {
+	docs, _, err := s.stored(ctx, index, nil)
+	return docs, err
+}
+
+// stored returns the documents of index that match query (nil: all), in
+// id order, and the ids of those written through the documents API.
+func (s *Store) stored(ctx context.Context, index string, query map[string]any) ([]corpus.Document, map[string]bool, error) {
 	var out []corpus.Document
+	api := map[string]bool{}
 	var after []any
+	if query == nil {
+		query = map[string]any{"match_all": map[string]any{}}
+	}
 	for {
-		body := map[string]any{"size": 1000, "sort": []any{map[string]any{"id": "asc"}},
-			"query": map[string]any{"match_all": map[string]any{}}}
+		body := map[string]any{"size": 1000, "sort": []any{map[string]any{"id": "asc"}}, "query": query}
 		if after != nil {
 			body["search_after"] = after
 		}
@@ -587,80 +656,22 @@ func (s *Store) Documents(ctx context.Context, index string) ([]corpus.Document,
 			} `json:"hits"`
 		}
 		if err := s.c.Do(ctx, "POST", "/"+url.PathEscape(index)+"/_search", body, &ans); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, h := range ans.Hits.Hits {
 			d := h.Source
 			out = append(out, corpus.Document{ID: d.ID, Lang: d.Lang, Title: d.Title, Body: d.Body, Date: d.Date,
-				Source: d.Source, URL: d.URL, Kind: d.Kind, Related: d.Related, TranslationOf: d.TranslationOf})
+				Source: d.Source, URL: d.URL, Kind: d.Kind, Related: d.Related, TranslationOf: d.TranslationOf,
+				PublishAt: d.PublishAt})
+			if d.API {
+				api[d.ID] = true
+			}
 			after = h.Sort
 		}
 		if len(ans.Hits.Hits) < 1000 {
-			return out, nil
+			return out, api, nil
 		}
 	}
-}
-
-// Write applies upserts (each document written whole under its id) and
-// deletes to the current generation, in bulk requests: the documents API's
-// path on this backend. With wait set it answers once the writes are
-// searchable (refresh=wait_for); otherwise within the index's refresh
-// interval (1 s). An analysis the generation had no documents of yet is
-// recorded in its _meta, so that a server opening it searches there too.
-func (s *Store) Write(ctx context.Context, upserts []corpus.Document, deletes []string, wait bool) error {
-	cur, err := s.Current(ctx)
-	if err != nil {
-		return err
-	}
-	m, err := s.Meta(ctx, cur)
-	if err != nil {
-		return err
-	}
-	if m.Analysis != AnalysisVersion() {
-		return &VersionError{Index: cur, Built: m.Analysis, Ours: AnalysisVersion()}
-	}
-	present := map[string]bool{}
-	for _, k := range m.Present {
-		present[k] = true
-	}
-	var items []bulkItem
-	added := false
-	for i := range upserts {
-		t, err := indexer.Tokenize(&upserts[i])
-		if err != nil {
-			return err
-		}
-		doc, err := encode(t)
-		if err != nil {
-			return err
-		}
-		items = append(items, bulkItem{id: t.ID, doc: doc})
-		for _, k := range presentIn(t) {
-			if !present[k] {
-				present[k], added = true, true
-			}
-		}
-	}
-	for _, id := range deletes {
-		items = append(items, bulkItem{id: id})
-	}
-	if added {
-		m.Present = m.Present[:0]
-		for k := range present {
-			m.Present = append(m.Present, k)
-		}
-		sort.Strings(m.Present)
-		if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(cur)+"/_mapping",
-			map[string]any{"_meta": map[string]any{"pressearch": m}}, nil); err != nil {
-			return err
-		}
-	}
-	for start := 0; start < len(items); start += bulkDocs {
-		if err := s.c.bulk(ctx, cur, items[start:min(start+bulkDocs, len(items))], wait); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Counts returns, for each query, how many documents of index match it,

@@ -273,25 +273,94 @@ func TestBM25AsWritten(t *testing.T) {
 	}
 }
 
+// TestWriteToLiveGeneration applies the documents API's writes to the
+// current generation: each action's outcome as on Bleve, atomic writes
+// all or nothing, refused actions alone, an analysis new to the
+// generation recorded in its _meta, the writes searchable after Refresh.
 func TestWriteToLiveGeneration(t *testing.T) {
 	s := ostest.Store(t)
 	ctx := ctxFor(t)
-	if _, err := s.Build(ctx, indexer.Slice{doc("a", "en", "Alpha", "The first release.")}, nil); err != nil {
+	if _, err := s.Build(ctx, indexer.Slice{doc("a", "en", "Alpha", "The first release."), doc("k", "en", "Kept", "Kept.")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	te := doc("t", "te", "జపాన్ ప్రకటన", "జపాన్ మరియు యూరోపియన్ యూనియన్.")
-	if err := s.Write(ctx, []corpus.Document{te, doc("b", "en", "Beta", "The second release.")}, []string{"a", "missing"}, true); err != nil {
+	b := doc("b", "en", "Beta", "The second release.")
+	b.Related = []string{"t"}
+	bad := doc("x", "en", "", "No title.")
+	dangling := doc("y", "en", "Dangling", "Points at nothing.")
+	dangling.Related = []string{"nowhere"}
+	results := func(out []indexer.Outcome) string {
+		var rs []string
+		for _, o := range out {
+			rs = append(rs, fmt.Sprintf("%s:%d", o.ID, o.Result))
+		}
+		return fmt.Sprint(rs)
+	}
+	count := func(q map[string]any) int {
+		t.Helper()
+		var c struct {
+			Count int `json:"count"`
+		}
+		var body any
+		if q != nil {
+			body = map[string]any{"query": q}
+		}
+		if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", body, &c); err != nil {
+			t.Fatal(err)
+		}
+		return c.Count
+	}
+
+	// Atomic: one refused action applies nothing.
+	out, err := s.Apply(ctx, []corpus.Action{{Line: 1, Doc: &te}, {Line: 2, Delete: "missing"}}, indexer.WriteOptions{Atomic: true})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var c struct {
-		Count int `json:"count"`
+	if got := results(out); got != fmt.Sprintf("[t:%d missing:%d]", indexer.NotApplied, indexer.NotFound) {
+		t.Errorf("atomic write with a missing delete: %s", got)
 	}
-	q := map[string]any{"query": map[string]any{"term": map[string]any{"body_te": "జపాన్"}}}
-	if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", q, &c); err != nil || c.Count != 1 {
-		t.Fatalf("the written Telugu document: found %d (%v), want 1 at once (refresh=wait_for)", c.Count, err)
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
 	}
-	if err := s.Raw(ctx, "POST", "/"+s.Alias()+"/_count", nil, &c); err != nil || c.Count != 2 {
-		t.Fatalf("%d documents after two upserts and a delete of one of one, want 2 (%v)", c.Count, err)
+	if n := count(nil); n != 2 {
+		t.Fatalf("%d documents after an atomic write that failed, want the 2 built", n)
+	}
+
+	// Not atomic: each action alone; a document may name one written
+	// before it in the same request.
+	actions := []corpus.Action{{Line: 1, Doc: &te}, {Line: 2, Doc: &b}, {Line: 3, Delete: "a"}, {Line: 4, Delete: "missing"},
+		{Line: 5, Doc: &bad, Reason: "title is required"}, {Line: 6, Doc: &dangling}}
+	out, err = s.Apply(ctx, actions, indexer.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("[t:%d b:%d a:%d missing:%d x:%d y:%d]", indexer.Created, indexer.Created, indexer.Deleted,
+		indexer.NotFound, indexer.Invalid, indexer.Invalid)
+	if got := results(out); got != want {
+		t.Errorf("outcomes %s, want %s", got, want)
+	}
+	if out[5].Reason == "" || out[4].Line != 5 {
+		t.Errorf("refused actions: %+v", out[4:])
+	}
+	if err := s.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(map[string]any{"term": map[string]any{"body_te": "జపాన్"}}); n != 1 {
+		t.Fatalf("the written Telugu document: found %d, want 1", n)
+	}
+	if n := count(nil); n != 3 {
+		t.Fatalf("%d documents, want 3 (k, t, b)", n)
+	}
+	// A replace is told apart from a create, and the written documents
+	// are marked as the API's.
+	b.Title = "Beta, again"
+	out, err = s.Apply(ctx, []corpus.Action{{Line: 1, Doc: &b}}, indexer.WriteOptions{})
+	if err != nil || results(out) != fmt.Sprintf("[b:%d]", indexer.Replaced) {
+		t.Fatalf("replace: %s %v", results(out), err)
+	}
+	s.Refresh(ctx)
+	if n := count(map[string]any{"term": map[string]any{"api": true}}); n != 2 {
+		t.Errorf("%d documents marked as written through the API, want 2", n)
 	}
 	_, m, err := s.Check(ctx)
 	if err != nil {
@@ -300,4 +369,102 @@ func TestWriteToLiveGeneration(t *testing.T) {
 	if fmt.Sprint(m.Present) != "[en names te]" {
 		t.Errorf("analyses recorded after the write: %v, want [en names te]", m.Present)
 	}
+	// A new build from files would drop the two written documents.
+	if n, err := s.Dropped(ctx, indexer.Slice{doc("k", "en", "Kept", "Kept."), te}); err != nil || n != 1 {
+		t.Errorf("a corpus with t but not b drops %d written documents (%v), want 1", n, err)
+	}
+}
+
+// TestRebuildKeepsWrites rebuilds a collection from its own documents
+// while a writer keeps adding and deleting documents through it: the new
+// generation holds every write made before the rebuild returned, and the
+// documents written through the API stay marked so.
+func TestRebuildKeepsWrites(t *testing.T) {
+	s := ostest.Store(t)
+	ctx := ctxFor(t)
+	var docs indexer.Slice
+	for i := range 300 {
+		docs = append(docs, doc(fmt.Sprintf("c%03d", i), "en", fmt.Sprintf("Release %d", i), "The harbour opened."))
+	}
+	first, err := s.Build(ctx, docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := opensearch.NewCollection(s)
+	api := doc("api-0", "en", "Written", "Written through the API.")
+	if _, err := coll.Apply(ctx, []corpus.Action{{Line: 1, Doc: &api}}, indexer.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan int)
+	go func() {
+		n := 0
+		defer func() { done <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			d := doc(fmt.Sprintf("w%04d", n), "en", fmt.Sprintf("Write %d", n), "Written during the rebuild.")
+			actions := []corpus.Action{{Line: 1, Doc: &d}, {Line: 2, Delete: fmt.Sprintf("c%03d", n%300)}}
+			out, err := coll.Apply(ctx, actions, indexer.WriteOptions{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if !out[0].Result.OK() {
+				t.Errorf("write %d: %+v", n, out)
+				return
+			}
+			n++
+		}
+	}()
+	sum, err := coll.Rebuild(ctx, nil)
+	close(stop)
+	writes := <-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Generation != first.Generation+1 {
+		t.Errorf("rebuilt as %s, want %s", sum.Generation, first.Generation+1)
+	}
+	if writes == 0 {
+		t.Fatal("no write was made during the rebuild")
+	}
+	if err := coll.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.Current(ctx)
+	if err != nil || cur != s.Index(sum.Generation) {
+		t.Fatalf("current %s (%v), want the rebuilt %s", cur, err, s.Index(sum.Generation))
+	}
+	got, err := s.Documents(ctx, cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, d := range got {
+		ids[d.ID] = true
+	}
+	deleted := min(writes, 300)
+	if want := 300 - deleted + writes + 1; len(got) != want {
+		t.Errorf("%d documents after %d writes during the rebuild, want %d", len(got), writes, want)
+	}
+	for i := range writes {
+		if !ids[fmt.Sprintf("w%04d", i)] {
+			t.Errorf("write %d lost", i)
+		}
+		if i < 300 && ids[fmt.Sprintf("c%03d", i)] {
+			t.Errorf("c%03d, deleted during the rebuild, is back", i)
+		}
+	}
+	var c struct {
+		Count int `json:"count"`
+	}
+	q := map[string]any{"query": map[string]any{"term": map[string]any{"api": true}}}
+	if err := s.Raw(ctx, "POST", "/"+cur+"/_count", q, &c); err != nil || c.Count != writes+1 {
+		t.Errorf("%d documents marked as the API's, want %d (%v)", c.Count, writes+1, err)
+	}
+	t.Logf("%d writes during the rebuild", writes)
 }

@@ -59,6 +59,12 @@ func (x *Index) Meta() osindex.Meta { return x.meta }
 // Name returns the generation's index.
 func (x *Index) Name() string { return x.index }
 
+// RefreshWrites makes every write to the generation searchable now
+// (search.WritesRefresher).
+func (x *Index) RefreshWrites(ctx context.Context) error {
+	return x.store.Raw(ctx, "POST", "/"+url.PathEscape(x.index)+"/_refresh", nil, nil)
+}
+
 // Close does nothing: the index stays on the cluster.
 func (x *Index) Close() error { return nil }
 
@@ -109,6 +115,9 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	b := &builder{analysis: x.analysis, absent: absent, counts: counts, share: share}
 	q, err := b.main(p.Query, p.Filters, p.Priors)
 	if err != nil {
+		return nil, err
+	}
+	if q, err = b.without(q, p.Hidden); err != nil {
 		return nil, err
 	}
 	body := obj{"query": q, "from": p.From, "size": p.Size, "track_total_hits": true}
@@ -240,6 +249,12 @@ func (a analysis) fieldsOfSource(s *osindex.Source, fields []string) map[string]
 			put(f, s.TranslationOf)
 		case indexer.FieldYear:
 			put(f, s.Year)
+		case indexer.FieldPublishAt:
+			if s.PublishAt != "" {
+				if t, err := time.Parse(time.RFC3339, s.PublishAt); err == nil {
+					put(f, t.UTC().Format(time.RFC3339)) // as Bleve gives it
+				}
+			}
 		case indexer.FieldDate:
 			if s.Date != "" {
 				put(f, s.Date+"T00:00:00Z")
@@ -269,8 +284,12 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 	if len(should) == 0 || l.Limit <= 0 {
 		return nil, nil
 	}
+	q, err := (&builder{}).without(obj{"bool": obj{"should": should, "minimum_should_match": 1}}, l.Hidden)
+	if err != nil {
+		return nil, err
+	}
 	body := obj{
-		"query":   obj{"bool": obj{"should": should, "minimum_should_match": 1}},
+		"query":   q,
 		"size":    l.Limit,
 		"sort":    []any{obj{"id": obj{"order": "asc"}}},
 		"_source": sourceFields(l.Fields),

@@ -122,6 +122,20 @@ func (b *builder) main(n plan.Node, filters []plan.Node, priors []plan.Prior) (o
 	return q, nil
 }
 
+// without is q less the documents hidden matches (those under embargo):
+// no hit, count or facet comes from them, and the others score as they
+// would.
+func (b *builder) without(q obj, hidden plan.Node) (obj, error) {
+	if hidden == nil {
+		return q, nil
+	}
+	h, err := b.build(hidden)
+	if err != nil || isNone(h) {
+		return q, err
+	}
+	return obj{"bool": obj{"must": []any{q}, "must_not": []any{h}}}, nil
+}
+
 func (b *builder) all(ns []plan.Node) ([]any, error) {
 	out := make([]any, 0, len(ns))
 	for _, n := range ns {
@@ -252,12 +266,14 @@ func (b *builder) build(n plan.Node) (obj, error) {
 	case *plan.Keyword:
 		return obj{"term": obj{n.Field: n.Value}}, nil
 	case *plan.DateRange:
-		r := obj{"format": "strict_date"}
+		// To the millisecond OpenSearch keeps dates in: an embargo ends
+		// at a moment, not a day.
+		r := obj{"format": "strict_date_optional_time"}
 		if !n.From.IsZero() {
-			r["gte"] = n.From.UTC().Format(time.DateOnly)
+			r["gte"] = n.From.UTC().Format(time.RFC3339Nano)
 		}
 		if !n.To.IsZero() {
-			r["lt"] = n.To.UTC().Format(time.DateOnly)
+			r["lt"] = n.To.UTC().Format(time.RFC3339Nano)
 		}
 		return obj{"range": obj{n.Field: r}}, nil
 	case *plan.Boost:

@@ -1,0 +1,381 @@
+package opensearch
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"sync"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
+)
+
+// Apply writes actions to the current generation and returns the outcome
+// of each, in order, as the Bleve backend's live collection does
+// (indexer.Live.Apply): refused actions (corpus.CheckActions, and deletes
+// of ids that are not there) fail alone, unless o.Atomic, where one
+// failure applies nothing. Documents are written whole under their id in
+// bulk requests; once Apply returns they are durable (the cluster's
+// translog is synced before it answers) and searchable within the index's
+// refresh interval (1 s), or at once after Refresh. An analysis the
+// generation had no documents of yet is recorded in its _meta, so that a
+// server searching it looks there too.
+func (s *Store) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
+	out, _, _, err := s.apply(ctx, "", actions, o)
+	return out, err
+}
+
+// apply is Apply to index (the current generation where ""); it also
+// returns the actions it sent to the cluster, in order, even with an
+// error: a rebuild applies them to the new generation too; and whether
+// they brought an analysis new to the generation.
+func (s *Store) apply(ctx context.Context, index string, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, []sentAction, bool, error) {
+	if index == "" {
+		cur, err := s.Current(ctx)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		index = cur
+	}
+	m, err := s.Meta(ctx, index)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if m.Analysis != AnalysisVersion() {
+		return nil, nil, false, &VersionError{Index: index, Built: m.Analysis, Ours: AnalysisVersion()}
+	}
+	if err := s.writeFields(ctx, index); err != nil {
+		return nil, nil, false, err
+	}
+	var ids []string
+	for i := range actions {
+		if actions[i].Reason == "" {
+			ids = append(ids, actions[i].ID())
+		}
+		if d := actions[i].Doc; d != nil && actions[i].Reason == "" {
+			ids = append(ids, d.Related...)
+			if d.TranslationOf != "" {
+				ids = append(ids, d.TranslationOf)
+			}
+		}
+	}
+	exists, err := s.exist(ctx, index, ids)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	corpus.CheckActions(actions, func(id string) bool { return exists[id] })
+
+	out := make([]indexer.Outcome, len(actions))
+	now := map[string]bool{} // whether each id exists as the actions before leave it
+	has := func(id string) bool {
+		if v, ok := now[id]; ok {
+			return v
+		}
+		return exists[id]
+	}
+	failed := false
+	var good []int
+	for i := range actions {
+		a := &actions[i]
+		out[i] = indexer.Outcome{Line: a.Line, ID: a.ID(), Reason: a.Reason}
+		switch {
+		case a.Reason != "":
+			out[i].Result = indexer.Invalid
+			failed = true
+			continue
+		case a.Doc == nil && !has(a.Delete):
+			out[i].Result = indexer.NotFound
+			failed = true
+			continue
+		case a.Doc == nil:
+			out[i].Result = indexer.Deleted
+		case has(a.Doc.ID):
+			out[i].Result = indexer.Replaced
+		default:
+			out[i].Result = indexer.Created
+		}
+		now[a.ID()] = a.Doc != nil
+		good = append(good, i)
+	}
+	if len(good) == 0 {
+		return out, nil, false, nil
+	}
+	if failed && o.Atomic {
+		for _, i := range good {
+			out[i].Result = indexer.NotApplied
+		}
+		return out, nil, false, nil
+	}
+	sent := make([]sentAction, 0, len(good))
+	for _, i := range good {
+		sent = append(sent, sentAction{action: actions[i], api: !o.Corpus})
+	}
+	added, err := s.send(ctx, index, m, sent)
+	if err != nil {
+		return nil, sent, added, err
+	}
+	return out, sent, added, nil
+}
+
+// sentAction is an action applied to a generation, and whether its
+// document came through the documents API.
+type sentAction struct {
+	action corpus.Action
+	api    bool
+}
+
+// send writes actions, all good, to index (whose _meta is m) in bulk
+// requests, recording first any analysis new to it (and saying so).
+func (s *Store) send(ctx context.Context, index string, m Meta, actions []sentAction) (bool, error) {
+	present := map[string]bool{}
+	for _, k := range m.Present {
+		present[k] = true
+	}
+	added := false
+	items := make([]bulkItem, 0, len(actions))
+	for _, a := range actions {
+		if a.action.Doc == nil {
+			items = append(items, bulkItem{id: a.action.Delete})
+			continue
+		}
+		t, err := indexer.Tokenize(a.action.Doc)
+		if err != nil {
+			return false, err
+		}
+		doc, err := encode(t, a.action.Doc.PublishAt, a.api)
+		if err != nil {
+			return false, err
+		}
+		items = append(items, bulkItem{id: t.ID, doc: doc})
+		for _, k := range presentIn(t) {
+			if !present[k] {
+				present[k], added = true, true
+			}
+		}
+	}
+	if added {
+		m.Present = m.Present[:0:0]
+		for k := range present {
+			m.Present = append(m.Present, k)
+		}
+		sort.Strings(m.Present)
+		if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index)+"/_mapping",
+			map[string]any{"_meta": map[string]any{"pressearch": m}}, nil); err != nil {
+			return false, err
+		}
+	}
+	for start := 0; start < len(items); start += bulkDocs {
+		if err := s.c.bulk(ctx, index, items[start:min(start+bulkDocs, len(items))], false); err != nil {
+			return added, err
+		}
+	}
+	return added, nil
+}
+
+// writeFields adds to index's mapping the fields writes use, once a store:
+// a generation built before the documents API has none of them.
+func (s *Store) writeFields(ctx context.Context, index string) error {
+	s.fieldsMu.Lock()
+	defer s.fieldsMu.Unlock()
+	if s.fielded[index] {
+		return nil
+	}
+	if err := s.c.Do(ctx, "PUT", "/"+url.PathEscape(index)+"/_mapping",
+		map[string]any{"properties": writeFields}, nil); err != nil {
+		return fmt.Errorf("%s: the fields of writes: %w", index, err)
+	}
+	if s.fielded == nil {
+		s.fielded = map[string]bool{}
+	}
+	s.fielded[index] = true
+	return nil
+}
+
+// exist answers, for each of ids, whether index holds it now (read in
+// real time, not as of the last refresh).
+func (s *Store) exist(ctx context.Context, index string, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var ans struct {
+		Docs []struct {
+			ID    string `json:"_id"`
+			Found bool   `json:"found"`
+		} `json:"docs"`
+	}
+	if err := s.c.Do(ctx, "POST", "/"+url.PathEscape(index)+"/_mget?_source=false",
+		map[string]any{"ids": ids}, &ans); err != nil {
+		return nil, err
+	}
+	for _, d := range ans.Docs {
+		if d.Found {
+			found[d.ID] = true
+		}
+	}
+	return found, nil
+}
+
+// Refresh makes every write to the current generation searchable now.
+func (s *Store) Refresh(ctx context.Context) error {
+	cur, err := s.Current(ctx)
+	if err != nil {
+		return err
+	}
+	return s.refresh(ctx, cur)
+}
+
+func (s *Store) refresh(ctx context.Context, index string) error {
+	return s.c.Do(ctx, "POST", "/"+url.PathEscape(index)+"/_refresh", nil, nil)
+}
+
+// Dropped counts the documents written through the documents API to the
+// current generation that a new one built from docs would drop: missing
+// from docs, or different there. None where there is no generation yet.
+func (s *Store) Dropped(ctx context.Context, docs indexer.Documents) (int, error) {
+	cur, err := s.Current(ctx)
+	if err != nil {
+		return 0, nil
+	}
+	written, _, err := s.stored(ctx, cur, map[string]any{"term": map[string]any{fieldAPI: true}})
+	if err != nil || len(written) == 0 {
+		return 0, err
+	}
+	want := make(map[string]corpus.Document, len(written))
+	for _, d := range written {
+		want[d.ID] = d
+	}
+	kept := 0
+	err = docs.Each(func(d *corpus.Document) error {
+		if w, ok := want[d.ID]; ok && sameDocument(&w, d) {
+			kept++
+		}
+		return nil
+	})
+	return len(written) - kept, err
+}
+
+// sameDocument reports whether two documents are stored alike.
+func sameDocument(a, b *corpus.Document) bool {
+	return a.Lang == b.Lang && a.Title == b.Title && a.Body == b.Body && a.Date == b.Date && a.Source == b.Source &&
+		a.URL == b.URL && a.Kind == b.Kind && a.TranslationOf == b.TranslationOf && a.PublishAt == b.PublishAt &&
+		fmt.Sprint(a.Related) == fmt.Sprint(b.Related)
+}
+
+// Collection is the collection of a store in the process that writes it
+// (serve): writes one at a time, and a rebuild that keeps the writes made
+// while it runs.
+type Collection struct {
+	s  *Store
+	mu sync.Mutex // one write at a time; guards log
+	// log, while a rebuild runs, holds the writes applied since it began.
+	log []sentAction
+	// logging says a rebuild runs.
+	logging bool
+	// rebuilding is held by the one rebuild at a time.
+	rebuilding sync.Mutex
+	// NewAnalysis, where set, is called (writes waiting) after a write
+	// brought the current generation documents of an analysis it had
+	// none of, recorded in its _meta: a server searching it serves it
+	// again, to look there too.
+	NewAnalysis func(ctx context.Context)
+}
+
+// NewCollection returns the collection of s.
+func NewCollection(s *Store) *Collection { return &Collection{s: s} }
+
+// Store returns the collection's store.
+func (c *Collection) Store() *Store { return c.s }
+
+// Apply writes actions to the current generation (Store.Apply).
+func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out, sent, added, err := c.s.apply(ctx, "", actions, o)
+	if c.logging {
+		c.log = append(c.log, sent...)
+	}
+	if added && c.NewAnalysis != nil {
+		c.NewAnalysis(ctx)
+	}
+	return out, err
+}
+
+// Refresh makes every write searchable now.
+func (c *Collection) Refresh(ctx context.Context) error { return c.s.Refresh(ctx) }
+
+// replayBatch is how many logged writes a rebuild applies to its new
+// generation while writes go on; the rest it applies while they wait.
+const replayBatch = 200
+
+// Rebuild builds a new generation from the current one's documents, as
+// they are stored (after an analyzer change, say), while writes go on:
+// the writes made meanwhile are applied to the new generation too, the
+// last of them while writes wait, and then the alias moves to it. Only
+// the writes made through this collection are kept so: on a cluster, let
+// one process write (serve), and run reindex through it.
+func (c *Collection) Rebuild(ctx context.Context, progress indexer.Progress) (indexer.Summary, error) {
+	if !c.rebuilding.TryLock() {
+		return indexer.Summary{}, indexer.ErrBusy
+	}
+	defer c.rebuilding.Unlock()
+	c.mu.Lock()
+	c.logging, c.log = true, nil
+	cur, err := c.s.Current(ctx)
+	if err == nil {
+		// What the scan below reads is what a refresh has made
+		// searchable: every write before the log began.
+		err = c.s.refresh(ctx, cur)
+	}
+	c.mu.Unlock()
+	locked := false
+	defer func() {
+		if !locked {
+			c.mu.Lock()
+		}
+		c.logging, c.log = false, nil
+		c.mu.Unlock()
+	}()
+	if err != nil {
+		return indexer.Summary{}, err
+	}
+	docs, api, err := c.s.stored(ctx, cur, nil)
+	if err != nil {
+		return indexer.Summary{}, err
+	}
+	replayed := 0
+	catchUp := func(ctx context.Context, index string) error {
+		m, err := c.s.Meta(ctx, index)
+		if err != nil {
+			return err
+		}
+		for {
+			c.mu.Lock()
+			pending := c.log[replayed:]
+			if len(pending) <= replayBatch {
+				locked = true // held until the alias has moved
+				if _, err := c.s.send(ctx, index, m, pending); err != nil {
+					return err
+				}
+				return c.s.refresh(ctx, index)
+			}
+			pending = pending[:len(pending):len(pending)]
+			c.mu.Unlock()
+			if _, err := c.s.send(ctx, index, m, pending); err != nil {
+				c.mu.Lock()
+				locked = true
+				return err
+			}
+			replayed += len(pending)
+			if m, err = c.s.Meta(ctx, index); err != nil {
+				c.mu.Lock()
+				locked = true
+				return err
+			}
+		}
+	}
+	return c.s.build(ctx, indexer.Slice(docs), buildOptions{progress: progress, api: api, beforeSwitch: catchUp})
+}
