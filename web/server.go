@@ -232,7 +232,18 @@ func limits(c *gin.Context) {
 		!strings.HasPrefix(c.Request.URL.Path, "/api/v1/") {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), searchTimeout)
+	withDeadline(c, searchTimeout)
+}
+
+// connContext is the key under which a request keeps its context as the
+// connection gave it, before withDeadline.
+const connContext = "pressearch.conn"
+
+// withDeadline runs the rest of the chain with a deadline of d, keeping the
+// request's context as it was for longRequest.
+func withDeadline(c *gin.Context, d time.Duration) {
+	c.Set(connContext, c.Request.Context())
+	ctx, cancel := context.WithTimeout(c.Request.Context(), d)
 	defer cancel()
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()

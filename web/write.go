@@ -381,14 +381,16 @@ func longRequest(limit time.Duration) gin.HandlerFunc {
 		deadline := time.Now().Add(limit)
 		rc.SetReadDeadline(deadline)
 		rc.SetWriteDeadline(deadline)
+		// The context the connection gave, without the search deadline
+		// of every request: the request still ends when its client goes
+		// away, however long it has run.
+		conn := c.Request.Context()
+		if v, ok := c.Get(connContext); ok {
+			conn = v.(context.Context)
+		}
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), limit)
 		defer cancel()
-		// The request still ends when its client goes away.
-		stop := context.AfterFunc(c.Request.Context(), func() {
-			if !errors.Is(context.Cause(c.Request.Context()), context.DeadlineExceeded) {
-				cancel()
-			}
-		})
+		stop := context.AfterFunc(conn, cancel)
 		defer stop()
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
