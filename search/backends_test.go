@@ -139,7 +139,7 @@ func TestEmbargoOnOpenSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	served, err := ossearch.Serve(ctx, store, cur)
+	served, err := ossearch.Serve(ctx, store, cur, indexer.DefaultRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,37 +136,106 @@ func followOpenSearch(ctx context.Context, s *osindex.Store, engine *search.Engi
 // openSearchServing opens the collection's current generation on the
 // cluster for serve, building one first when corpora are given or there is
 // none; the engine then follows the alias. A generation built by another
-// analysis is refused, saying which.
-func openSearchServing(ctx context.Context, b *backendFlags, corpora []string, log *slog.Logger) (serving, error) {
+// analysis is refused, saying which. serve writes the collection (the
+// documents API) and holds the writer lock of data, where it leaves its
+// address for the commands run beside it.
+func openSearchServing(ctx context.Context, b *backendFlags, data string, corpora []string, log *slog.Logger) (serving, error) {
 	store, err := b.store(ctx)
 	if err != nil {
+		return serving{}, err
+	}
+	local, err := indexer.OpenStore(data)
+	if err != nil {
+		return serving{}, err
+	}
+	unlock, err := local.LockWriter()
+	if errors.Is(err, indexer.ErrWriterBusy) {
+		if info, _ := readServerInfo(data); info != nil {
+			return serving{}, fmt.Errorf("%s is served already, by process %d at %s; give this one another --data", data, info.PID, info.URL)
+		}
+		return serving{}, fmt.Errorf("%s: another pressearch command is writing it; try again when it is done", data)
+	}
+	if err != nil {
+		return serving{}, err
+	}
+	fail := func(err error) (serving, error) {
+		unlock()
 		return serving{}, err
 	}
 	if _, cerr := store.Current(ctx); len(corpora) > 0 || errors.Is(cerr, osindex.ErrNoGeneration) {
 		docs, err := corpusSource(corpora, corpus.DefaultMaxDocBytes)
 		if err != nil {
-			return serving{}, err
+			return fail(err)
 		}
 		log.Info("building index", "documents", docs.Len(), "opensearch", store.Alias())
 		sum, err := store.Build(ctx, docs, nil)
 		if err != nil {
-			return serving{}, err
+			return fail(err)
 		}
 		log.Info(sum.String())
 	}
 	engine, cur, err := openSearchEngine(ctx, store)
 	if err != nil {
-		return serving{}, err
+		return fail(err)
 	}
-	return serving{engine: engine,
+	coll := &openSearchCollection{Collection: osindex.NewCollection(store), engine: engine, log: log}
+	coll.NewAnalysis = func(ctx context.Context) { coll.serveCurrent(ctx) }
+	return serving{engine: engine, writer: coll, admin: coll, backend: openSearchServer(store),
 		follow: func(ctx context.Context) { followOpenSearch(ctx, store, engine, cur, log) },
-		close:  engine.Close}, nil
+		close: func() error {
+			err := engine.Close()
+			unlock()
+			return err
+		}}, nil
+}
+
+// openSearchServer is how serverInfo names a server of store's collection.
+func openSearchServer(s *osindex.Store) string { return backendOpenSearch + " " + s.Alias() }
+
+// openSearchCollection is the collection on the cluster as serve writes
+// it (web.Writer, web.Admin).
+type openSearchCollection struct {
+	*osindex.Collection
+	engine *search.Engine
+	log    *slog.Logger
+}
+
+// serveCurrent puts the current generation in service again at once: after
+// a rebuild moved the alias, or a write brought an analysis the served one
+// did not search.
+func (c *openSearchCollection) serveCurrent(ctx context.Context) {
+	s := c.Store()
+	cur, err := s.Current(ctx)
+	if err == nil {
+		var served search.Served
+		if served, err = ossearch.Serve(ctx, s, cur, c.engine.Languages()); err == nil {
+			c.engine.SwapBackend(served)
+			return
+		}
+	}
+	c.log.Error("serving the current generation again", "err", err)
+}
+
+// Rebuild builds a new generation from the collection's documents,
+// keeping the writes made meanwhile, and serves it at once.
+func (c *openSearchCollection) Rebuild(ctx context.Context) (indexer.Summary, error) {
+	sum, err := c.Collection.Rebuild(ctx, nil)
+	if err == nil {
+		c.serveCurrent(ctx)
+	}
+	return sum, err
+}
+
+// Adopt is how a Bleve store's generation built by a command is put in
+// service; on OpenSearch, index moves the alias itself.
+func (c *openSearchCollection) Adopt(ctx context.Context, sw indexer.Switch, replace bool) error {
+	return fmt.Errorf("this server's collection is on OpenSearch: 'pressearch index --backend opensearch' switches it")
 }
 
 // indexOpenSearch is index with --backend opensearch: a new generation
 // behind the alias, or the alias moved to a kept one.
 func indexOpenSearch(ctx context.Context, b *backendFlags, corpora []string, rollback bool, use indexer.Generation,
-	maxDoc int, asJSON bool, stdout, stderr io.Writer) error {
+	maxDoc int, replace, asJSON bool, stdout, stderr io.Writer) error {
 	store, err := b.store(ctx)
 	if err != nil {
 		return err
@@ -194,6 +263,17 @@ func indexOpenSearch(ctx context.Context, b *backendFlags, corpora []string, rol
 	docs, err := corpusSource(corpora, maxDoc)
 	if err != nil {
 		return err
+	}
+	if !replace {
+		// A write made while the build runs is not counted: stop
+		// writers first, or write what they send to the corpus too.
+		n, err := store.Dropped(ctx, docs)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return &indexer.DropError{N: n}
+		}
 	}
 	progress := progressTo(stderr)
 	sum, err := store.Build(ctx, docs, progress)

@@ -56,7 +56,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if backend.opensearch() {
-		return indexOpenSearch(ctx, backend, corpora, *rollback, gen, *maxDoc, *asJSON, stdout, stderr)
+		return indexOpenSearch(ctx, backend, corpora, *rollback, gen, *maxDoc, *replace, *asJSON, stdout, stderr)
 	}
 	store, err := indexer.OpenStore(*data)
 	if err != nil {

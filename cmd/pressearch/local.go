@@ -30,6 +30,9 @@ type serverInfo struct {
 	URL string `json:"url"`
 	PID int    `json:"pid"`
 	Key string `json:"key"`
+	// Backend is where the collection it serves lives, and for
+	// OpenSearch under which alias: "" (Bleve) or "opensearch ALIAS".
+	Backend string `json:"backend,omitempty"`
 }
 
 // newLocalKey returns a random key for the commands of this machine.

@@ -60,7 +60,7 @@ commands:
   eval         measure retrieval quality with queries and TREC qrels
   healthcheck  exit 0 when a running server's /healthz answers (for container health checks)
 
-serve, index, reindex, search and eval take --backend bleve|opensearch (default bleve)
+serve, index, reindex, add, delete, search and eval take --backend bleve|opensearch (default bleve)
 and, for OpenSearch, --opensearch-url URL.
 
 Run 'pressearch <command> -h' for a command's flags.

@@ -49,9 +49,9 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := target.check(); err != nil {
 		return err
 	}
-	if !source.opensearch() && !target.opensearch() {
-		// Within Bleve: the live collection, writes going on.
-		return reindexLive(ctx, *data, *asJSON, stdout, stderr)
+	if source.opensearch() == target.opensearch() {
+		// Within one backend: the live collection, writes going on.
+		return reindexLive(ctx, *data, &source, *asJSON, stdout, stderr)
 	}
 	docs, from, err := storedDocuments(ctx, &source, *data)
 	if err != nil {

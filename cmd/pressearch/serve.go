@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	var sv serving
 	if backend.opensearch() {
-		sv, err = openSearchServing(ctx, backend, corpora, log)
+		sv, err = openSearchServing(ctx, backend, *data, corpora, log)
 	} else {
 		sv, err = bleveServing(ctx, *data, corpora, log)
 	}
@@ -101,7 +101,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if sv.admin != nil {
 			opts = append(opts, web.WithAdmin(sv.admin))
 		}
-		if err := writeServerInfo(*data, serverInfo{URL: localURL(ln.Addr()), PID: os.Getpid(), Key: localKey}); err != nil {
+		if err := writeServerInfo(*data, serverInfo{URL: localURL(ln.Addr()), PID: os.Getpid(), Key: localKey, Backend: sv.backend}); err != nil {
 			return err
 		}
 		defer os.Remove(filepath.Join(*data, serverFile))
@@ -171,6 +171,8 @@ type serving struct {
 	// admin rebuilds the live collection and adopts generations built
 	// by commands (nil: the maintenance routes are off).
 	admin web.Admin
+	// backend names where the collection lives, as serverInfo.Backend.
+	backend string
 	// follow puts new generations in service until ctx ends.
 	follow func(ctx context.Context)
 	close  func() error

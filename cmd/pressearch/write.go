@@ -14,6 +14,7 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	osindex "pressearch/indexer/opensearch"
 )
 
 // writerWait is how long a command waits for another command that writes
@@ -28,10 +29,15 @@ const bulkDocs = 1000
 type target struct {
 	client *client
 	store  *indexer.Store
+	// os is the collection on OpenSearch, written from here.
+	os *osindex.Store
 }
 
-// writeTarget finds where a command writes, from its --data and --url.
-func writeTarget(data, serverURL string) (*target, error) {
+// writeTarget finds where a command writes, from its --data, --url and
+// backend flags: a server named by --url, else the serve that runs on
+// --data (which must serve the same collection), else the collection
+// itself.
+func writeTarget(ctx context.Context, data, serverURL string, b *backendFlags) (*target, error) {
 	if serverURL != "" {
 		u, err := url.Parse(serverURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -43,6 +49,18 @@ func writeTarget(data, serverURL string) (*target, error) {
 		}
 		return &target{client: newClient(serverURL, key)}, nil
 	}
+	var oss *osindex.Store
+	want := "" // the serverInfo.Backend of a server of the same collection
+	if b.opensearch() {
+		var err error
+		if oss, err = b.store(ctx); err != nil {
+			return nil, err
+		}
+		want = openSearchServer(oss)
+		if _, err := os.Stat(data); err != nil {
+			return &target{os: oss}, nil // no server leaves its address there
+		}
+	}
 	store, err := indexer.OpenStore(data)
 	if err != nil {
 		return nil, err
@@ -52,7 +70,18 @@ func writeTarget(data, serverURL string) (*target, error) {
 		return nil, err
 	}
 	if info != nil {
+		if info.Backend != want {
+			served := info.Backend
+			if served == "" {
+				served = "bleve"
+			}
+			return nil, fmt.Errorf("%s is served by process %d (%s), another collection than this command's; "+
+				"give the --data of its server, or its --url", data, info.PID, served)
+		}
 		return &target{client: newClient(info.URL, info.Key)}, nil
+	}
+	if oss != nil {
+		return &target{os: oss}, nil
 	}
 	return &target{store: store}, nil
 }
@@ -75,6 +104,13 @@ type bulkAnswer struct {
 // apply writes actions where t says, all or none where atomic, and
 // returns each action's outcome.
 func (t *target) apply(ctx context.Context, actions []corpus.Action, atomic bool) ([]indexer.Outcome, error) {
+	if t.os != nil {
+		out, err := t.os.Apply(ctx, actions, indexer.WriteOptions{Atomic: atomic, Writer: "cli"})
+		if err == nil {
+			err = t.os.Refresh(ctx) // searchable when the command ends, as through a server
+		}
+		return out, err
+	}
 	if t.client == nil {
 		unlock, err := t.store.WaitWriter(ctx, writerWait)
 		if err != nil {
@@ -139,8 +175,12 @@ func runAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("add", stderr)
 	data := fs.String("data", defaultDataDir(), "data directory holding the index generations")
 	serverURL := fs.String("url", "", "address of a pressearch server to write through (key in PRESSEARCH_API_KEY)")
+	backend := addBackendFlags(fs, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := backend.check(); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -150,7 +190,7 @@ func runAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("the files have errors, nothing was added:\n%w", err)
 	}
-	t, err := writeTarget(*data, *serverURL)
+	t, err := writeTarget(ctx, *data, *serverURL, backend)
 	if err != nil {
 		return err
 	}
@@ -192,8 +232,12 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("delete", stderr)
 	data := fs.String("data", defaultDataDir(), "data directory holding the index generations")
 	serverURL := fs.String("url", "", "address of a pressearch server to write through (key in PRESSEARCH_API_KEY)")
+	backend := addBackendFlags(fs, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := backend.check(); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -204,7 +248,7 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usagef("invalid id %q: want 1 to 128 of [A-Za-z0-9._-]", id)
 		}
 	}
-	t, err := writeTarget(*data, *serverURL)
+	t, err := writeTarget(ctx, *data, *serverURL, backend)
 	if err != nil {
 		return err
 	}
@@ -233,13 +277,25 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// reindexLive rebuilds the Bleve collection under data from its own
-// stored documents, keeping the writes made meanwhile: through the server
-// that writes it where one runs, else here with the writer lock.
-func reindexLive(ctx context.Context, data string, asJSON bool, stdout, stderr io.Writer) error {
-	t, err := writeTarget(data, "")
+// reindexLive rebuilds the collection (under data, or on OpenSearch) from
+// its own stored documents, keeping the writes made meanwhile: through the
+// server that writes it where one runs, else here (with the writer lock
+// on Bleve; on OpenSearch keeping only this process's writes).
+func reindexLive(ctx context.Context, data string, b *backendFlags, asJSON bool, stdout, stderr io.Writer) error {
+	t, err := writeTarget(ctx, data, "", b)
 	if err != nil {
 		return err
+	}
+	if t.os != nil {
+		progress := progressTo(stderr)
+		sum, err := osindex.NewCollection(t.os).Rebuild(ctx, progress)
+		if progress != nil {
+			fmt.Fprint(stderr, clearLine)
+		}
+		if err != nil {
+			return err
+		}
+		return printSummary(stdout, sum, asJSON)
 	}
 	var sum indexer.Summary
 	if t.client != nil {
