@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -402,5 +403,81 @@ func TestPlansScoreAsOnBleve(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRankingAsOnBleve runs the parts of the ranking that are not BM25
+// itself on both backends over short texts: the statement prior, the
+// exact-form boost (a Boost node), and the rescoring of the best hits by
+// neighbouring words within a window, which must rescore the first Window
+// hits and no other. The same hits, the same scores.
+func TestRankingAsOnBleve(t *testing.T) {
+	var docs []corpus.Document
+	for i := range 14 {
+		kind := corpus.KindPressRelease
+		if i%2 == 0 {
+			kind = corpus.KindStatement
+		}
+		words := "president spoke"
+		if i%3 != 0 {
+			words = "president quickly spoke"
+		}
+		body := fmt.Sprintf("The %s about the harbour%s.", words, strings.Repeat(" today", i))
+		docs = append(docs, en(fmt.Sprintf("p%02d", i), "Release", body, kind, ""))
+	}
+	onOS, onBleve := executor(t, docs, 1), bleveExecutor(t, docs)
+	words := &plan.Match{Field: "body_en", Text: "president harbour"}
+	pair := &plan.Pair{Field: "body_en", Text: "president spoke"}
+	plans := map[string]*plan.Plan{
+		"statement prior": {Query: words,
+			Priors: []plan.Prior{{Filter: &plan.Keyword{Field: "kind", Value: corpus.KindStatement}, Factor: 0.5}}},
+		"exact-form boost": {Query: &plan.Boost{Inner: words, Filter: &plan.Match{Field: "body_en", Text: "quickly"}, Factor: 1.05}},
+		"rescore window 4": {Query: words, Rescore: &plan.Rescore{Window: 4, Query: pair}},
+		"rescore window 100": {Query: words, Rescore: &plan.Rescore{Window: 100, Query: pair},
+			Priors: []plan.Prior{{Filter: &plan.Keyword{Field: "kind", Value: corpus.KindStatement}, Factor: 0.5}}},
+	}
+	scores := map[string]map[string]float64{}
+	for name, p := range plans {
+		t.Run(name, func(t *testing.T) {
+			p.Size, p.BM25 = 20, plan.BM25{K1: 1, B: 0.75}
+			got, err := onOS.Execute(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := onBleve.Execute(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total || got.Total != 14 {
+				t.Fatalf("%d hits, on Bleve %d, want 14", got.Total, want.Total)
+			}
+			m := map[string]float64{}
+			for i, h := range want.Hits {
+				m[h.ID] = h.Score
+				if got.Hits[i].ID != h.ID {
+					t.Errorf("hit %d is %s, on Bleve %s", i, got.Hits[i].ID, h.ID)
+				}
+			}
+			for _, h := range got.Hits {
+				if w := m[h.ID]; math.Abs(h.Score-w) > 1e-4*math.Max(1, w) {
+					t.Errorf("%s scores %.6f, on Bleve %.6f", h.ID, h.Score, w)
+				}
+			}
+			scores[name] = m
+		})
+	}
+	// The window matters: with 4, fewer documents gain the pair's score.
+	plain, err := onBleve.Execute(context.Background(), &plan.Plan{Query: words, Size: 20, BM25: plan.BM25{K1: 1, B: 0.75}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gained := 0
+	for _, h := range plain.Hits {
+		if scores["rescore window 4"][h.ID] > h.Score+1e-9 {
+			gained++
+		}
+	}
+	if gained == 0 || gained > 4 {
+		t.Errorf("window 4: %d documents rescored, want 1 to 4", gained)
 	}
 }
