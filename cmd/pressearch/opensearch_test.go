@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	stdos "os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,36 @@ func TestOpenSearchBackend(t *testing.T) {
 	}
 	if code, out := runBinary(t, "search", "--backend", "solr", "x"); code != 2 || !strings.Contains(out, "bleve or opensearch") {
 		t.Errorf("--backend solr: exit %d, %s", code, out)
+	}
+}
+
+// TestEvalOnOpenSearch measures the collection on the cluster as eval
+// measures one under --data: the same queries, judgements and table.
+func TestEvalOnOpenSearch(t *testing.T) {
+	c := ostest.Config(t)
+	os := []string{"--backend", "opensearch", "--opensearch-url", strings.Join(c.URLs, ","), "--opensearch-index", c.Index}
+	dir := t.TempDir()
+	corpusFile := filepath.Join(dir, "c.jsonl")
+	write := func(path, text string) {
+		if err := stdos.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(corpusFile, strings.Join([]string{
+		`{"id":"d1","lang":"en","title":"d1","body":"tokyo summit on security"}`,
+		`{"id":"d2","lang":"en","title":"d2","body":"fisheries report from colombo"}`,
+		`{"id":"d3","lang":"en","title":"d3","body":"colombo port city and tokyo investors"}`,
+	}, "\n"))
+	queries := filepath.Join(dir, "q.tsv")
+	write(queries, "q1\tsecurity summit\nq2\tfisheries colombo\nq3\tport investors\nq4\tunjudged\n")
+	qrels := filepath.Join(dir, "qrels.txt")
+	write(qrels, "q1 0 d1 1\nq2 0 d2 1\nq3 0 d3 2\n")
+	if code, out := runBinary(t, append([]string{"index", "--corpus", corpusFile}, os...)...); code != 0 {
+		t.Fatalf("index: %d %s", code, out)
+	}
+	code, out := runBinary(t, append([]string{"eval", "--queries", queries, "--qrels", qrels}, os...)...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || strings.Join(strings.Fields(lines[1]), " ") != "gen-000001 1.0000 1.0000 1.0000 1.0000 3" {
+		t.Errorf("eval --backend opensearch: exit %d\n%s", code, out)
 	}
 }
