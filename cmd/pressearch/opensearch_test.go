@@ -104,6 +104,11 @@ func TestOpenSearchBackend(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "sha256:00000000deadbeef") || !strings.Contains(out, osindex.AnalysisVersion()) {
 		t.Errorf("search of an index made by another analysis: exit %d, %s", code, out)
 	}
+	code, out = runBinary(t, "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--backend", "opensearch",
+		"--opensearch-url", strings.Join(c.URLs, ","), "--opensearch-index", store.Alias())
+	if code != 1 || !strings.Contains(out, "sha256:00000000deadbeef") || !strings.Contains(out, osindex.AnalysisVersion()) {
+		t.Errorf("serve of an index made by another analysis: exit %d, %s", code, out)
+	}
 
 	// Usage mistakes are usage errors.
 	t.Setenv("PRESSEARCH_OPENSEARCH_URL", "")
