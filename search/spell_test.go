@@ -1,9 +1,15 @@
 package search
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
 	"testing"
 
 	"pressearch/corpus"
@@ -226,5 +232,118 @@ func TestDidYouMeanOnALiveCollection(t *testing.T) {
 	write(corpus.Action{Line: 2, Delete: "quokka"})
 	if got := dym("quoka"); got != "" {
 		t.Errorf("quoka after quokka was deleted: did you mean %q, want none", got)
+	}
+}
+
+// On real Telugu text (te-tydi-dev: 601 Wikipedia paragraphs and 339
+// questions typed by Telugu speakers), a slip of vowel length or
+// aspiration in a word is corrected back to the word, and words and
+// questions as written are left alone. The slips are made from the
+// collection's frequent words, one near letter changed (ా left out, a
+// vowel sign or a consonant for its partner), where the word then finds
+// five times as much as the slip (or the slip nothing). Served live, as
+// by serve.
+func TestDidYouMeanOnTeTyDi(t *testing.T) {
+	dir := sharedData(t, "te-tydi-dev")
+	docs, err := corpus.Load(filepath.Join(dir, "corpus-titled.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := liveEngine(t, docs)
+	ctx := context.Background()
+	search := func(q string) *Result {
+		res, err := e.Search(ctx, Request{Query: q, Size: 1})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return res
+	}
+	// Document frequencies of the words as the bodies write them.
+	telugu := regexp.MustCompile(`[\x{0C00}-\x{0C7F}]+`)
+	df := map[string]int{}
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for _, w := range telugu.FindAllString(d.Body, -1) {
+			if !seen[w] {
+				seen[w] = true
+				df[w]++
+			}
+		}
+	}
+	var frequent []string
+	for w, n := range df {
+		if n >= 5 && len([]rune(w)) >= 4 {
+			frequent = append(frequent, w)
+		}
+	}
+	sort.Slice(frequent, func(i, j int) bool {
+		return df[frequent[i]] > df[frequent[j]] || df[frequent[i]] == df[frequent[j]] && frequent[i] < frequent[j]
+	})
+	slips := [][2]string{{"ా", ""}, {"ీ", "ి"}, {"ూ", "ు"}, {"ే", "ె"}, {"ో", "ొ"}, {"ి", "ీ"}, {"ు", "ూ"}, {"ె", "ే"}, {"ొ", "ో"},
+		{"క", "ఖ"}, {"గ", "ఘ"}, {"చ", "ఛ"}, {"జ", "ఝ"}, {"ట", "ఠ"}, {"డ", "ఢ"}, {"త", "థ"}, {"ద", "ధ"}, {"ప", "ఫ"}, {"బ", "భ"},
+		{"ఖ", "క"}, {"ఘ", "గ"}, {"ఛ", "చ"}, {"ఠ", "ట"}, {"ఢ", "డ"}, {"థ", "త"}, {"ధ", "ద"}, {"ఫ", "ప"}, {"భ", "బ"}}
+	needed, corrected := 0, 0
+	var missed []string
+	for i, w := range frequent {
+		if needed == 100 {
+			break
+		}
+		// Each word its own kind of slip, in turn.
+		slip := ""
+		for k := range slips {
+			p := slips[(i+k)%len(slips)]
+			if at := strings.Index(w, p[0]); at >= 0 {
+				slip = w[:at] + p[1] + w[at+len(p[0]):]
+				break
+			}
+		}
+		if slip == "" || df[slip] > 0 {
+			continue // no slip to make, or the slip is a word of its own
+		}
+		got, want := search(slip), search(w)
+		if want.Total < 5*max(got.Total, 1) {
+			continue // the slip finds about what the word does: nothing to correct
+		}
+		needed++
+		if got.DidYouMean == w {
+			corrected++
+		} else {
+			missed = append(missed, fmt.Sprintf("%s (%d) → %q, want %s (%d)", slip, got.Total, got.DidYouMean, w, want.Total))
+		}
+	}
+	if needed < 50 || corrected < needed*9/10 {
+		t.Errorf("slips corrected: %d of %d, want 90%%; missed: %s", corrected, needed, strings.Join(missed, "; "))
+	}
+	t.Logf("slips corrected: %d of %d", corrected, needed)
+
+	// Questions as typed: nothing offered.
+	f, err := os.Open(filepath.Join(dir, "queries.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	asked, offered := 0, 0
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		_, q, _ := strings.Cut(sc.Text(), "\t")
+		asked++
+		if res := search(q); res.DidYouMean != "" {
+			offered++
+			t.Logf("question %s: did you mean %s", q, res.DidYouMean)
+		}
+	}
+	if asked < 300 || offered > asked/100 {
+		t.Errorf("%d of %d questions offered a correction, want at most 1%%", offered, asked)
+	}
+	// Words of the collection: hardly ever doubted.
+	words, doubted := 0, 0
+	for _, w := range frequent[:min(len(frequent), 500)] {
+		words++
+		if res := search(w); res.DidYouMean != "" {
+			doubted++
+			t.Logf("word %s (%d documents): did you mean %s", w, df[w], res.DidYouMean)
+		}
+	}
+	if doubted > words/100 {
+		t.Errorf("%d of %d words of the collection doubted, want at most 1%%", doubted, words)
 	}
 }
