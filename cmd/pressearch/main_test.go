@@ -309,16 +309,11 @@ func TestCommandLine(t *testing.T) {
 func TestEval(t *testing.T) {
 	data := t.TempDir()
 	dir := t.TempDir()
-	corpusFile := filepath.Join(dir, "c.jsonl")
-	os.WriteFile(corpusFile, []byte(strings.Join([]string{
-		`{"id":"d1","lang":"en","title":"d1","body":"tokyo summit on security"}`,
-		`{"id":"d2","lang":"en","title":"d2","body":"fisheries report from colombo"}`,
-		`{"id":"d3","lang":"en","title":"d3","body":"colombo port city and tokyo investors"}`,
-	}, "\n")), 0o644)
-	queries := filepath.Join(dir, "q.tsv")
-	os.WriteFile(queries, []byte("q1\tsecurity summit\nq2\tfisheries colombo\nq3\tport investors\nq4\tunjudged\n"), 0o644)
-	qrels := filepath.Join(dir, "qrels.txt")
-	os.WriteFile(qrels, []byte("q1 0 d1 1\nq2 0 d2 1\nq3 0 d3 1\n"), 0o644)
+	// Three documents and three judged queries (and one not judged) that
+	// every analysis ranks perfectly; presseval's tests read them too.
+	fixture := filepath.Join("..", "internal", "relevance", "testdata")
+	corpusFile := filepath.Join(fixture, "corpus.jsonl")
+	queries, qrels := filepath.Join(fixture, "queries.tsv"), filepath.Join(fixture, "qrels.txt")
 	if code, _, errOut := runCmd(t, "index", "--data", data, "--corpus", corpusFile); code != 0 {
 		t.Fatal(errOut)
 	}

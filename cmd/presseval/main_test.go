@@ -63,16 +63,9 @@ func evalTable(t *testing.T, args ...string) map[string][]float64 {
 // run, each over its own temporary index; the run file is the last one's.
 func TestCompareAnalyses(t *testing.T) {
 	dir := t.TempDir()
-	corpusFile := filepath.Join(dir, "c.jsonl")
-	os.WriteFile(corpusFile, []byte(strings.Join([]string{
-		`{"id":"d1","lang":"en","title":"d1","body":"tokyo summit on security"}`,
-		`{"id":"d2","lang":"en","title":"d2","body":"fisheries report from colombo"}`,
-		`{"id":"d3","lang":"en","title":"d3","body":"colombo port city and tokyo investors"}`,
-	}, "\n")), 0o644)
-	queries := filepath.Join(dir, "q.tsv")
-	os.WriteFile(queries, []byte("q1\tsecurity summit\nq2\tfisheries colombo\nq3\tport investors\nq4\tunjudged\n"), 0o644)
-	qrels := filepath.Join(dir, "qrels.txt")
-	os.WriteFile(qrels, []byte("q1 0 d1 1\nq2 0 d2 1\nq3 0 d3 1\n"), 0o644)
+	fixture := filepath.Join("..", "internal", "relevance", "testdata") // pressearch eval's too
+	corpusFile := filepath.Join(fixture, "corpus.jsonl")
+	queries, qrels := filepath.Join(fixture, "queries.tsv"), filepath.Join(fixture, "qrels.txt")
 	runFile := filepath.Join(dir, "run.txt")
 	rows := evalTable(t, "--corpus", corpusFile, "--queries", queries, "--qrels", qrels,
 		"--te-analyzers", "te,te-stem,te_lucene,standard,bleve", "--run", runFile)

@@ -728,28 +728,14 @@ func explain(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q
 // explanations runs q over the given hits alone, explaining each score.
 func explanations(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query,
 	hits bsearch.DocumentMatchCollection) (map[uint64]*bsearch.Explanation, error) {
-	rq := &restrict{inner: q}
-	for _, h := range hits {
-		rq.ids = append(rq.ids, h.IndexInternalID)
-	}
-	s, err := rq.Searcher(ctx, r, m, bsearch.SearcherOptions{Explain: true})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+len(hits)+1, 0),
-		IndexReader:       r,
-	}
 	out := make(map[uint64]*bsearch.Explanation, len(hits))
-	dm, err := s.Next(sctx)
-	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+	err := overHits(ctx, r, m, q, hits, bsearch.SearcherOptions{Explain: true}, true, func(dm *bsearch.DocumentMatch) {
 		e := dm.Expl
 		if e == nil {
 			e = &bsearch.Explanation{Value: dm.Score, Message: "score"}
 		}
 		out[dm.IndexInternalID.Value()] = e
-	}
+	})
 	return out, err
 }
 

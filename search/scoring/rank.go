@@ -147,25 +147,10 @@ func (h *topHeap) Pop() any {
 // over these hits alone: phrase matching reads positions, and doing it for
 // every document with the two words would cost more than the whole search.
 func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, pairs query.Query, hits bsearch.DocumentMatchCollection) error {
-	rq := &restrict{inner: pairs}
-	for _, h := range hits {
-		rq.ids = append(rq.ids, h.IndexInternalID)
-	}
-	s, err := rq.Searcher(ctx, r, m, bsearch.SearcherOptions{})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
-		IndexReader:       r,
-	}
 	extra := make(map[uint64]float64, len(hits))
-	dm, err := s.Next(sctx)
-	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+	err := overHits(ctx, r, m, pairs, hits, bsearch.SearcherOptions{}, false, func(dm *bsearch.DocumentMatch) {
 		extra[dm.IndexInternalID.Value()] = dm.Score
-		sctx.DocumentMatchPool.Put(dm)
-	}
+	})
 	if err != nil {
 		return err
 	}
@@ -176,31 +161,46 @@ func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, p
 	return nil
 }
 
+// overHits runs q over hits alone (pair.go's restrict), with opts, and
+// hands each match to each. With keep, each may keep the matches (the
+// pool has room for all); without, they go back to the pool after it.
+func overHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query,
+	hits bsearch.DocumentMatchCollection, opts bsearch.SearcherOptions, keep bool, each func(*bsearch.DocumentMatch)) error {
+	rq := &restrict{inner: q}
+	for _, h := range hits {
+		rq.ids = append(rq.ids, h.IndexInternalID)
+	}
+	s, err := rq.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	size := s.DocumentMatchPoolSize() + 1
+	if keep {
+		size += len(hits)
+	}
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(size, 0), IndexReader: r}
+	dm, err := s.Next(sctx)
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		each(dm)
+		if !keep {
+			sctx.DocumentMatchPool.Put(dm)
+		}
+	}
+	return err
+}
+
 // Details searches q again over hits alone, on reader r, for where q
 // matches in them, and loads their stored fields. Asking for locations in
 // the main search would gather them for every matching document, which for
 // a common word is most of the index. The hits need their ids, internal
 // and external.
 func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
-	rq := &restrict{inner: q}
-	for _, h := range hits {
-		rq.ids = append(rq.ids, h.IndexInternalID)
-	}
-	s, err := rq.Searcher(ctx, r, m, bsearch.SearcherOptions{IncludeTermVectors: true})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+len(hits)+1, 0),
-		IndexReader:       r,
-	}
 	located := make(map[uint64]*bsearch.DocumentMatch, len(hits))
-	dm, err := s.Next(sctx)
-	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+	err := overHits(ctx, r, m, q, hits, bsearch.SearcherOptions{IncludeTermVectors: true}, true, func(dm *bsearch.DocumentMatch) {
 		dm.Complete(nil)
 		located[dm.IndexInternalID.Value()] = dm
-	}
+	})
 	if err != nil {
 		return nil, err
 	}
