@@ -241,7 +241,7 @@ func bleveServing(ctx context.Context, data string, corpora []string, log *slog.
 	}
 	engine := search.NewEngine(search.WithLog(log))
 	if _, err := engine.SwapLive(live); err != nil {
-		live.Close()
+		err = errors.Join(err, live.Close())
 		unlock()
 		return serving{}, err
 	}
