@@ -115,16 +115,12 @@ func (l *Live) load() error {
 		return err
 	}
 	l.persisted.Store(l.seq)
-	raw, err := l.idx.GetInternal(statsKey)
+	l.stats = newFieldStats(l.registry)
+	found, err := decodeStats(l.idx, l.stats)
 	if err != nil {
 		return err
 	}
-	l.stats = newFieldStats(l.registry)
-	if raw != nil {
-		if err := json.Unmarshal(raw, l.stats); err != nil {
-			return fmt.Errorf("field statistics: %w", err)
-		}
-	} else {
+	if !found {
 		// A generation from before the statistics were recorded.
 		err := eachStored(l.idx, func(d *corpus.Document, api bool) error {
 			l.stats.add(prepare(l.mapping, l.registry, l.text, d, api).lengths)

@@ -142,6 +142,23 @@ type Internals interface {
 	DocCount() (uint64, error)
 }
 
+// decodeStats reads the statistics record of idx into s, and reports
+// whether there is one (a generation from before they were recorded has
+// none).
+func decodeStats(idx Internals, s *fieldStats) (bool, error) {
+	raw, err := idx.GetInternal(statsKey)
+	if err != nil {
+		return false, fmt.Errorf("field statistics: %w", err)
+	}
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, s); err != nil {
+		return false, fmt.Errorf("field statistics: %w", err)
+	}
+	return true, nil
+}
+
 // ReadStats returns the statistics of idx, whose analyses are r's (nil:
 // the default registry's), read from what the build recorded, or nil for
 // an index without them.
@@ -158,16 +175,9 @@ func ReadStats(idx Internals, r *Registry) (*Stats, error) {
 	if r == nil {
 		r = defaults
 	}
-	raw, err := idx.GetInternal(statsKey)
-	if err != nil {
-		return nil, fmt.Errorf("field statistics: %w", err)
-	}
-	if raw == nil {
-		return nil, nil
-	}
 	var s fieldStats
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("field statistics: %w", err)
+	if found, err := decodeStats(idx, &s); err != nil || !found {
+		return nil, err
 	}
 	n, err := idx.DocCount()
 	if err != nil {
