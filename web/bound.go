@@ -54,21 +54,66 @@ func (s *Server) search(c *gin.Context, r search.Request) (*search.Result, error
 	return res, err
 }
 
+// heavyRest is how long a heavy slot rests after a heavy request, as a
+// multiple of the time the request held it, when ordinary searches ran
+// meanwhile: the heavy lane then works a quarter of the time, and a flood
+// of heavy searches, however cheap each, cannot take the cores from the
+// ordinary ones. With no ordinary search about, it does not rest.
+const heavyRest = 3
+
+// maxHeavyRest bounds a rest, for a heavy request that ran long.
+const maxHeavyRest = time.Second
+
+// heavyKey holds, in a request's context, the release of the heavy slot it
+// took, called once its answer is written (see lanes).
+const heavyKey = "pressearch.heavy"
+
 // slotted runs run in one of the server's slots, heavy or not, as search
-// does.
+// does. A heavy request keeps its heavy slot until its answer is written
+// (its whole cost is the lane's, not only the search's), and the slot
+// then rests (heavyRest) if ordinary searches ran in the meantime.
 func (s *Server) slotted(c *gin.Context, heavy bool, run func(ctx context.Context) error) error {
 	ctx := c.Request.Context()
 	if heavy {
-		if err := s.acquire(ctx, s.heavy); err != nil {
-			return err
+		if _, held := c.Get(heavyKey); !held {
+			if err := s.acquire(ctx, s.heavy); err != nil {
+				return err
+			}
+			start, seen := time.Now(), s.ordinary.started.Load()
+			c.Set(heavyKey, func() { s.releaseHeavy(time.Since(start), seen) })
 		}
-		defer func() { <-s.heavy }()
+	} else {
+		s.ordinary.started.Add(1)
+		s.ordinary.running.Add(1)
+		defer s.ordinary.running.Add(-1)
 	}
 	if err := s.acquire(ctx, s.slots); err != nil {
 		return err
 	}
 	defer func() { <-s.slots }()
 	return run(ctx)
+}
+
+// lanes gives back, once a request is answered, the heavy slot it took.
+func (s *Server) lanes(c *gin.Context) {
+	defer func() {
+		if release, ok := c.Get(heavyKey); ok {
+			release.(func())()
+		}
+	}()
+	c.Next()
+}
+
+// releaseHeavy gives back a heavy slot held for held, at once or after a
+// rest if ordinary searches started or ran since it was taken (seen: how
+// many had started then).
+func (s *Server) releaseHeavy(held time.Duration, seen int64) {
+	if s.ordinary.running.Load() == 0 && s.ordinary.started.Load() == seen {
+		<-s.heavy
+		return
+	}
+	s.metrics.rested.Inc()
+	s.after(min(heavyRest*held, maxHeavyRest), func() { <-s.heavy })
 }
 
 // acquire takes a slot of slots, waiting for one until ctx is done.

@@ -144,3 +144,72 @@ func TestHeavySearchesLeaveSlotsForTheOthers(t *testing.T) {
 		t.Errorf("%d searches ran at once, want 3: two heavy and the ordinary one", e.most)
 	}
 }
+
+// heavyAtWrite records how many heavy slots are taken when the answer is
+// written.
+type heavyAtWrite struct {
+	*httptest.ResponseRecorder
+	s     *Server
+	taken int
+}
+
+func (w *heavyAtWrite) Write(b []byte) (int, error) {
+	w.taken = len(w.s.heavy)
+	return w.ResponseRecorder.Write(b)
+}
+
+// A heavy request holds its heavy slot until its answer is written; the
+// slot then rests three times as long as it was held if an ordinary search
+// ran meanwhile, and not at all if none did.
+func TestHeavyLaneRestsWhileOrdinarySearchesRun(t *testing.T) {
+	s, e := newBlockingServer(t, 4) // one heavy search at once
+	var rests []time.Duration
+	var wake []func()
+	s.after = func(d time.Duration, f func()) { rests, wake = append(rests, d), append(wake, f) }
+	heavy := "/api/v1/search?q=minist*"
+
+	// Alone.
+	w := &heavyAtWrite{ResponseRecorder: httptest.NewRecorder(), s: s}
+	done := make(chan struct{})
+	go func() {
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, heavy, nil))
+		close(done)
+	}()
+	<-e.entered
+	e.release <- struct{}{}
+	<-done
+	if w.Code != http.StatusOK || w.taken != 1 {
+		t.Errorf("a heavy search alone: status %d, %d heavy slots taken as it was answered; want 200 and 1", w.Code, w.taken)
+	}
+	if len(s.heavy) != 0 || len(rests) != 0 {
+		t.Errorf("a heavy search alone: %d heavy slots still taken, rests %v; want its slot back at once", len(s.heavy), rests)
+	}
+
+	// With an ordinary search running beside it.
+	codes := make(chan int, 2)
+	go func() { codes <- get(t, s, heavy).Code }()
+	if q := <-e.entered; q != "minist*" {
+		t.Fatalf("%q started", q)
+	}
+	go func() { codes <- get(t, s, "/api/v1/search?q=Japan").Code }()
+	if q := <-e.entered; q != "Japan" {
+		t.Fatalf("%q started", q)
+	}
+	e.release <- struct{}{}
+	e.release <- struct{}{}
+	for range 2 {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	if len(s.heavy) != 1 || len(rests) != 1 || rests[0] <= 0 || rests[0] > maxHeavyRest {
+		t.Fatalf("after a heavy search beside an ordinary one: %d heavy slots taken, rests %v; want the slot resting once", len(s.heavy), rests)
+	}
+	wake[0]()
+	if len(s.heavy) != 0 {
+		t.Errorf("the rest over, %d heavy slots still taken", len(s.heavy))
+	}
+	if !strings.Contains(get(t, s, "/metrics").Body.String(), "pressearch_heavy_rests_total 1") {
+		t.Errorf("/metrics does not count the rests")
+	}
+}

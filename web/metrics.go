@@ -23,6 +23,7 @@ type metrics struct {
 	search   prometheus.Histogram
 	waiting  prometheus.Gauge   // searches waiting for a slot
 	refused  prometheus.Counter // searches that found no slot in their time
+	rested   prometheus.Counter // heavy requests after which the heavy lane rested
 	// writes counts the actions written, by the name of the key (never
 	// the key) and result.
 	writes       *prometheus.CounterVec
@@ -61,6 +62,10 @@ func newMetrics(engine Engine) *metrics {
 		Name: "pressearch_auth_failures_total",
 		Help: "Requests with a key the server does not accept.",
 	})
+	m.rested = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pressearch_heavy_rests_total",
+		Help: "Heavy requests after which their slot rested, ordinary searches having run meanwhile.",
+	})
 	info := func() (docs, gen, finished, seconds float64) {
 		i := engine.Info()
 		var f float64
@@ -69,7 +74,7 @@ func newMetrics(engine Engine) *metrics {
 		}
 		return float64(i.Documents), float64(i.Generation), f, i.Build.Seconds
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused, m.writes, m.authFailures,
+	m.registry.MustRegister(m.requests, m.latency, m.search, m.waiting, m.refused, m.rested, m.writes, m.authFailures,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_documents", Help: "Documents in the index being served."},
 			func() float64 { d, _, _, _ := info(); return d }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_generation", Help: "Number of the generation being served."},

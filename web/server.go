@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,8 +48,13 @@ type Server struct {
 	metrics *metrics
 	params  routeParams
 	// slots holds a token for each search running: its capacity is the
-	// bound of searches at once; heavy, one for each heavy search.
+	// bound of searches at once; heavy, one for each heavy request.
 	slots, heavy chan struct{}
+	// ordinary counts the searches that are not heavy, started and
+	// running, for the heavy lane's rests (releaseHeavy).
+	ordinary struct{ started, running atomic.Int64 }
+	// after runs f after d, as time.AfterFunc (a test's clock otherwise).
+	after func(d time.Duration, f func())
 
 	writer    Writer
 	admin     Admin
@@ -68,6 +74,7 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 	s := &Server{engine: engine, log: log, router: gin.New(), catalog: cat, metrics: newMetrics(engine), params: routeParams{},
 		failures: newFailures()}
 	s.slots, s.heavy = newSlots(DefaultMaxSearches())
+	s.after = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
 	for _, o := range opts {
 		o(s)
 	}
@@ -82,7 +89,7 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	r.HTMLRender = tmpl
-	r.Use(s.requestID, s.logRequests, s.recover, securityHeaders, limits, s.validUTF8)
+	r.Use(s.requestID, s.logRequests, s.recover, s.lanes, securityHeaders, limits, s.validUTF8)
 
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
