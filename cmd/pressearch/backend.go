@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"time"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -100,39 +99,6 @@ func openSearchEngine(ctx context.Context, s *osindex.Store) (*search.Engine, st
 	return engine, cur, err
 }
 
-// followOpenSearch puts the generation the alias names in service whenever
-// the alias moves (a build or a rollback elsewhere), until ctx ends.
-func followOpenSearch(ctx context.Context, s *osindex.Store, engine *search.Engine, serving string, log *slog.Logger) {
-	t := time.NewTicker(watchInterval)
-	defer t.Stop()
-	failed := ""
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		cur, err := s.Current(ctx)
-		if err != nil || cur == serving || cur == failed {
-			continue
-		}
-		served, err := ossearch.Serve(ctx, s, cur, engine.Languages())
-		if err != nil {
-			log.Error("new generation refused; still serving the old one",
-				"generation", s.Generation(cur), "serving", s.Generation(serving), "err", err)
-			failed = cur
-			continue
-		}
-		if old := engine.SwapBackend(served); old != nil {
-			if err := old.Close(); err != nil {
-				log.Warn("closing the generation served before", "generation", s.Generation(serving), "err", err)
-			}
-		}
-		serving = cur
-		log.Info("serving new generation", "generation", served.Info.Generation, "index", cur)
-	}
-}
-
 // openSearchServing opens the collection's current generation on the
 // cluster for serve, building one first when corpora are given or there is
 // none; the engine then follows the alias. A generation built by another
@@ -181,7 +147,7 @@ func openSearchServing(ctx context.Context, b *backendFlags, data string, corpor
 	coll := &openSearchCollection{Collection: osindex.NewCollection(store), engine: engine, log: log}
 	coll.NewAnalysis = func(ctx context.Context) { coll.serveCurrent(ctx) }
 	return serving{engine: engine, writer: coll, admin: coll, backend: openSearchServer(store),
-		follow: func(ctx context.Context) { followOpenSearch(ctx, store, engine, cur, log) },
+		follow: func(ctx context.Context) { ossearch.Follow(ctx, store, engine, cur, watchInterval, log) },
 		close: func() error {
 			err := engine.Close()
 			unlock()
