@@ -20,9 +20,12 @@ import (
 )
 
 // sharedData returns the data set name under ../shared, skipping where it
-// is absent, except under CI, where it must be there.
+// is absent, except under CI, where it must be there, and under -short.
 func sharedData(t *testing.T, name string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: the shared data sets run in the full run; the race run takes -short")
+	}
 	dir := os.Getenv("PRESSEARCH_SHARED")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "shared")

@@ -18,7 +18,7 @@ import (
 type writerState struct {
 	w       *indexer.Live
 	backend *scoring.Index
-	langs   *indexer.Registry
+	langs   *indexer.Registry // set once, before the refreshes start
 	stop    chan struct{}
 	done    chan struct{}
 	seen    atomic.Uint64 // the last write the index in service includes
@@ -51,10 +51,10 @@ func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", w.Generation(), err)
 	}
-	ws := &writerState{w: w, backend: backend, stop: make(chan struct{}), done: make(chan struct{})}
+	ws := &writerState{w: w, backend: backend, langs: e.langs, stop: make(chan struct{}), done: make(chan struct{})}
 	changed := w.Changed()
 	ws.seen.Store(w.Seq())
-	l, err := ws.live(w.Generation(), e.langs)
+	l, err := ws.live(w.Generation())
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +81,9 @@ func (e *Engine) retireOld(old *live) (*indexer.Live, error) {
 
 // live makes what the engine serves of the live collection as its index
 // now is (the backend refreshed already).
-func (ws *writerState) live(gen indexer.Generation, langs *indexer.Registry) (*live, error) {
+func (ws *writerState) live(gen indexer.Generation) (*live, error) {
 	idx := ws.w.Index()
-	st, err := indexer.ReadStats(idx, langs)
+	st, err := indexer.ReadStats(idx, ws.langs)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,6 @@ func (ws *writerState) live(gen indexer.Generation, langs *indexer.Registry) (*l
 	if st != nil {
 		present = st.Present
 	}
-	ws.langs = langs
 	return &live{backend: ws.backend, index: idx, info: info, present: present, writer: ws}, nil
 }
 
@@ -151,7 +150,7 @@ func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
 	if cur == nil || cur.writer != ws {
 		return nil // taken out of service meanwhile
 	}
-	l, err := ws.live(cur.info.Generation, ws.langs)
+	l, err := ws.live(cur.info.Generation)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,6 +31,9 @@ type exportRow struct {
 // exportColumns are the columns of a CSV export, in order.
 var exportColumns = []string{"id", "date", "lang", "source", "kind", "title", "url", "score"}
 
+// exportTimeout bounds a whole export, a batch of searches.
+const exportTimeout = time.Minute
+
 // rowWriter writes export rows in one format.
 type rowWriter interface {
 	header() error
@@ -42,6 +46,9 @@ type rowWriter interface {
 // with the error JSON; a failure after that cannot change the status, and
 // the response is cut off rather than ended as if it were whole.
 func (s *Server) export(c *gin.Context, p searchParams) {
+	// Up to 10,000 rows take longer than one search may: the whole export
+	// has exportTimeout, each of its searches still waits for a slot.
+	defer lift(c, exportTimeout)()
 	r := p.request()
 	r.IncludeEmbargoed = p.IncludeEmbargoed // the caller checked the write key
 	buf := bufio.NewWriterSize(c.Writer, 32<<10)

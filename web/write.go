@@ -377,22 +377,30 @@ func (s *Server) adminFailed(c *gin.Context, err error) {
 // deadline for a request that may take long (a bulk upload, a rebuild).
 func longRequest(limit time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		rc := http.NewResponseController(c.Writer)
-		deadline := time.Now().Add(limit)
-		rc.SetReadDeadline(deadline)
-		rc.SetWriteDeadline(deadline)
-		// The context the connection gave, without the search deadline
-		// of every request: the request still ends when its client goes
-		// away, however long it has run.
-		conn := c.Request.Context()
-		if v, ok := c.Get(connContext); ok {
-			conn = v.(context.Context)
-		}
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), limit)
-		defer cancel()
-		stop := context.AfterFunc(conn, cancel)
-		defer stop()
-		c.Request = c.Request.WithContext(ctx)
+		defer lift(c, limit)()
 		c.Next()
+	}
+}
+
+// lift gives the rest of c's handling limit instead of the search deadline
+// of every request, and the connection's read and write deadlines with
+// it; the request still ends when its client goes away, however long it
+// has run. The function it returns releases what lift took.
+func lift(c *gin.Context, limit time.Duration) func() {
+	rc := http.NewResponseController(c.Writer)
+	deadline := time.Now().Add(limit)
+	rc.SetReadDeadline(deadline)
+	rc.SetWriteDeadline(deadline)
+	// The context the connection gave, without the search deadline.
+	conn := c.Request.Context()
+	if v, ok := c.Get(connContext); ok {
+		conn = v.(context.Context)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), limit)
+	stop := context.AfterFunc(conn, cancel)
+	c.Request = c.Request.WithContext(ctx)
+	return func() {
+		stop()
+		cancel()
 	}
 }
