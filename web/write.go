@@ -133,6 +133,15 @@ func (s *Server) write(c *gin.Context, actions []corpus.Action, atomic bool, ref
 			s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable, "the index is being switched; try again")
 			return nil, false
 		}
+		if ctx.Err() != nil {
+			// Out of time (or the client left) before anything was
+			// applied: nothing is written, the client may send it again.
+			s.logger(c).WarnContext(ctx, "write not applied in time", "key", key, "actions", len(actions), "err", err)
+			c.Header("Retry-After", "1")
+			s.failStatus(c, http.StatusServiceUnavailable, search.CodeUnavailable,
+				fmt.Sprintf("the write was not applied within %s; nothing was written: send it again, or in smaller requests", writeTimeout))
+			return nil, false
+		}
 		s.logger(c).ErrorContext(ctx, "write failed", "key", key, "err", err)
 		s.failStatus(c, http.StatusInternalServerError, search.CodeInternal, "the write failed")
 		return nil, false

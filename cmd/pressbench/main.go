@@ -587,7 +587,16 @@ func startServe(ctx context.Context, tmp, data string, args ...string) (*served,
 		s.stop()
 		return nil, fmt.Errorf("serve did not say where it listens")
 	}
-	go io.Copy(io.Discard, logs)
+	// Serve's errors and warnings go on to stderr, the rest nowhere.
+	go func() {
+		for lines.Scan() {
+			var entry struct{ Level string }
+			if json.Unmarshal(lines.Bytes(), &entry) == nil && (entry.Level == "ERROR" || entry.Level == "WARN") {
+				fmt.Fprintln(os.Stderr, "serve:", lines.Text())
+			}
+		}
+		io.Copy(io.Discard, logs)
+	}()
 	for {
 		resp, err := http.Get(s.base + "/readyz")
 		if err == nil {
