@@ -52,6 +52,20 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 	if code != 200 || !strings.Contains(body, `"replaced"`) || s.total(t, "Trincomalee") != 1 || s.total(t, "Colombo") != 0 {
 		t.Errorf("replace: %d %s", code, body)
 	}
+	// A write answered is durable: the server killed at once and started
+	// again finds it.
+	code, _, body = s.send(t, "PUT", "/api/v1/docs/durable-1", testKey, `{"title": "Durable", "body": "Pangolin"}`)
+	if code != 201 {
+		t.Fatalf("PUT before the kill: %d %s", code, body)
+	}
+	s.cmd.Process.Kill()
+	<-s.done
+	s = startServerEnv(t, []string{"PRESSEARCH_API_KEY=" + testKey}, with("--data", data)...)
+	// (Searchable within the refresh interval, on OpenSearch.)
+	waitFor(t, "a write answered before serve was killed is there", 5*time.Second, func() bool {
+		code, body := s.getBody(t, "/api/v1/docs/durable-1")
+		return code == 200 && strings.Contains(body, "Pangolin")
+	})
 	// A document in a language the collection had none of is found by
 	// that language's analysis at once.
 	ja := `{"id": "ja-1", "lang": "ja", "title": "外務大臣の会見", "body": "外務大臣は東京で記者会見を行った。"}`
