@@ -113,8 +113,8 @@ func TestTeluguRetrieval(t *testing.T) {
 	if !(te > lucene && lucene > std) {
 		t.Errorf("MRR@100 te %.4f, te_lucene %.4f, standard %.4f: want te ahead of te_lucene ahead of standard", te, lucene, std)
 	}
-	if te < 0.94 {
-		t.Errorf("te MRR@100 %.4f is below the target 0.94", te)
+	if te < 0.9444 {
+		t.Errorf("te MRR@100 %.4f is below 0.9444, what it was before quotations took their rarity from home", te)
 	}
 }
 
