@@ -44,13 +44,17 @@ type Live struct {
 	mu        sync.Mutex // one write at a time; guards what follows
 	seq       uint64     // the last write applied
 	stats     *fieldStats
-	sugg      *suggestState
-	saved     uint64 // the last write the suggestion file has
-	pinned    bool   // the log keeps every write after pin
+	sugg      *suggestState // changed under mu and suggMu both
+	saved     uint64        // the last write the suggestion file has
+	pinned    bool          // the log keeps every write after pin
 	pin       uint64
 	closed    bool
 	changed   chan struct{} // closed and replaced at each write
 	persisted atomic.Uint64 // the last write the index has persisted
+
+	// suggMu guards sugg too, for completion's reads, which take it
+	// alone (lock order: cacheMu, mu, suggMu).
+	suggMu sync.Mutex
 
 	// cache of what completion offers, by seq and the next embargo's end
 	cacheMu    sync.Mutex
@@ -409,10 +413,12 @@ func (l *Live) commit(batch *bleve.Batch, rec *walRecord, stats *fieldStats) err
 		}
 		return err
 	}
+	l.suggMu.Lock()
 	if rec.Suggest != nil {
 		l.sugg.apply(rec.Suggest, rec.Seq, rec.Time)
 	}
 	l.sugg.Seq = rec.Seq
+	l.suggMu.Unlock()
 	l.releaseLog()
 	return nil
 }
@@ -589,26 +595,24 @@ func (l *Live) Suggestions() *Suggestions { return l.suggestions(false) }
 func (l *Live) SuggestionsNow() *Suggestions { return l.suggestions(true) }
 
 func (l *Live) suggestions(now bool) *Suggestions {
+	// Searches ask for completions: they take suggMu, never the writers'
+	// mu, so that no search waits for the writes queued before it.
 	t := time.Now()
-	l.mu.Lock()
-	seq := l.seq
-	l.mu.Unlock()
 	l.cacheMu.Lock()
 	defer l.cacheMu.Unlock()
+	l.suggMu.Lock()
+	defer l.suggMu.Unlock()
 	if c := l.cache; c != nil && (l.cacheUntil.IsZero() || t.Before(l.cacheUntil)) &&
-		(l.cacheSeq == seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
+		(l.cacheSeq == l.sugg.Seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
 		return c
 	}
-	l.mu.Lock()
 	if l.sugg.Short {
 		if err := l.refillTitles(); err != nil {
-			l.mu.Unlock()
 			return &Suggestions{}
 		}
 	}
 	s := l.sugg.visible(t)
-	l.cacheSeq, l.cacheUntil, l.cacheAt = l.seq, l.sugg.nextRelease(t), t
-	l.mu.Unlock()
+	l.cacheSeq, l.cacheUntil, l.cacheAt = l.sugg.Seq, l.sugg.nextRelease(t), t
 	l.cache = s
 	return s
 }
@@ -664,7 +668,9 @@ func (l *Live) saveSuggestions() error {
 		l.mu.Unlock()
 		return nil
 	}
+	l.suggMu.Lock()
 	raw, err := json.Marshal(l.sugg)
+	l.suggMu.Unlock()
 	seq := l.seq
 	l.mu.Unlock()
 	if err != nil {

@@ -489,3 +489,38 @@ func TestLiveCloseLeavesNothingToReplay(t *testing.T) {
 		t.Errorf("%d documents, want 3", n)
 	}
 }
+
+// Completions never wait for the writer: a search asks for them while
+// writes queue, and must not wait behind them.
+func TestSuggestionsDoNotWaitForWrites(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []corpus.Document
+	for _, d := range pool[:4] {
+		d.Related, d.TranslationOf = nil, ""
+		docs = append(docs, d)
+	}
+	_, l := liveStore(t, docs)
+	defer l.Close()
+	d := pool[5]
+	d.Related, d.TranslationOf = nil, ""
+	if _, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock() // a write in progress
+	done := make(chan *Suggestions)
+	go func() { done <- l.SuggestionsNow() }()
+	select {
+	case s := <-done:
+		l.mu.Unlock()
+		if s == nil {
+			t.Fatal("no suggestions")
+		}
+	case <-time.After(10 * time.Second): // a deadlock's bound, not a timing
+		l.mu.Unlock()
+		<-done
+		t.Fatal("completions waited for the write in progress")
+	}
+}
