@@ -114,6 +114,9 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	plainFresh := settledSize(fdir)
 	fresh.Close()
+	fmt.Printf("plain Bleve: full build %.0f documents/s, bulk upsert %.0f documents/s, one write p50 %s p99 %s, size after replacing / fresh %.2f\n",
+		float64(len(docs))/plainBuild.Seconds(), float64(len(added))/plainBulk.Seconds(),
+		percentile(plainOne, .5).Round(time.Microsecond), percentile(plainOne, .99).Round(time.Microsecond), float64(plainSize)/float64(plainFresh))
 
 	// pressearch: a build, then serve and its documents API.
 	data := filepath.Join(tmp, "pressearch")
@@ -158,6 +161,10 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		}
 	}
 	bulkTime := time.Since(start)
+	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+	// Each figure as soon as it is measured: a run that fails later keeps them.
+	fmt.Printf("pressearch: full build %.0f documents/s, bulk upsert in requests of %d %.0f documents/s\n",
+		rate(len(docs), build), w.bulk, rate(len(added), bulkTime))
 	profile(".puts")
 	var one []time.Duration
 	for i := 0; i < w.puts; i++ {
@@ -168,6 +175,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		}
 		one = append(one, time.Since(t))
 	}
+	fmt.Printf("pressearch: one write p50 %s p99 %s\n", percentile(one, .5).Round(time.Microsecond), percentile(one, .99).Round(time.Microsecond))
 	// Searches, alone and with writes going on.
 	profiles.Wait()
 	profile(".calm")
@@ -175,15 +183,18 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if err != nil {
 		return err
 	}
+	fmt.Printf("pressearch: searches alone p50 %s p99 %s\n", percentile(calm, .5).Round(time.Microsecond), percentile(calm, .99).Round(time.Microsecond))
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var writeErr error
-	written := 0
+	written, failed, behind, inFlight := 0, 0, 0, 0
+	var busyWrites []time.Duration
 	wg.Add(1)
-	var writeMu sync.Mutex // guards writeErr and written
+	var writeMu sync.Mutex // guards what the writes count
 	go func() {
 		// Open loop: a write every 1/rate s whether or not the last one
-		// has answered, as independent clients send them.
+		// has answered, as independent clients send them; a second's
+		// worth at most in flight, a tick past that counted as behind.
 		defer wg.Done()
 		t := time.NewTicker(time.Second / time.Duration(w.rate))
 		defer t.Stop()
@@ -193,17 +204,34 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 				return
 			case <-t.C:
 			}
+			writeMu.Lock()
+			full := inFlight >= w.rate
+			if full {
+				behind++
+			} else {
+				inFlight++
+			}
+			writeMu.Unlock()
+			if full {
+				continue
+			}
 			d := rest[i%len(rest)]
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				t := time.Now()
 				err := put(client, srv.base, d)
 				writeMu.Lock()
 				defer writeMu.Unlock()
+				inFlight--
 				if err != nil {
-					writeErr = err
+					if writeErr == nil {
+						writeErr = err
+					}
+					failed++
 					return
 				}
+				busyWrites = append(busyWrites, time.Since(t))
 				written++
 			}()
 		}
@@ -218,8 +246,11 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if err != nil {
 		return err
 	}
+	fmt.Printf("pressearch: searches with writes p50 %s p99 %s; writes %d done (%.0f/s, p50 %s p99 %s), %d failed, %d not sent (a second's worth in flight)\n",
+		percentile(busy, .5).Round(time.Microsecond), percentile(busy, .99).Round(time.Microsecond),
+		written, float64(written)/busyTime.Seconds(), percentile(busyWrites, .5).Round(time.Microsecond), percentile(busyWrites, .99).Round(time.Microsecond), failed, behind)
 	if writeErr != nil {
-		return writeErr
+		fmt.Fprintln(os.Stderr, "the first failed write:", writeErr)
 	}
 	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
@@ -246,7 +277,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	freshParts := sizeParts(freshDir)
 	_ = sum
 
-	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+	fmt.Println()
 	fmt.Printf("%-44s %14s %14s\n", "", "plain Bleve", "pressearch")
 	fmt.Printf("%-44s %14.0f %14.0f\n", "full build, documents/s", rate(len(docs), plainBuild), rate(len(docs), build))
 	fmt.Printf("%-44s %14.0f %14.0f\n", fmt.Sprintf("bulk upsert in requests of %d, documents/s", w.bulk), rate(len(added), plainBulk), rate(len(added), bulkTime))
