@@ -572,6 +572,12 @@ func readSuggestState(dir string) (*suggestState, error) {
 	if err := json.Unmarshal(raw, s); err != nil {
 		return nil, fmt.Errorf("%s: %w", suggestFile, err)
 	}
+	s.complete()
+	return s, nil
+}
+
+// complete gives s the maps its encoding left out.
+func (s *suggestState) complete() {
 	if s.DF == nil {
 		s.DF = map[string]int{}
 	}
@@ -581,7 +587,6 @@ func readSuggestState(dir string) (*suggestState, error) {
 	if s.Embargo == nil {
 		s.Embargo = map[string]*embargoEntry{}
 	}
-	return s, nil
 }
 
 // LoadSuggestions reads what the generation of idx suggests now; an index

@@ -1,8 +1,10 @@
 package indexer
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -167,10 +169,92 @@ func (s *SuggestionSet) Add(title, body string) {
 
 // AddDocument counts one document as a Bleve generation does: its title
 // among the newest first, nothing while it is under embargo.
-func (s *SuggestionSet) AddDocument(d *corpus.Document) {
-	a := defaults.For(Language(d))
-	s.b.add(newSuggestDoc(a, d, d.Title, d.Body))
+func (s *SuggestionSet) AddDocument(d *corpus.Document) { s.b.add(suggestDocOf(d)) }
+
+// suggestDocOf is what d gives to completion, analyzed as the default
+// registry analyzes its language.
+func suggestDocOf(d *corpus.Document) suggestDoc {
+	return newSuggestDoc(defaults.For(Language(d)), d, d.Title, d.Body)
 }
 
 // Suggestions returns the titles and the most frequent words counted.
 func (s *SuggestionSet) Suggestions() *Suggestions { return s.b.state().visible(s.b.now) }
+
+// State returns what completion draws on for the documents added, to be
+// kept up to date as the collection is written (SuggestState.Apply).
+func (s *SuggestionSet) State() *SuggestState { return &SuggestState{s: s.b.state()} }
+
+// SuggestState is what completion draws on for a collection written
+// outside Bleve (an OpenSearch generation): the same counts, kept by the
+// same rules, as a live Bleve collection keeps, so that after any writes
+// it offers what a fresh build of the resulting collection offers. It is
+// safe for concurrent use; it encodes to JSON and back whole.
+//
+// Where a collection has more than maxSuggestTitles titles and one of the
+// listed ones leaves, the next title is not known to it (a live Bleve
+// collection reads it again from its index): the list offered is one
+// shorter until the next build.
+type SuggestState struct {
+	mu         sync.Mutex
+	s          *suggestState
+	cache      *Suggestions
+	cacheUntil time.Time // the next embargo's end when cache was made; zero: none
+}
+
+// SuggestWrite is what one write changes in a SuggestState: the documents
+// that leave the collection and those that come, in the order of the
+// write's actions.
+type SuggestWrite struct {
+	now time.Time
+	d   suggestDelta
+}
+
+// NewSuggestWrite starts the change of a write made at now.
+func NewSuggestWrite(now time.Time) *SuggestWrite { return &SuggestWrite{now: now} }
+
+// Remove records that d, as the collection held it, leaves it (deleted or
+// replaced).
+func (w *SuggestWrite) Remove(d *corpus.Document) { w.d.remove(suggestDocOf(d)) }
+
+// Add records that d comes into the collection (created or replacing).
+func (w *SuggestWrite) Add(d *corpus.Document) { w.d.add(suggestDocOf(d), w.now) }
+
+// Apply changes s by the write w.
+func (s *SuggestState) Apply(w *SuggestWrite) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.s.apply(&w.d, s.s.Seq+1, w.now)
+	s.cache = nil
+}
+
+// Suggestions returns what completion offers at now: documents under
+// embargo at now add nothing.
+func (s *SuggestState) Suggestions(now time.Time) *Suggestions {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cache != nil && (s.cacheUntil.IsZero() || now.Before(s.cacheUntil)) {
+		return s.cache
+	}
+	s.cache, s.cacheUntil = s.s.visible(now), s.s.nextRelease(now)
+	return s.cache
+}
+
+// MarshalJSON encodes the state whole.
+func (s *SuggestState) MarshalJSON() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return json.Marshal(s.s)
+}
+
+// UnmarshalJSON decodes a state MarshalJSON encoded.
+func (s *SuggestState) UnmarshalJSON(raw []byte) error {
+	st := newSuggestState()
+	if err := json.Unmarshal(raw, st); err != nil {
+		return err
+	}
+	st.complete()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.s, s.cache = st, nil
+	return nil
+}

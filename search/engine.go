@@ -139,6 +139,9 @@ type Backend interface {
 // index it started on.
 type Engine struct {
 	cur atomic.Pointer[live] // the index in service; nil: none
+	// written, where set, knows what writes changed in an index served
+	// with SwapBackend since it was read (FollowWrites).
+	written atomic.Pointer[WrittenView]
 	// maxExpansion bounds how many index terms the prefixes and fuzzy
 	// words of one query expand to, all together.
 	maxExpansion int
@@ -163,12 +166,26 @@ type live struct {
 	present map[string]bool // the analyses with documents; nil: all
 	suggest *suggester
 	writer  *writerState // the live collection behind index, where it is one
+
+	wmu      sync.Mutex           // guards what follows
+	wsrc     *indexer.Suggestions // what a WrittenView offered last
+	wsuggest *suggester           // made of wsrc
 }
 
-// suggester returns the completions to offer.
-func (l *live) suggester() *suggester {
+// suggester returns the completions to offer of l.
+func (e *Engine) suggester(l *live) *suggester {
 	if l.writer != nil {
 		return l.writer.suggester(false)
+	}
+	if v := e.written.Load(); v != nil && l.index == nil {
+		if src := (*v).Suggestions(l.info.Generation); src != nil {
+			l.wmu.Lock()
+			defer l.wmu.Unlock()
+			if src != l.wsrc {
+				l.wsrc, l.wsuggest = src, newSuggester(src, e.langs)
+			}
+			return l.wsuggest
+		}
 	}
 	return l.suggest
 }
@@ -334,10 +351,17 @@ func (e *Engine) Close() error {
 
 // Info returns what the engine knows of its current index.
 func (e *Engine) Info() Info {
-	if l := e.cur.Load(); l != nil {
-		return l.info
+	l := e.cur.Load()
+	if l == nil {
+		return Info{}
 	}
-	return Info{}
+	info := l.info
+	if v := e.written.Load(); v != nil && l.index == nil && l.writer == nil {
+		if n, ok := (*v).Documents(info.Generation); ok {
+			info.Documents = n
+		}
+	}
+	return info
 }
 
 // Generation returns the generation being searched, or 0.

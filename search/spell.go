@@ -183,7 +183,7 @@ func (sg *suggester) correct(w string) (correction, bool) {
 func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node, total uint64) (string, error) {
 	// The words the collection has: a built index's, or a live
 	// collection's as its writes leave them.
-	sg := l.suggester()
+	sg := e.suggester(l)
 	if sg == nil || root == nil {
 		return "", nil
 	}

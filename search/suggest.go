@@ -72,7 +72,7 @@ func (e *Engine) Suggest(prefix string) ([]string, error) {
 	out := []string{}
 	var sg *suggester
 	if l := e.cur.Load(); l != nil {
-		sg = l.suggester()
+		sg = e.suggester(l)
 	}
 	typed := strings.TrimSpace(prefix)
 	if sg == nil {

@@ -165,6 +165,21 @@ func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
 	}
 }
 
+// WrittenView is what the writer of an index served with SwapBackend (the
+// OpenSearch collection a server writes) knows of a generation as its
+// writes have left it, ahead of what was read when it was put in service.
+type WrittenView interface {
+	// Suggestions returns what completion offers of gen now; nil: what
+	// was read.
+	Suggestions(gen indexer.Generation) *indexer.Suggestions
+	// Documents returns how many documents gen holds now; false: as read.
+	Documents(gen indexer.Generation) (uint64, bool)
+}
+
+// FollowWrites makes the engine offer completions, and count documents,
+// of an index served with SwapBackend as v says its writes leave them.
+func (e *Engine) FollowWrites(v WrittenView) { e.written.Store(&v) }
+
 // WritesRefresher is a backend written by others than the engine (an
 // OpenSearch generation the documents API writes to) that can make every
 // write applied so far searchable at once.

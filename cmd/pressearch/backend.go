@@ -146,6 +146,7 @@ func openSearchServing(ctx context.Context, b *backendFlags, data string, corpor
 	}
 	coll := &openSearchCollection{Collection: osindex.NewCollection(store), engine: engine, log: log}
 	coll.NewAnalysis = func(ctx context.Context) { coll.serveCurrent(ctx) }
+	engine.FollowWrites(writtenView{coll.Collection})
 	return serving{engine: engine, writer: coll, admin: coll, backend: openSearchServer(store),
 		follow: func(ctx context.Context) { ossearch.Follow(ctx, store, engine, cur, watchInterval, log) },
 		close: func() error {
@@ -164,6 +165,19 @@ type openSearchCollection struct {
 	*osindex.Collection
 	engine *search.Engine
 	log    *slog.Logger
+}
+
+// writtenView is what the collection on the cluster knows of a
+// generation as its writes leave it: completions and the document count
+// follow writes as on Bleve, not only the next swap.
+type writtenView struct{ c *osindex.Collection }
+
+func (v writtenView) Suggestions(gen indexer.Generation) *indexer.Suggestions {
+	return v.c.Suggestions(v.c.Store().Index(gen))
+}
+
+func (v writtenView) Documents(gen indexer.Generation) (uint64, bool) {
+	return v.c.Documents(v.c.Store().Index(gen))
 }
 
 // serveCurrent puts the current generation in service again at once: after

@@ -3,8 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -48,10 +51,16 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 	if n := s.total(t, "Zanzibar"); n != 1 {
 		t.Errorf("the new document: %d hits after refresh=wait_for, want 1", n)
 	}
+	// Completions follow writes: the words of a document written are
+	// offered, those only a replaced or deleted one had are not.
+	s.suggests(t, "zanzi", "Zanzibar", true)
+	s.suggests(t, "colom", "Colombo", true)
 	code, _, body = s.send(t, "PUT", "/api/v1/docs/mea-2025-001?refresh=wait_for", testKey, strings.Replace(release, "Colombo", "Trincomalee", 1))
 	if code != 200 || !strings.Contains(body, `"replaced"`) || s.total(t, "Trincomalee") != 1 || s.total(t, "Colombo") != 0 {
 		t.Errorf("replace: %d %s", code, body)
 	}
+	s.suggests(t, "trinc", "Trincomalee", true)
+	s.suggests(t, "colom", "Colombo", false)
 	// A write answered is durable: the server killed at once and started
 	// again finds it.
 	code, _, body = s.send(t, "PUT", "/api/v1/docs/durable-1", testKey, `{"title": "Durable", "body": "Pangolin"}`)
@@ -108,9 +117,11 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 		t.Errorf("an atomic bulk that failed wrote a1: %d", code)
 	}
 	// Delete: 200, then 404.
+	s.suggests(t, "statem", "statement", true)
 	if code, _, body := s.send(t, "DELETE", "/api/v1/docs/b2?refresh=wait_for", testKey, ""); code != 200 {
 		t.Errorf("DELETE: %d %s", code, body)
 	}
+	s.suggests(t, "statem", "statement", false)
 	if code, _, body := s.send(t, "DELETE", "/api/v1/docs/b2", testKey, ""); code != 404 || errorCode(t, body) != "not_found" {
 		t.Errorf("DELETE again: %d %s", code, body)
 	}
@@ -121,6 +132,12 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 	}
 	if n := s.total(t, "Quokka"); n != 0 {
 		t.Errorf("a document under embargo found by %d searches", n)
+	}
+	s.suggests(t, "quok", "Quokka", false)
+	// The count of documents served follows writes too: the 40 built,
+	// mea-2025-001, durable-1, ja-1, b1 and emb-1.
+	if n := s.documents(t); n != 45 {
+		t.Errorf("%d documents served after the writes, want 45", n)
 	}
 	if code, _, body := s.send(t, "GET", "/api/v1/search?q=Quokka&include_embargoed=true", testKey, ""); code != 200 || !strings.Contains(body, `"total":1`) {
 		t.Errorf("a writer's search for the embargoed document: %d %.300s", code, body)
@@ -196,6 +213,20 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 		t.Fatal("no write was made during the reindex")
 	}
 	waitFor(t, "every write made during the reindex is found", 10*time.Second, func() bool { return s.total(t, "numbat") == uint64(writes) })
+	s.suggests(t, "numba", "numbat", true)
+	s.suggests(t, "statem", "statement", false)
+	// A write after the reindex changes the new generation's completions.
+	if code, _, body := s.send(t, "PUT", "/api/v1/docs/after-1?refresh=wait_for", testKey, `{"title": "After", "body": "Bilby"}`); code != 201 {
+		t.Fatalf("PUT after the reindex: %d %s", code, body)
+	}
+	s.suggests(t, "bilb", "Bilby", true)
+	want := 45 + 1 + writes + 1 // cli-1, the writes during the reindex, after-1
+	if backend == "opensearch" {
+		want++ // cli-3
+	}
+	if n := s.documents(t); n != want {
+		t.Errorf("%d documents served after the reindex, want %d", n, want)
+	}
 	if n := s.total(t, "Trincomalee"); n != 1 {
 		t.Errorf("a write made before the reindex: %d hits after it", n)
 	}
@@ -217,4 +248,33 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 	if n := s.total(t, "numbat"); n != 0 {
 		t.Errorf("written documents found after index --replace: %d", n)
 	}
+}
+
+// suggests checks whether the server's completions of prefix offer word.
+func (s *server) suggests(t *testing.T, prefix, word string, want bool) {
+	t.Helper()
+	var sug struct{ Suggestions []string }
+	if code := s.getJSON(t, "/api/v1/suggest?q="+url.QueryEscape(prefix), &sug); code != 200 {
+		t.Fatalf("suggest %s: %d", prefix, code)
+	}
+	if got := slices.Contains(sug.Suggestions, word); got != want {
+		t.Errorf("completions of %q: %q; offering %q: %v, want %v", prefix, sug.Suggestions, word, got, want)
+	}
+}
+
+// documents returns the count of documents the server says it serves.
+func (s *server) documents(t *testing.T) int {
+	t.Helper()
+	_, body := s.getBody(t, "/metrics")
+	for _, line := range strings.Split(body, "\n") {
+		if v, ok := strings.CutPrefix(line, "pressearch_index_documents "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return int(n)
+		}
+	}
+	t.Fatal("/metrics lacks pressearch_index_documents")
+	return 0
 }

@@ -154,6 +154,13 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
+// IsConflict reports whether err is OpenSearch refusing a write made on
+// a version of a document that another has changed since.
+func IsConflict(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == http.StatusConflict
+}
+
 // retryable reports whether a request that failed with err may succeed on
 // another node or a moment later.
 func retryable(err error) bool {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"time"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -33,6 +32,13 @@ type Source struct {
 	// API marks a document written through the documents API rather than
 	// built from corpus files.
 	API bool `json:"api,omitempty"`
+}
+
+// document is the document d stores, as the corpus gave it.
+func (d *Source) document() corpus.Document {
+	return corpus.Document{ID: d.ID, Lang: d.Lang, Title: d.Title, Body: d.Body, Date: d.Date,
+		Source: d.Source, URL: d.URL, Kind: d.Kind, Related: d.Related, TranslationOf: d.TranslationOf,
+		PublishAt: d.PublishAt}
 }
 
 // encode writes the JSON OpenSearch indexes for one document: its stored
@@ -79,13 +85,12 @@ const (
 // bulkItem is one line of a bulk request: an index of a document, or a
 // delete of an id.
 type bulkItem struct {
-	id          string
-	doc         []byte // nil: delete
-	lang        string
-	title, body string   // as the corpus gives them, for completion
-	embargoed   bool     // under embargo now: kept out of completion
-	present     []string // the analyses (and NamesField) it has fields of
-	failed      error
+	id      string
+	doc     []byte // nil: delete
+	lang    string
+	src     *corpus.Document // as the corpus gives it, for completion
+	present []string         // the analyses (and NamesField) it has fields of
+	failed  error
 }
 
 // tokenizeAll analyzes docs on every core and hands them, in order, to
@@ -144,8 +149,7 @@ func tokenizeAll(ctx context.Context, docs indexer.Documents, api map[string]boo
 			for j := range jobs {
 				out := make([]bulkItem, len(j.docs))
 				for i := range j.docs {
-					it := bulkItem{id: j.docs[i].ID, title: j.docs[i].Title, body: j.docs[i].Body,
-						embargoed: j.docs[i].Embargoed(time.Now())}
+					it := bulkItem{id: j.docs[i].ID, src: &j.docs[i]}
 					t, err := indexer.Tokenize(&j.docs[i])
 					if err == nil {
 						it.lang = t.Lang

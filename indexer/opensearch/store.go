@@ -342,7 +342,7 @@ func (s *Store) count(ctx context.Context, index string) (int, error) {
 
 // fill sends docs to index in bulk requests, two in flight while the next
 // documents are analyzed.
-func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, api map[string]bool, progress indexer.Progress) (indexer.Summary, *indexer.Suggestions, []string, error) {
+func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, api map[string]bool, progress indexer.Progress) (indexer.Summary, *indexer.SuggestState, []string, error) {
 	sum := indexer.Summary{Languages: map[string]int{}}
 	sugg := indexer.NewSuggestionSet()
 	present := map[string]bool{}
@@ -375,9 +375,7 @@ func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, 
 		}
 		batch = append(batch, it)
 		size += len(it.doc)
-		if !it.embargoed {
-			sugg.Add(it.title, it.body)
-		}
+		sugg.AddDocument(it.src)
 		for _, k := range it.present {
 			present[k] = true
 		}
@@ -408,7 +406,7 @@ func (s *Store) fill(ctx context.Context, index string, docs indexer.Documents, 
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	return sum, sugg.Suggestions(), keys, err
+	return sum, sugg.State(), keys, err
 }
 
 // finish makes a filled index searchable: refreshed, its replicas placed,
@@ -558,7 +556,7 @@ func suggestIndex(index string) string { return index + "-suggest" }
 // suggestID is the id of the one document of a suggest index.
 const suggestID = "suggestions"
 
-func (s *Store) saveSuggestions(ctx context.Context, index string, shape Shape, sugg *indexer.Suggestions) error {
+func (s *Store) saveSuggestions(ctx context.Context, index string, shape Shape, sugg *indexer.SuggestState) error {
 	name := "/" + url.PathEscape(suggestIndex(index))
 	body := map[string]any{
 		"settings": map[string]any{"index": map[string]any{"number_of_shards": 1, "number_of_replicas": shape.Replicas}},
@@ -567,23 +565,99 @@ func (s *Store) saveSuggestions(ctx context.Context, index string, shape Shape, 
 	if err := s.c.Do(ctx, "PUT", name, body, nil); err != nil {
 		return fmt.Errorf("create %s: %w", suggestIndex(index), err)
 	}
-	return s.c.Do(ctx, "PUT", name+"/_doc/"+suggestID+"?refresh=true", sugg, nil)
+	return s.putSuggestions(ctx, index, sugg)
 }
 
-// Suggestions reads what completion offers from a generation; one without
-// them offers nothing.
-func (s *Store) Suggestions(ctx context.Context, index string) (*indexer.Suggestions, error) {
+// putSuggestions writes sugg as what completion draws on in index.
+func (s *Store) putSuggestions(ctx context.Context, index string, sugg *indexer.SuggestState) error {
+	_, err := s.putSuggestionsIf(ctx, index, sugg, version{})
+	return err
+}
+
+// version is the version of a suggest index's document, as OpenSearch
+// numbers it for optimistic concurrency; zero: none known.
+type version struct {
+	SeqNo       int64 `json:"_seq_no"`
+	PrimaryTerm int64 `json:"_primary_term"`
+}
+
+// putSuggestionsIf writes sugg as what completion draws on in index, if
+// its document is still at version v (any, where v is zero: the caller
+// knows no version), and returns its new version. Another writer having
+// changed it meanwhile is an error IsConflict reports.
+func (s *Store) putSuggestionsIf(ctx context.Context, index string, sugg *indexer.SuggestState, v version) (version, error) {
+	path := "/" + url.PathEscape(suggestIndex(index)) + "/_doc/" + suggestID + "?refresh=true"
+	if v.PrimaryTerm > 0 {
+		path += fmt.Sprintf("&if_seq_no=%d&if_primary_term=%d", v.SeqNo, v.PrimaryTerm)
+	}
+	var ans version
+	err := s.c.Do(ctx, "PUT", path, suggestSource{State: sugg}, &ans)
+	return ans, err
+}
+
+// suggestSource is the one document of a suggest index: the state
+// completion draws on, kept as the generation is written; a generation
+// built before writes kept completions kept what it offered then.
+type suggestSource struct {
+	State *indexer.SuggestState `json:"state,omitempty"`
+	indexer.Suggestions
+}
+
+// readSuggestions reads the document of index's suggest index and its
+// version; found is false where there is none.
+func (s *Store) readSuggestions(ctx context.Context, index string) (src suggestSource, v version, found bool, err error) {
 	var ans struct {
-		Source indexer.Suggestions `json:"_source"`
+		version
+		Source suggestSource `json:"_source"`
 	}
-	err := s.c.Do(ctx, "GET", "/"+url.PathEscape(suggestIndex(index))+"/_doc/"+suggestID, nil, &ans)
+	err = s.c.Do(ctx, "GET", "/"+url.PathEscape(suggestIndex(index))+"/_doc/"+suggestID, nil, &ans)
 	if IsNotFound(err) {
-		return &indexer.Suggestions{}, nil
+		return suggestSource{}, version{}, false, nil
 	}
+	return ans.Source, ans.version, err == nil, err
+}
+
+// Suggestions reads what completion offers now from a generation; one
+// without them offers nothing.
+func (s *Store) Suggestions(ctx context.Context, index string) (*indexer.Suggestions, error) {
+	src, _, _, err := s.readSuggestions(ctx, index)
 	if err != nil {
 		return nil, err
 	}
-	return &ans.Source, nil
+	if src.State != nil {
+		return src.State.Suggestions(time.Now()), nil
+	}
+	return &src.Suggestions, nil
+}
+
+// suggestState returns what completion draws on in index and the version
+// of the document it was read from: as its suggest index keeps it, or,
+// for a generation built before that was kept, counted again from its
+// documents.
+func (s *Store) suggestState(ctx context.Context, index string) (*indexer.SuggestState, version, error) {
+	src, v, _, err := s.readSuggestions(ctx, index)
+	if err != nil {
+		return nil, v, err
+	}
+	if src.State != nil {
+		return src.State, v, nil
+	}
+	st, err := s.countSuggestions(ctx, index)
+	return st, v, err
+}
+
+// countSuggestions counts what completion draws on from the documents of
+// index as searches see them.
+func (s *Store) countSuggestions(ctx context.Context, index string) (*indexer.SuggestState, error) {
+	docs, _, err := s.stored(ctx, index, nil)
+	if err != nil {
+		return nil, err
+	}
+	set := indexer.NewSuggestionSet()
+	for i := range docs {
+		set.AddDocument(&docs[i])
+	}
+	return set.State(), nil
 }
 
 // Raw sends a request to the cluster as the store's client does; for
@@ -660,9 +734,7 @@ func (s *Store) stored(ctx context.Context, index string, query map[string]any) 
 		}
 		for _, h := range ans.Hits.Hits {
 			d := h.Source
-			out = append(out, corpus.Document{ID: d.ID, Lang: d.Lang, Title: d.Title, Body: d.Body, Date: d.Date,
-				Source: d.Source, URL: d.URL, Kind: d.Kind, Related: d.Related, TranslationOf: d.TranslationOf,
-				PublishAt: d.PublishAt})
+			out = append(out, d.document())
 			if d.API {
 				api[d.ID] = true
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"reflect"
 	"testing"
 	"time"
 
@@ -458,6 +459,22 @@ func TestRebuildKeepsWrites(t *testing.T) {
 		if i < 300 && ids[fmt.Sprintf("c%03d", i)] {
 			t.Errorf("c%03d, deleted during the rebuild, is back", i)
 		}
+	}
+	// Completions of the rebuilt generation count the writes replayed
+	// into it, as a fresh build of its documents does.
+	after := map[string]corpus.Document{}
+	for _, d := range got {
+		after[d.ID] = d
+	}
+	want := fresh(after)
+	if sugg := coll.Suggestions(cur); !reflect.DeepEqual(sugg, want) {
+		t.Errorf("the collection offers, of the rebuilt generation,\n%+v\nwant (a fresh build)\n%+v", sugg, want)
+	}
+	if sugg, err := s.Suggestions(ctx, cur); err != nil || !reflect.DeepEqual(sugg, want) {
+		t.Errorf("the rebuilt generation offers (%v)\n%+v\nwant (a fresh build)\n%+v", err, sugg, want)
+	}
+	if n, ok := coll.Documents(cur); !ok || int(n) != len(got) {
+		t.Errorf("the collection counts %d documents of the rebuilt generation (%v), want %d", n, ok, len(got))
 	}
 	var c struct {
 		Count int `json:"count"`

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -23,8 +25,7 @@ import (
 // generation had no documents of yet is recorded in its _meta, so that a
 // server searching it looks there too.
 func (s *Store) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
-	out, _, _, err := s.apply(ctx, "", actions, o)
-	return out, err
+	return NewCollection(s).Apply(ctx, actions, o)
 }
 
 // apply is Apply to index (the current generation where ""); it also
@@ -124,6 +125,32 @@ func (s *Store) apply(ctx context.Context, index string, actions []corpus.Action
 type sentAction struct {
 	action corpus.Action
 	api    bool
+}
+
+// documents returns the documents of index with ids, as it holds them now
+// (read in real time): those it does not hold are missing.
+func (s *Store) documents(ctx context.Context, index string, ids []string) (map[string]*corpus.Document, error) {
+	found := map[string]*corpus.Document{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	var ans struct {
+		Docs []struct {
+			Found  bool   `json:"found"`
+			Source Source `json:"_source"`
+		} `json:"docs"`
+	}
+	if err := s.c.Do(ctx, "POST", "/"+url.PathEscape(index)+"/_mget", map[string]any{"ids": ids}, &ans); err != nil {
+		return nil, err
+	}
+	for _, d := range ans.Docs {
+		if d.Found {
+			doc := d.Source.document()
+			found[doc.ID] = &doc
+		}
+	}
+	return found, nil
 }
 
 // send writes actions, all good, to index (whose _meta is m) in bulk
@@ -277,6 +304,11 @@ type Collection struct {
 	logging bool
 	// rebuilding is held by the one rebuild at a time.
 	rebuilding sync.Mutex
+	// kept is what completion draws on in the generation writes last went
+	// to and how many documents it holds, kept as they go (nil until the
+	// first write, or after a write that may have been applied in part:
+	// counted again at the next).
+	kept atomic.Pointer[kept]
 	// NewAnalysis, where set, is called (writes waiting) after a write
 	// brought the current generation documents of an analysis it had
 	// none of, recorded in its _meta: a server searching it serves it
@@ -290,18 +322,183 @@ func NewCollection(s *Store) *Collection { return &Collection{s: s} }
 // Store returns the collection's store.
 func (c *Collection) Store() *Store { return c.s }
 
-// Apply writes actions to the current generation (Store.Apply).
+// kept is what a collection keeps of one generation as it is written.
+type kept struct {
+	index string
+	state *indexer.SuggestState // what completion draws on
+	docs  atomic.Int64          // the documents it holds
+	v     version               // of the suggest document state was read from or saved as; under mu
+}
+
+// Apply writes actions to the current generation (Store.Apply), and
+// changes what completion offers of it as a Bleve live collection does:
+// by the documents each write removes and adds, saved in the generation's
+// suggest index before Apply returns.
 func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out, sent, added, err := c.s.apply(ctx, "", actions, o)
+	cur, err := c.s.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := c.keep(ctx, cur)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(actions))
+	for i := range actions {
+		if actions[i].Reason == "" {
+			ids = append(ids, actions[i].ID())
+		}
+	}
+	before, err := c.s.documents(ctx, cur, ids)
+	if err != nil {
+		return nil, err
+	}
+	out, sent, added, err := c.s.apply(ctx, cur, actions, o)
 	if c.logging {
 		c.log = append(c.log, sent...)
+	}
+	if err != nil && len(sent) > 0 {
+		// Some of sent may be in the generation: count it again from its
+		// documents at the next write.
+		c.kept.Store(&kept{index: cur})
+	} else if len(sent) > 0 {
+		w := suggestWrite(before, sent)
+		k.state.Apply(w)
+		for _, o := range out {
+			switch o.Result {
+			case indexer.Created:
+				k.docs.Add(1)
+			case indexer.Deleted:
+				k.docs.Add(-1)
+			}
+		}
+		// The write is applied and answered so whatever the saving does:
+		// k holds completion as it is now, and the next write saves it.
+		c.save(ctx, k, w)
 	}
 	if added && c.NewAnalysis != nil {
 		c.NewAnalysis(ctx)
 	}
 	return out, err
+}
+
+// save writes what completion draws on in k's generation, k changed by
+// the write w, to its suggest index. Where another process wrote there
+// meanwhile (add on another machine), it reads theirs, changes it by w and
+// writes that, and holds it from then on.
+func (c *Collection) save(ctx context.Context, k *kept, w *indexer.SuggestWrite) {
+	v, err := c.s.putSuggestionsIf(ctx, k.index, k.state, k.v)
+	if err == nil {
+		k.v = v
+		return
+	}
+	if !IsConflict(err) {
+		return
+	}
+	src, v, _, err := c.s.readSuggestions(ctx, k.index)
+	if err != nil {
+		return
+	}
+	nk := &kept{index: k.index, state: src.State, v: v}
+	if nk.state != nil {
+		nk.state.Apply(w)
+	} else if nk.state, err = c.s.countSuggestions(ctx, k.index); err != nil { // w included
+		return
+	}
+	if err := c.count(ctx, nk); err != nil {
+		return
+	}
+	if v, err := c.s.putSuggestionsIf(ctx, nk.index, nk.state, nk.v); err == nil {
+		nk.v = v
+	}
+	c.kept.Store(nk)
+}
+
+// suggestWrite is what sent changes in completion: each id's document
+// before (as before has it) leaves, its document after comes.
+func suggestWrite(before map[string]*corpus.Document, sent []sentAction) *indexer.SuggestWrite {
+	w := indexer.NewSuggestWrite(time.Now())
+	after := map[string]*corpus.Document{}
+	var order []string
+	for _, a := range sent {
+		id := a.action.ID()
+		if _, seen := after[id]; !seen {
+			order = append(order, id)
+		}
+		after[id] = a.action.Doc
+	}
+	for _, id := range order {
+		if d := before[id]; d != nil {
+			w.Remove(d)
+		}
+		if d := after[id]; d != nil {
+			w.Add(d)
+		}
+	}
+	return w
+}
+
+// keep returns what c keeps of the generation index: read from its
+// suggest index (or counted from its documents) and counted, where c does
+// not hold it yet. Writes wait.
+func (c *Collection) keep(ctx context.Context, index string) (*kept, error) {
+	old := c.kept.Load()
+	if old != nil && old.index == index && old.state != nil {
+		return old, nil
+	}
+	var st *indexer.SuggestState
+	var v version
+	var err error
+	if old != nil && old.index == index {
+		// A write failed part way: what is saved may not be what is there.
+		if err = c.s.refresh(ctx, index); err == nil {
+			st, err = c.s.countSuggestions(ctx, index)
+		}
+	} else {
+		st, v, err = c.s.suggestState(ctx, index)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("completions of %s: %w", index, err)
+	}
+	k := &kept{index: index, state: st, v: v}
+	if err := c.count(ctx, k); err != nil {
+		return nil, err
+	}
+	c.kept.Store(k)
+	return k, nil
+}
+
+// count sets k's count of documents to what its generation holds, every
+// write to it so far included.
+func (c *Collection) count(ctx context.Context, k *kept) error {
+	if err := c.s.refresh(ctx, k.index); err != nil {
+		return err
+	}
+	n, err := c.s.count(ctx, k.index)
+	k.docs.Store(int64(n))
+	return err
+}
+
+// Suggestions returns what completion offers now of the generation index,
+// as the writes through c have left it; nil where c holds nothing of it
+// (no write through c yet): its suggest index has what it offers.
+func (c *Collection) Suggestions(index string) *indexer.Suggestions {
+	if k := c.kept.Load(); k != nil && k.index == index && k.state != nil {
+		return k.state.Suggestions(time.Now())
+	}
+	return nil
+}
+
+// Documents returns how many documents the generation index holds, as the
+// writes through c have left it (searchable or soon); false where c holds
+// nothing of it.
+func (c *Collection) Documents(index string) (uint64, bool) {
+	if k := c.kept.Load(); k != nil && k.index == index && k.state != nil {
+		return uint64(max(k.docs.Load(), 0)), true
+	}
+	return 0, false
 }
 
 // Refresh makes every write searchable now.
@@ -352,19 +549,49 @@ func (c *Collection) Rebuild(ctx context.Context, progress indexer.Progress) (in
 		if err != nil {
 			return err
 		}
+		// What completion draws on in index, as built, changed by the
+		// writes replayed as a write through c changes it.
+		sugg, _, err := c.s.suggestState(ctx, index)
+		if err != nil {
+			return err
+		}
+		replay := func(pending []sentAction) error {
+			ids := make([]string, len(pending))
+			for i, a := range pending {
+				ids[i] = a.action.ID()
+			}
+			before, err := c.s.documents(ctx, index, ids)
+			if err != nil {
+				return err
+			}
+			if _, err := c.s.send(ctx, index, m, pending); err != nil {
+				return err
+			}
+			sugg.Apply(suggestWrite(before, pending))
+			return nil
+		}
 		for {
 			c.mu.Lock()
 			pending := c.log[replayed:]
 			if len(pending) <= replayBatch {
 				locked = true // held until the alias has moved
-				if _, err := c.s.send(ctx, index, m, pending); err != nil {
+				if err := replay(pending); err != nil {
 					return err
 				}
-				return c.s.refresh(ctx, index)
+				v, err := c.s.putSuggestionsIf(ctx, index, sugg, version{})
+				if err != nil {
+					return err
+				}
+				k := &kept{index: index, state: sugg, v: v}
+				if err := c.count(ctx, k); err != nil {
+					return err
+				}
+				c.kept.Store(k)
+				return nil
 			}
 			pending = pending[:len(pending):len(pending)]
 			c.mu.Unlock()
-			if _, err := c.s.send(ctx, index, m, pending); err != nil {
+			if err := replay(pending); err != nil {
 				c.mu.Lock()
 				locked = true
 				return err
