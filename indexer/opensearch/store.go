@@ -583,15 +583,20 @@ type version struct {
 
 // putSuggestionsIf writes sugg as what completion draws on in index, if
 // its document is still at version v (any, where v is zero: the caller
-// knows no version), and returns its new version. Another writer having
+// knows no version), and returns its new version; sugg is a
+// *indexer.SuggestState or a suggestSource encoded already. Another writer having
 // changed it meanwhile is an error IsConflict reports.
-func (s *Store) putSuggestionsIf(ctx context.Context, index string, sugg *indexer.SuggestState, v version) (version, error) {
-	path := "/" + url.PathEscape(suggestIndex(index)) + "/_doc/" + suggestID + "?refresh=true"
+func (s *Store) putSuggestionsIf(ctx context.Context, index string, sugg any, v version) (version, error) {
+	// (A read by id sees it at once: no refresh.)
+	path := "/" + url.PathEscape(suggestIndex(index)) + "/_doc/" + suggestID
 	if v.PrimaryTerm > 0 {
-		path += fmt.Sprintf("&if_seq_no=%d&if_primary_term=%d", v.SeqNo, v.PrimaryTerm)
+		path += fmt.Sprintf("?if_seq_no=%d&if_primary_term=%d", v.SeqNo, v.PrimaryTerm)
+	}
+	if st, ok := sugg.(*indexer.SuggestState); ok {
+		sugg = suggestSource{State: st}
 	}
 	var ans version
-	err := s.c.Do(ctx, "PUT", path, suggestSource{State: sugg}, &ans)
+	err := s.c.Do(ctx, "PUT", path, sugg, &ans)
 	return ans, err
 }
 

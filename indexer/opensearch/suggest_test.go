@@ -73,6 +73,9 @@ func TestCompletionsFollowWrites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
+		if err := by.Flush(ctx); err != nil {
+			t.Fatalf("%s: saving completions: %v", st.name, err)
+		}
 		for i, o := range out {
 			switch o.Result {
 			case indexer.Created, indexer.Replaced:

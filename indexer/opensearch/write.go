@@ -2,6 +2,7 @@ package opensearch
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -25,7 +26,12 @@ import (
 // generation had no documents of yet is recorded in its _meta, so that a
 // server searching it looks there too.
 func (s *Store) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
-	return NewCollection(s).Apply(ctx, actions, o)
+	c := NewCollection(s)
+	out, err := c.Apply(ctx, actions, o)
+	if ferr := c.Flush(ctx); err == nil && ferr != nil {
+		err = fmt.Errorf("completions: %w", ferr)
+	}
+	return out, err
 }
 
 // apply is Apply to index (the current generation where ""); it also
@@ -309,6 +315,12 @@ type Collection struct {
 	// first write, or after a write that may have been applied in part:
 	// counted again at the next).
 	kept atomic.Pointer[kept]
+	// pending are the writes in kept's state not yet saved to its suggest
+	// index, oldest first; saving says a saver runs. Under mu.
+	pending []*indexer.SuggestWrite
+	saving  bool
+	// saveMu is held by the one save at a time.
+	saveMu sync.Mutex
 	// NewAnalysis, where set, is called (writes waiting) after a write
 	// brought the current generation documents of an analysis it had
 	// none of, recorded in its _meta: a server searching it serves it
@@ -333,8 +345,24 @@ type kept struct {
 // Apply writes actions to the current generation (Store.Apply), and
 // changes what completion offers of it as a Bleve live collection does:
 // by the documents each write removes and adds, saved in the generation's
-// suggest index before Apply returns.
+// suggest index soon after Apply returns (at once with Flush): the save,
+// of the whole state, runs beside the writes, one at a time, each taking
+// every write made before it.
 func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
+	out, err := c.apply(ctx, actions, o)
+	c.mu.Lock()
+	start := len(c.pending) > 0 && !c.saving
+	if start {
+		c.saving = true
+	}
+	c.mu.Unlock()
+	if start {
+		go c.Flush(context.Background())
+	}
+	return out, err
+}
+
+func (c *Collection) apply(ctx context.Context, actions []corpus.Action, o indexer.WriteOptions) ([]indexer.Outcome, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cur, err := c.s.Current(ctx)
@@ -363,6 +391,7 @@ func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o index
 		// Some of sent may be in the generation: count it again from its
 		// documents at the next write.
 		c.kept.Store(&kept{index: cur})
+		c.pending = nil
 	} else if len(sent) > 0 {
 		w := suggestWrite(before, sent)
 		k.state.Apply(w)
@@ -374,9 +403,7 @@ func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o index
 				k.docs.Add(-1)
 			}
 		}
-		// The write is applied and answered so whatever the saving does:
-		// k holds completion as it is now, and the next write saves it.
-		c.save(ctx, k, w)
+		c.pending = append(c.pending, w)
 	}
 	if added && c.NewAnalysis != nil {
 		c.NewAnalysis(ctx)
@@ -384,36 +411,75 @@ func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o index
 	return out, err
 }
 
-// save writes what completion draws on in k's generation, k changed by
-// the write w, to its suggest index. Where another process wrote there
-// meanwhile (add on another machine), it reads theirs, changes it by w and
-// writes that, and holds it from then on.
-func (c *Collection) save(ctx context.Context, k *kept, w *indexer.SuggestWrite) {
-	v, err := c.s.putSuggestionsIf(ctx, k.index, k.state, k.v)
-	if err == nil {
-		k.v = v
-		return
+// Flush saves to the suggest index what completion draws on, every write
+// made so far through c included (where a write has changed it), and
+// returns once it is saved. A write that fails (the write itself is
+// answered whatever its saving does) is tried again by the next save. Where
+// another process wrote the suggest index meanwhile (add on another
+// machine), it reads theirs, changes it by c's writes not saved yet and
+// saves that, and holds it from then on.
+func (c *Collection) Flush(ctx context.Context) error {
+	c.saveMu.Lock()
+	defer c.saveMu.Unlock()
+	for {
+		c.mu.Lock()
+		k := c.kept.Load()
+		if k == nil || k.state == nil || len(c.pending) == 0 {
+			c.pending, c.saving = nil, false
+			c.mu.Unlock()
+			return nil
+		}
+		raw, err := json.Marshal(suggestSource{State: k.state})
+		inflight, v := c.pending, k.v
+		c.pending = nil
+		c.mu.Unlock()
+		if err == nil {
+			v, err = c.s.putSuggestionsIf(ctx, k.index, json.RawMessage(raw), v)
+		}
+		c.mu.Lock()
+		switch {
+		case c.kept.Load() != k:
+			// c keeps another generation now, or counts this one again:
+			// what was in flight is of no use.
+			err = nil
+		case err == nil:
+			k.v = v
+		case IsConflict(err) && c.kept.Load() == k:
+			err = c.merge(ctx, k, append(inflight, c.pending...))
+			c.pending = append(inflight, c.pending...)
+		default:
+			c.pending = append(inflight, c.pending...)
+		}
+		if err != nil {
+			c.saving = false
+			c.mu.Unlock()
+			return err
+		}
+		c.mu.Unlock()
 	}
-	if !IsConflict(err) {
-		return
-	}
+}
+
+// merge makes what c keeps of k's generation the state another process
+// saved there changed by unsaved, the writes of c it does not have. Under
+// mu.
+func (c *Collection) merge(ctx context.Context, k *kept, unsaved []*indexer.SuggestWrite) error {
 	src, v, _, err := c.s.readSuggestions(ctx, k.index)
 	if err != nil {
-		return
+		return err
 	}
 	nk := &kept{index: k.index, state: src.State, v: v}
 	if nk.state != nil {
-		nk.state.Apply(w)
-	} else if nk.state, err = c.s.countSuggestions(ctx, k.index); err != nil { // w included
-		return
+		for _, w := range unsaved {
+			nk.state.Apply(w)
+		}
+	} else if nk.state, err = c.s.countSuggestions(ctx, k.index); err != nil { // unsaved included
+		return err
 	}
 	if err := c.count(ctx, nk); err != nil {
-		return
-	}
-	if v, err := c.s.putSuggestionsIf(ctx, nk.index, nk.state, nk.v); err == nil {
-		nk.v = v
+		return err
 	}
 	c.kept.Store(nk)
+	return nil
 }
 
 // suggestWrite is what sent changes in completion: each id's document
@@ -586,7 +652,15 @@ func (c *Collection) Rebuild(ctx context.Context, progress indexer.Progress) (in
 				if err := c.count(ctx, k); err != nil {
 					return err
 				}
+				// The writes to the old generation not saved yet are saved
+				// now: if the alias does not move after all, it goes on.
+				if old := c.kept.Load(); old != nil && old.state != nil && len(c.pending) > 0 {
+					if _, err := c.s.putSuggestionsIf(ctx, old.index, old.state, version{}); err != nil {
+						return err
+					}
+				}
 				c.kept.Store(k)
+				c.pending = nil
 				return nil
 			}
 			pending = pending[:len(pending):len(pending)]
