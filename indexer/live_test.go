@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -522,5 +523,19 @@ func TestSuggestionsDoNotWaitForWrites(t *testing.T) {
 		l.mu.Unlock()
 		<-done
 		t.Fatal("completions waited for the write in progress")
+	}
+}
+
+// A document created and deleted in one write leaves nothing in
+// completion, as a fresh build of the collection offers nothing of it.
+func TestCreatedAndDeletedInOneWrite(t *testing.T) {
+	l := buildLive(t, []corpus.Document{{ID: "a", Lang: "en", Title: "Alpha", Body: "alpha text", Kind: corpus.KindPressRelease}})
+	g := corpus.Document{ID: "g", Lang: "en", Title: "Kiwi", Body: "kiwi", Kind: corpus.KindPressRelease}
+	out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &g}, {Line: 2, Delete: "g"}}, WriteOptions{})
+	if err != nil || len(out) != 2 || out[1].Result != Deleted {
+		t.Fatalf("%+v %v", out, err)
+	}
+	if s := l.SuggestionsNow(); slices.Contains(s.Titles, "Kiwi") || s.Words["kiwi"] != 0 {
+		t.Errorf("completion offers the title or words of a document created and deleted in one write: %q %v", s.Titles, s.Words)
 	}
 }

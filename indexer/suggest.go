@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -320,6 +321,9 @@ func (d *suggestDelta) words(words []suggestWord, n int) {
 // remove records that the document old leaves the collection.
 func (d *suggestDelta) remove(old suggestDoc) {
 	d.words(old.words, -1)
+	// A document that came earlier in the same write leaves with it: Out
+	// is applied before In.
+	d.In = slices.DeleteFunc(d.In, func(e *embargoEntry) bool { return e.ID == old.title.ID })
 	d.Out = append(d.Out, old.title.ID)
 }
 
