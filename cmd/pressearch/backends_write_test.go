@@ -152,7 +152,7 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 	if n := s.total(t, "wombat"); n != 2 {
 		t.Errorf("after add: %d hits, want 2", n)
 	}
-	if code, out := runBinary(t, with("delete", "--data", data, "cli-2", "never-was")...); code != 1 || !strings.Contains(out, "deleted 1 documents") || !strings.Contains(out, "never-was") {
+	if code, out := runBinary(t, with("delete", "--data", data, "cli-2", "never-was")...); code != 1 || !strings.Contains(out, "deleted 1 document\n") || !strings.Contains(out, "never-was") {
 		t.Errorf("delete: %d %s", code, out)
 	}
 	if n := s.total(t, "wombat"); n != 1 {
@@ -163,7 +163,7 @@ func writesScenario(t *testing.T, backend string, flags []string) {
 		// the server sees it within the refresh interval.
 		other := filepath.Join(dir, "elsewhere")
 		os.WriteFile(added, []byte(`{"id":"cli-3","title":"Wombat three","body":"wombat"}`+"\n"), 0o644)
-		if code, out := runBinary(t, with("add", "--data", other, added)...); code != 0 || !strings.Contains(out, "added 1 documents") {
+		if code, out := runBinary(t, with("add", "--data", other, added)...); code != 0 || !strings.Contains(out, "added 1 document,") {
 			t.Fatalf("add to the cluster: %d %s", code, out)
 		}
 		waitFor(t, "the server finds what add wrote to the cluster", 10*time.Second, func() bool { return s.total(t, "wombat") == 2 })

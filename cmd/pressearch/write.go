@@ -224,7 +224,7 @@ func runAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return fmt.Errorf("documents %d to %d were not added%s:\n%s", start+1, end, added, strings.Join(bad, "\n"))
 		}
 	}
-	fmt.Fprintf(stdout, "added %d documents, replaced %d\n", created, replaced)
+	fmt.Fprintf(stdout, "added %s, replaced %d\n", indexer.Count(created, "document"), replaced)
 	return nil
 }
 
@@ -270,7 +270,7 @@ func runDelete(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			missing = append(missing, actions[i].Delete)
 		}
 	}
-	fmt.Fprintf(stdout, "deleted %d documents\n", deleted)
+	fmt.Fprintf(stdout, "deleted %s\n", indexer.Count(deleted, "document"))
 	if len(missing) > 0 {
 		return fmt.Errorf("no document with id %s", strings.Join(missing, ", "))
 	}
