@@ -154,6 +154,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	defer srv.stop()
 	client := &http.Client{Timeout: time.Minute}
+	profile(".bulk")
 	start = time.Now()
 	for i := 0; i < len(added); i += w.bulk {
 		if err := bulk(client, srv.base, added[i:min(i+w.bulk, len(added))]); err != nil {
@@ -165,6 +166,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// Each figure as soon as it is measured: a run that fails later keeps them.
 	fmt.Printf("pressearch: full build %.0f documents/s, bulk upsert in requests of %d %.0f documents/s\n",
 		rate(len(docs), build), w.bulk, rate(len(added), bulkTime))
+	profiles.Wait()
 	profile(".puts")
 	var one []time.Duration
 	for i := 0; i < w.puts; i++ {
