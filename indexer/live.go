@@ -589,14 +589,27 @@ const suggestEvery = 500 * time.Millisecond
 
 // Suggestions returns what completion offers now, as of the writes of the
 // last suggestEvery at the latest.
-func (l *Live) Suggestions() *Suggestions { return l.suggestions(false) }
+func (l *Live) Suggestions() *Suggestions {
+	s, _, _ := l.suggestions(false)
+	return s
+}
 
 // SuggestionsNow returns what completion offers now, after every write.
-func (l *Live) SuggestionsNow() *Suggestions { return l.suggestions(true) }
+func (l *Live) SuggestionsNow() *Suggestions {
+	s, _, _ := l.suggestions(true)
+	return s
+}
 
-func (l *Live) suggestions(now bool) *Suggestions {
-	// Searches ask for completions: they take suggMu, never the writers'
-	// mu, so that no search waits for the writes queued before it.
+// SuggestionsAt returns what completion offers now, after every write,
+// with the number of the last write it includes and the moment it changes
+// with no write (an embargo ends; zero: none).
+func (l *Live) SuggestionsAt() (s *Suggestions, seq uint64, until time.Time) {
+	return l.suggestions(true)
+}
+
+func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
+	// Completion's reads take suggMu, never the writers' mu, so that
+	// none waits for the writes queued before it.
 	t := time.Now()
 	l.cacheMu.Lock()
 	defer l.cacheMu.Unlock()
@@ -604,17 +617,17 @@ func (l *Live) suggestions(now bool) *Suggestions {
 	defer l.suggMu.Unlock()
 	if c := l.cache; c != nil && (l.cacheUntil.IsZero() || t.Before(l.cacheUntil)) &&
 		(l.cacheSeq == l.sugg.Seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
-		return c
+		return c, l.cacheSeq, l.cacheUntil
 	}
 	if l.sugg.Short {
 		if err := l.refillTitles(); err != nil {
-			return &Suggestions{}
+			return &Suggestions{}, 0, time.Time{}
 		}
 	}
 	s := l.sugg.visible(t)
 	l.cacheSeq, l.cacheUntil, l.cacheAt = l.sugg.Seq, l.sugg.nextRelease(t), t
 	l.cache = s
-	return s
+	return s, l.cacheSeq, l.cacheUntil
 }
 
 // refillTitles reads the suggested titles again from the index, when a

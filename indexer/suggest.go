@@ -450,13 +450,7 @@ func (s *suggestState) visible(now time.Time) *Suggestions {
 			words = append(words, wordCount{w, n})
 		}
 	}
-	sort.Slice(words, func(i, j int) bool {
-		if words[i].n != words[j].n {
-			return words[i].n > words[j].n
-		}
-		return words[i].w < words[j].w
-	})
-	words = words[:min(len(words), maxSuggestWords)]
+	words = mostFrequent(words, maxSuggestWords, func(wc wordCount) int { return wc.n }, func(a, b wordCount) int { return strings.Compare(a.w, b.w) })
 	out.Words = make(map[string]int, len(words))
 	for _, wc := range words {
 		out.Words[wc.w] = wc.n
@@ -465,6 +459,47 @@ func (s *suggestState) visible(now time.Time) *Suggestions {
 		}
 	}
 	return out
+}
+
+// mostFrequent returns the k items of items with the highest count, of
+// those with equal counts the first by cmp, in no particular order; it
+// reorders items. It counts the items by count rather than sorting them
+// all: a collection has many more words than completion keeps.
+func mostFrequent[T any](items []T, k int, count func(T) int, cmp func(a, b T) int) []T {
+	if len(items) <= k {
+		return items
+	}
+	byCount := map[int]int{}
+	for _, it := range items {
+		byCount[count(it)]++
+	}
+	counts := make([]int, 0, len(byCount))
+	for c := range byCount {
+		counts = append(counts, c)
+	}
+	slices.Sort(counts)
+	// cut is the count of the k-th item: those above it all stay, and
+	// of those at it the first by cmp up to k.
+	above, cut := 0, 0
+	for i := len(counts) - 1; i >= 0; i-- {
+		if above+byCount[counts[i]] >= k {
+			cut = counts[i]
+			break
+		}
+		above += byCount[counts[i]]
+	}
+	out := make([]T, 0, k)
+	var ties []T
+	for _, it := range items {
+		switch c := count(it); {
+		case c > cut:
+			out = append(out, it)
+		case c == cut:
+			ties = append(ties, it)
+		}
+	}
+	slices.SortFunc(ties, cmp)
+	return append(out, ties[:k-above]...)
 }
 
 // mostWritten is how most of the n documents with word key write it: key

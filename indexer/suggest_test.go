@@ -1,7 +1,11 @@
 package indexer
 
 import (
+	"fmt"
+	"math/rand"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,5 +54,40 @@ func TestSuggestionForms(t *testing.T) {
 	}
 	if _, ok := s.Forms["said"]; ok {
 		t.Errorf("a word always written as its key has a form: memory for nothing")
+	}
+}
+
+// mostFrequent keeps what a full sort by count (then word) keeps first.
+func TestMostFrequentAsAFullSort(t *testing.T) {
+	type wc struct {
+		w string
+		n int
+	}
+	rng := rand.New(rand.NewSource(3))
+	for _, c := range []struct{ items, k, counts int }{
+		{0, 5, 3}, {4, 5, 3}, {5, 5, 1}, {100, 10, 1}, {100, 10, 4}, {1000, 37, 50}, {3000, 2000, 7},
+	} {
+		var items []wc
+		for i := 0; i < c.items; i++ {
+			items = append(items, wc{fmt.Sprintf("w%05d", rng.Intn(1<<20)), 1 + rng.Intn(c.counts)})
+		}
+		sorted := slices.Clone(items)
+		slices.SortFunc(sorted, func(a, b wc) int {
+			if a.n != b.n {
+				return b.n - a.n
+			}
+			return strings.Compare(a.w, b.w)
+		})
+		want := sorted[:min(len(sorted), c.k)]
+		got := mostFrequent(slices.Clone(items), c.k, func(x wc) int { return x.n }, func(a, b wc) int { return strings.Compare(a.w, b.w) })
+		slices.SortFunc(got, func(a, b wc) int {
+			if a.n != b.n {
+				return b.n - a.n
+			}
+			return strings.Compare(a.w, b.w)
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf("%d items, k %d, counts 1-%d: %d kept, not the first of a full sort", c.items, c.k, c.counts, len(got))
+		}
 	}
 }

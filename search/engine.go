@@ -175,14 +175,14 @@ type live struct {
 // suggester returns the completions to offer of l.
 func (e *Engine) suggester(l *live) *suggester {
 	if l.writer != nil {
-		return l.writer.suggester(false)
+		return l.writer.suggester()
 	}
 	if v := e.written.Load(); v != nil && l.index == nil {
 		if src := (*v).Suggestions(l.info.Generation); src != nil {
 			l.wmu.Lock()
 			defer l.wmu.Unlock()
 			if src != l.wsrc {
-				l.wsrc, l.wsuggest = src, newSuggester(src, e.langs)
+				l.wsrc, l.wsuggest = src, newSuggesterFrom(l.wsuggest, src, e.langs)
 			}
 			return l.wsuggest
 		}

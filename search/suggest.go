@@ -36,8 +36,16 @@ type suggester struct {
 }
 
 func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
+	return newSuggesterFrom(nil, s, langs)
+}
+
+// newSuggesterFrom makes the suggester of s, taking from last (nil: none),
+// the suggester of an earlier state of the same collection, the matching
+// forms of the titles both have, which are most of the work.
+func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 	sg := &suggester{titles: s.Titles, fold: langs.Fold}
 	sg.spell.near, sg.spell.slight = langs.Spelling()
+	sg.words = make([]suggestWord, 0, len(s.Words))
 	for w, n := range s.Words {
 		f := s.Forms[w]
 		if f == "" {
@@ -45,14 +53,26 @@ func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 		}
 		sg.words = append(sg.words, suggestWord{w, f, n})
 	}
-	sort.Slice(sg.words, func(i, j int) bool { return sg.words[i].word < sg.words[j].word })
+	slices.SortFunc(sg.words, func(a, b suggestWord) int { return strings.Compare(a.word, b.word) })
 	sg.runes, sg.letters = make([][]rune, len(sg.words)), make([]int, len(sg.words))
 	for i, w := range sg.words {
 		sg.runes[i] = []rune(w.word)
 		sg.letters[i] = letters(sg.runes[i])
 	}
-	for _, t := range s.Titles {
-		sg.keys = append(sg.keys, langs.Fold(t))
+	var folded map[string]string
+	if last != nil {
+		folded = make(map[string]string, len(last.titles))
+		for i, t := range last.titles {
+			folded[t] = last.keys[i]
+		}
+	}
+	sg.keys = make([]string, len(s.Titles))
+	for i, t := range s.Titles {
+		k, ok := folded[t]
+		if !ok {
+			k = langs.Fold(t)
+		}
+		sg.keys[i] = k
 	}
 	return sg
 }

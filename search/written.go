@@ -23,10 +23,32 @@ type writerState struct {
 	done    chan struct{}
 	seen    atomic.Uint64 // the last write the index in service includes
 
-	mu      sync.Mutex // guards what follows
-	src     *indexer.Suggestions
-	suggest *suggester
+	// Completions: searches read the last made (view) and never wait
+	// for one to be made; made one at a time (making), after writes, by
+	// the goroutine suggestions, or by Refresh.
+	view   atomic.Pointer[suggestView]
+	making sync.Mutex
+	remake chan struct{} // asks suggestions for a new view
 }
+
+// suggestView is the completions of a live collection as of one write.
+type suggestView struct {
+	sg    *suggester
+	src   *indexer.Suggestions
+	seq   uint64    // the last write it includes
+	at    time.Time // when it was made
+	until time.Time // when an embargo ends and it is out of date; zero: never
+}
+
+// newer reports whether v is of a later state of the collection than o.
+func (v *suggestView) newer(o *suggestView) bool {
+	return o == nil || v.seq > o.seq || v.seq == o.seq && v.at.After(o.at)
+}
+
+// suggestEvery is the least time between two makings of the completions
+// of a live collection under writes: they are made of every word of the
+// collection, and follow the writes within it.
+const suggestEvery = 500 * time.Millisecond
 
 // refreshEvery is the least time between two refreshes of a live
 // collection under writes: a write is searchable within it.
@@ -51,13 +73,15 @@ func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", w.Generation(), err)
 	}
-	ws := &writerState{w: w, backend: backend, langs: e.langs, stop: make(chan struct{}), done: make(chan struct{})}
+	ws := &writerState{w: w, backend: backend, langs: e.langs, stop: make(chan struct{}), done: make(chan struct{}),
+		remake: make(chan struct{}, 1)}
 	changed := w.Changed()
 	ws.seen.Store(w.Seq())
 	l, err := ws.live(w.Generation())
 	if err != nil {
 		return nil, err
 	}
+	ws.makeView() // searches find completions from the start
 	old := e.cur.Swap(l)
 	go e.follow(ws, changed)
 	return e.retireOld(old)
@@ -101,27 +125,90 @@ func (ws *writerState) live(gen indexer.Generation) (*live, error) {
 	return &live{backend: ws.backend, index: idx, info: info, present: present, writer: ws}, nil
 }
 
-// suggester returns the completions of the live collection, made again
-// when it offers others.
-func (ws *writerState) suggester(now bool) *suggester {
-	var src *indexer.Suggestions
-	if now {
-		src = ws.w.SuggestionsNow()
-	} else {
-		src = ws.w.Suggestions()
+// suggester returns the completions of the live collection as last made:
+// it never waits for them to be made again. When an embargo has ended
+// since, it asks for them to be made again.
+func (ws *writerState) suggester() *suggester {
+	v := ws.view.Load()
+	if !v.until.IsZero() && !time.Now().Before(v.until) {
+		ws.askRemake()
 	}
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	if src != ws.src {
-		ws.src, ws.suggest = src, newSuggester(src, ws.langs)
+	return v.sg
+}
+
+func (ws *writerState) askRemake() {
+	select {
+	case ws.remake <- struct{}{}:
+	default: // asked already
 	}
-	return ws.suggest
+}
+
+// makeView makes the completions of the live collection as it is now and
+// puts them in service, unless newer ones are there already.
+func (ws *writerState) makeView() {
+	ws.making.Lock()
+	defer ws.making.Unlock()
+	src, seq, until := ws.w.SuggestionsAt()
+	prev := ws.view.Load()
+	if prev != nil && prev.src == src {
+		return // the live collection's own cache: nothing changed
+	}
+	var last *suggester
+	if prev != nil {
+		last = prev.sg
+	}
+	ws.publish(&suggestView{sg: newSuggesterFrom(last, src, ws.langs), src: src, seq: seq, at: time.Now(), until: until})
+}
+
+// publish puts v in service unless the view there is newer: one made of an
+// earlier state never replaces one made of a later.
+func (ws *writerState) publish(v *suggestView) bool {
+	for {
+		cur := ws.view.Load()
+		if !v.newer(cur) {
+			return false
+		}
+		if ws.view.CompareAndSwap(cur, v) {
+			return true
+		}
+	}
+}
+
+// suggestions makes the completions again when asked (after writes, or
+// at the end of an embargo), at most every suggestEvery, until ws is
+// taken out of service.
+func (ws *writerState) suggestions() {
+	for {
+		var wake <-chan time.Time
+		if until := ws.view.Load().until; !until.IsZero() {
+			wake = time.After(time.Until(until))
+		}
+		select {
+		case <-ws.stop:
+			return
+		case <-ws.remake:
+		case <-wake:
+		}
+		ws.makeView()
+		select {
+		case <-ws.stop:
+			return
+		case <-time.After(suggestEvery): // let writes in before making them again
+		}
+	}
 }
 
 // follow refreshes what the engine serves of ws after each write, at most
-// every refreshEvery, until ws is taken out of service.
+// every refreshEvery, until ws is taken out of service; the completions
+// follow, at most every suggestEvery.
 func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 	defer close(ws.done)
+	made := make(chan struct{})
+	go func() {
+		defer close(made)
+		ws.suggestions()
+	}()
+	defer func() { <-made }()
 	for {
 		select {
 		case <-ws.stop:
@@ -137,6 +224,7 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 		if err := e.refresh(context.Background(), ws); err != nil {
 			continue // the next write tries again; searches see the last view
 		}
+		ws.askRemake()
 	}
 }
 
@@ -203,6 +291,6 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	if err := e.refresh(ctx, l.writer); err != nil {
 		return err
 	}
-	l.writer.suggester(true)
+	l.writer.makeView()
 	return nil
 }

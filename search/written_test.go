@@ -361,3 +361,86 @@ func TestEmbargoHidesUntilItsMoment(t *testing.T) {
 	time.Sleep(time.Until(until) + 600*time.Millisecond) // waiting for the embargo's moment is the point
 	check(true)
 }
+
+// A search answers completions from the last ones made while new ones are
+// being made (it never waits for them), Refresh makes a write's completions
+// current, and without it they follow the writes within a second.
+func TestCompletionsNeverWaitToBeMade(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, w := liveEngine(t, docs)
+	ws := e.cur.Load().writer
+	write := func(id, word string) {
+		t.Helper()
+		d := corpus.Document{ID: id, Lang: "en", Title: word + " survey published", Body: "The " + word + " survey counts the " + word + ".", Kind: corpus.KindPressRelease}
+		if out, err := w.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, indexer.WriteOptions{}); err != nil || !out[0].Result.OK() {
+			t.Fatalf("%+v %v", out, err)
+		}
+	}
+	offered := func(prefix string) bool {
+		sug, err := e.Suggest(prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(sug) > 0
+	}
+	// Completions being made (held here as long as the test likes): a
+	// search still answers, from the last ones.
+	ws.making.Lock()
+	write("numbat", "numbatville")
+	answered := make(chan bool)
+	go func() { answered <- offered("numbatvil") }()
+	select {
+	case got := <-answered:
+		if got {
+			t.Error("completions offered a word written after the last ones were made")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a search waited for completions to be made")
+	}
+	ws.making.Unlock()
+	if err := e.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !offered("numbatvil") {
+		t.Error("after Refresh, completions do not offer the word written")
+	}
+	write("quokka", "quokkaville")
+	deadline := time.Now().Add(3 * time.Second)
+	for !offered("quokkavil") {
+		if time.Now().After(deadline) {
+			t.Fatal("completions did not follow a write within 3 s without Refresh")
+		}
+		time.Sleep(20 * time.Millisecond) // polling what a reader would see
+	}
+}
+
+// Completions made of an earlier state never replace those of a later one,
+// whichever is made last.
+func TestOlderCompletionsNeverReplaceNewer(t *testing.T) {
+	ws := &writerState{}
+	now := time.Now()
+	steps := []struct {
+		seq  uint64
+		at   time.Time
+		want bool
+	}{
+		{5, now, true},
+		{3, now.Add(time.Second), false}, // made later, of an earlier write
+		{5, now.Add(-time.Second), false},
+		{5, now.Add(time.Second), true}, // the same write, made later (an embargo ended)
+		{6, now, true},
+	}
+	for i, st := range steps {
+		v := &suggestView{seq: st.seq, at: st.at}
+		before := ws.view.Load()
+		if got := ws.publish(v); got != st.want {
+			t.Errorf("step %d (write %d): put in service %v, want %v", i, st.seq, got, st.want)
+		}
+		if want := map[bool]*suggestView{true: v, false: before}[st.want]; ws.view.Load() != want {
+			t.Errorf("step %d: the view in service is write %d", i, ws.view.Load().seq)
+		}
+	}
+}
