@@ -41,7 +41,11 @@ type Live struct {
 	text     map[string]bool // the text fields, whose lengths the statistics count
 	log      *wal
 
-	mu        sync.Mutex // one write at a time; guards what follows
+	// Writes analyzed, waiting to be applied (see Apply).
+	qmu   sync.Mutex
+	queue []*pendingWrite
+
+	mu        sync.Mutex // one group of writes at a time; guards what follows
 	seq       uint64     // the last write applied
 	stats     *fieldStats
 	sugg      *suggestState // changed under mu and suggMu both
@@ -259,36 +263,182 @@ type old struct {
 // of ids that are not there) fail alone, unless opts.Atomic, where one
 // failure applies nothing. Once Apply returns, what it applied is durable
 // and searchable.
+//
+// Writes are analyzed by their callers, at once; those that wait for the
+// one before them are then applied together (group commit): in order,
+// each with its own outcomes and log record, but in one Bleve batch after
+// one sync of the log.
 func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOptions) ([]Outcome, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return nil, ErrClosed
-	}
-	return l.apply(ctx, actions, opts, time.Now())
-}
-
-func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOptions, now time.Time) ([]Outcome, error) {
-	reader, err := l.reader()
+	w, err := l.prepareWrite(ctx, actions, opts, time.Time{})
 	if err != nil {
 		return nil, err
 	}
+	l.qmu.Lock()
+	l.queue = append(l.queue, w)
+	l.qmu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w.taken {
+		// Applied with the writes of another, which held l.mu until it
+		// had applied them.
+		return w.out, w.err
+	}
+	l.qmu.Lock()
+	group := l.queue // w and those queued since
+	l.queue = nil
+	l.qmu.Unlock()
+	now := time.Now()
+	for _, g := range group {
+		g.taken, g.now = true, now
+	}
+	l.applyGroup(group)
+	return w.out, w.err
+}
+
+// pendingWrite is one write to the live collection, analyzed, until it is
+// applied.
+type pendingWrite struct {
+	ctx     context.Context
+	actions []corpus.Action
+	opts    WriteOptions
+	preps   map[int]prepared // by action, for the documents written
+	now     time.Time        // when it is applied
+	taken   bool             // applied in a group (under mu)
+	out     []Outcome
+	err     error
+}
+
+// prepareWrite analyzes the documents of actions that are not refused
+// already, on every core when there are many.
+func (l *Live) prepareWrite(ctx context.Context, actions []corpus.Action, opts WriteOptions, now time.Time) (*pendingWrite, error) {
+	w := &pendingWrite{ctx: ctx, actions: actions, opts: opts, now: now, preps: map[int]prepared{}}
+	var docs []corpus.Document
+	var at []int
+	for i := range actions {
+		if a := &actions[i]; a.Reason == "" && a.Doc != nil {
+			docs = append(docs, *a.Doc)
+			at = append(at, i)
+		}
+	}
+	switch len(docs) {
+	case 0:
+	case 1:
+		p := prepare(l.mapping, l.registry, l.text, &docs[0], !opts.Corpus)
+		if p.err != nil {
+			return nil, p.err
+		}
+		w.preps[at[0]] = p
+	default:
+		k := 0
+		b := newBudget(0)
+		err := prepareAll(ctx, l.mapping, l.registry, Slice(docs), b, func(string) bool { return !opts.Corpus }, func(p prepared) error {
+			// A write holds its documents until its batch: it is bounded
+			// by the size of a request, not by the budget of a build.
+			b.give(p.weight)
+			if p.err != nil {
+				return p.err
+			}
+			w.preps[at[k]] = p
+			k++
+			return nil
+		}, func() error { return nil })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return w, ctx.Err()
+}
+
+// apply applies one write, analyzed and with its time, now. Under l.mu.
+func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOptions, now time.Time) ([]Outcome, error) {
+	w, err := l.prepareWrite(ctx, actions, opts, now)
+	if err != nil {
+		return nil, err
+	}
+	l.applyGroup([]*pendingWrite{w})
+	return w.out, w.err
+}
+
+// applyGroup applies the writes of group, in order, setting the outcome or
+// error of each. Under l.mu.
+func (l *Live) applyGroup(group []*pendingWrite) {
+	fail := func(err error) {
+		for _, w := range group {
+			w.out, w.err = nil, err
+		}
+	}
+	if l.closed {
+		fail(ErrClosed)
+		return
+	}
+	reader, err := l.reader()
+	if err != nil {
+		fail(err)
+		return
+	}
 	defer reader.Close()
-	corpus.CheckActions(actions, func(id string) bool { return l.has(reader, id) })
-	out := make([]Outcome, len(actions))
-	// What each id is as the actions before apply them: the stored
-	// document, until an action changes it.
-	current := map[string]*old{}
-	lookup := func(id string) (*old, error) {
-		if o, ok := current[id]; ok {
+	// What each id is as the writes before apply them: the stored
+	// document, until a write of the group changes it.
+	applied := map[string]*old{}
+	stats := l.stats.clone()
+	batch := l.idx.NewBatch()
+	var recs []*walRecord
+	var done []*pendingWrite
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.err = err // out of time before it was applied: nothing is
+			continue
+		}
+		rec, err := l.plan(w, reader, applied, stats, batch, l.seq+uint64(len(recs))+1)
+		if err != nil {
+			// The state of the group is not known to be right any more:
+			// apply none of it.
+			fail(err)
+			return
+		}
+		if rec != nil {
+			recs = append(recs, rec)
+			done = append(done, w)
+		}
+	}
+	if len(recs) == 0 {
+		return
+	}
+	if err := l.commit(batch, recs, stats); err != nil {
+		for _, w := range done {
+			w.out, w.err = nil, err
+		}
+	}
+}
+
+// plan works out the outcomes of w's actions, given the state that the
+// writes before it in the group leave (applied, stats), and adds what it
+// changes to batch, applied and stats. It returns w's log record as write
+// seq, or nil where w applies nothing.
+func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[string]*old, stats *fieldStats, batch *bleve.Batch, seq uint64) (*walRecord, error) {
+	actions := w.actions
+	lookupIn := func(m map[string]*old, id string) (*old, error) {
+		if o, ok := m[id]; ok {
+			return o, nil
+		}
+		if o, ok := applied[id]; ok {
 			return o, nil
 		}
 		o, err := l.stored(reader, id)
 		if err == nil {
-			current[id] = o
+			applied[id] = o // as the index has it: the same for every write after
 		}
 		return o, err
 	}
+	corpus.CheckActions(actions, func(id string) bool {
+		if o, ok := applied[id]; ok {
+			return o.exists
+		}
+		return l.has(reader, id)
+	})
+	out := make([]Outcome, len(actions))
+	// What each id is as the actions before apply them.
+	current := map[string]*old{}
 	failed := false
 	var good []int
 	for i := range actions {
@@ -299,7 +449,7 @@ func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 			failed = true
 			continue
 		}
-		o, err := lookup(a.ID())
+		o, err := lookupIn(current, a.ID())
 		if err != nil {
 			return nil, err
 		}
@@ -313,62 +463,29 @@ func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 			current[a.ID()] = &old{}
 		case o.exists:
 			out[i].Result = Replaced
-			current[a.ID()] = &old{exists: true} // filled in once prepared
+			current[a.ID()] = &old{exists: true}
 		default:
 			out[i].Result = Created
 			current[a.ID()] = &old{exists: true}
 		}
 		good = append(good, i)
 	}
+	w.out = out
 	if len(good) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	if failed && opts.Atomic {
+	if failed && w.opts.Atomic {
 		for _, i := range good {
 			out[i].Result = NotApplied
 		}
-		return out, nil
-	}
-	// Prepare the documents written, on every core when there are many.
-	var docs []corpus.Document
-	for _, i := range good {
-		if d := actions[i].Doc; d != nil {
-			docs = append(docs, *d)
-		}
-	}
-	preps := make(map[int]prepared, len(docs))
-	if len(docs) > 0 {
-		k := 0
-		b := newBudget(0)
-		err := prepareAll(ctx, l.mapping, l.registry, Slice(docs), b, func(string) bool { return !opts.Corpus }, func(p prepared) error {
-			// A write holds its documents until its batch: it is bounded
-			// by the size of a request, not by the budget of a build.
-			b.give(p.weight)
-			if p.err != nil {
-				return p.err
-			}
-			for actions[good[k]].Doc == nil {
-				k++
-			}
-			preps[good[k]] = p
-			k++
-			return nil
-		}, func() error { return nil })
-		if err != nil {
-			return nil, err
-		}
+		return nil, nil
 	}
 	// The changes, in order, to the statistics and completion.
-	stats := l.stats.clone()
 	delta := &suggestDelta{}
-	rec := &walRecord{Seq: l.seq + 1, Time: now, Writer: opts.Writer, Suggest: delta}
-	batch := l.idx.NewBatch()
-	for id := range current {
-		delete(current, id) // from here on: the state as applied
-	}
+	rec := &walRecord{Seq: seq, Time: w.now, Writer: w.opts.Writer, Suggest: delta}
 	for _, i := range good {
 		a := &actions[i]
-		o, err := lookup(a.ID())
+		o, err := lookupIn(nil, a.ID())
 		if err != nil {
 			return nil, err
 		}
@@ -379,34 +496,35 @@ func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 		if a.Doc == nil {
 			batch.Delete(a.Delete)
 			rec.Actions = append(rec.Actions, walAction{Delete: a.Delete})
-			current[a.ID()] = &old{}
+			applied[a.ID()] = &old{}
 			continue
 		}
-		p := preps[i]
+		p, ok := w.preps[i]
+		if !ok {
+			return nil, fmt.Errorf("document %s was not analyzed", a.ID())
+		}
 		stats.add(p.lengths)
-		delta.add(p.suggest, now)
+		delta.add(p.suggest, w.now)
 		if err := batch.IndexAdvanced(p.doc); err != nil {
 			return nil, err
 		}
-		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !opts.Corpus})
-		current[a.ID()] = &old{exists: true, lengths: p.lengths, suggest: p.suggest}
+		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !w.opts.Corpus})
+		applied[a.ID()] = &old{exists: true, lengths: p.lengths, suggest: p.suggest}
 	}
-	if err := l.commit(batch, rec, stats); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return rec, nil
 }
 
-// commit logs rec, then applies batch with the new statistics, and makes
+// commit logs recs, then applies batch with the new statistics, and makes
 // them the live collection's.
-func (l *Live) commit(batch *bleve.Batch, rec *walRecord, stats *fieldStats) error {
-	off, err := l.log.append(rec)
+func (l *Live) commit(batch *bleve.Batch, recs []*walRecord, stats *fieldStats) error {
+	off, err := l.log.append(recs...)
 	if err != nil {
 		return fmt.Errorf("write-ahead log: %w", err)
 	}
-	if err := l.applyBatch(batch, rec.Seq, stats); err != nil {
+	last := recs[len(recs)-1].Seq
+	if err := l.applyBatch(batch, last, stats); err != nil {
 		if terr := l.log.truncate(off); terr != nil {
-			// The log holds a write the index refused; close rather than
+			// The log holds writes the index refused; close rather than
 			// acknowledge anything more.
 			l.closed = true
 			return fmt.Errorf("%v; and taking it back from the log: %v", err, terr)
@@ -414,10 +532,12 @@ func (l *Live) commit(batch *bleve.Batch, rec *walRecord, stats *fieldStats) err
 		return err
 	}
 	l.suggMu.Lock()
-	if rec.Suggest != nil {
-		l.sugg.apply(rec.Suggest, rec.Seq, rec.Time)
+	for _, rec := range recs {
+		if rec.Suggest != nil {
+			l.sugg.apply(rec.Suggest, rec.Seq, rec.Time)
+		}
+		l.sugg.Seq = rec.Seq
 	}
-	l.sugg.Seq = rec.Seq
 	l.suggMu.Unlock()
 	l.releaseLog()
 	return nil

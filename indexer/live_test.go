@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -538,4 +540,94 @@ func TestCreatedAndDeletedInOneWrite(t *testing.T) {
 	if s := l.SuggestionsNow(); slices.Contains(s.Titles, "Kiwi") || s.Words["kiwi"] != 0 {
 		t.Errorf("completion offers the title or words of a document created and deleted in one write: %q %v", s.Titles, s.Words)
 	}
+}
+
+// Writes that wait for the one before them are applied together, in the
+// order they came, each with its own outcomes (an atomic one failing alone)
+// and log record, in one Bleve batch; the collection is then what a fresh
+// build makes, and so is what its log gives again after a crash.
+func TestWritesWaitingAreAppliedTogether(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := collection{}
+	for _, d := range pool[:3] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = modelDoc{Document: d}
+	}
+	l := buildLive(t, c.docs())
+	doc := func(id, title string) *corpus.Document {
+		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
+	}
+	kept := pool[0].ID
+	writes := []struct {
+		actions []corpus.Action
+		atomic  bool
+		want    []Result
+	}{
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey")}}, false, []Result{Created}},
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey corrected")}}, false, []Result{Replaced}},
+		{[]corpus.Action{{Delete: "x"}, {Doc: doc("y", "Quokka count")}}, false, []Result{Deleted, Created}},
+		{[]corpus.Action{{Delete: "x"}}, false, []Result{NotFound}},
+		{[]corpus.Action{{Doc: doc("z", "Bilby")}, {Delete: "x"}}, true, []Result{NotApplied, NotFound}},
+		{[]corpus.Action{{Delete: kept}, {Doc: doc("x", "Numbat again")}}, false, []Result{Deleted, Created}},
+	}
+	batches := func() uint64 {
+		st, _ := l.idx.StatsMap()["index"].(map[string]interface{})
+		n, _ := st["TotBatches"].(uint64)
+		return n
+	}
+	before := filepath.Join(t.TempDir(), "before")
+	l.mu.Lock() // a write being applied: those that come meanwhile queue
+	copyDir(t, l.dir, before)
+	seq, b := l.seq, batches()
+	outs := make([][]Outcome, len(writes))
+	errs := make([]error, len(writes))
+	var wg sync.WaitGroup
+	for i, w := range writes {
+		for k := range w.actions {
+			w.actions[k].Line = k + 1
+		}
+		wg.Go(func() { outs[i], errs[i] = l.Apply(context.Background(), w.actions, WriteOptions{Atomic: w.atomic}) })
+		for queued := false; !queued; runtime.Gosched() { // in order: one queued before the next is sent
+			l.qmu.Lock()
+			queued = len(l.queue) == i+1
+			l.qmu.Unlock()
+		}
+	}
+	l.mu.Unlock()
+	wg.Wait()
+	for i, w := range writes {
+		if errs[i] != nil {
+			t.Fatalf("write %d: %v", i, errs[i])
+		}
+		var got []Result
+		for _, o := range outs[i] {
+			got = append(got, o.Result)
+		}
+		if !slices.Equal(got, w.want) {
+			t.Errorf("write %d: %v, want %v", i, got, w.want)
+		}
+		applyModel(c, w.actions, outs[i])
+	}
+	if got, want := l.Seq(), seq+4; got != want {
+		t.Errorf("at write %d, want %d: one a write that applied something", got, want)
+	}
+	if got := batches() - b; got != 1 {
+		t.Errorf("%d Bleve batches for the writes that waited, want 1", got)
+	}
+	sameAsFreshBuild(t, l, c)
+	l.abandon()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	again, err := OpenLive(before)
+	if err != nil {
+		t.Fatalf("open after a crash: %v", err)
+	}
+	defer again.Close()
+	if got := again.Seq(); got != seq+4 {
+		t.Errorf("after replay at write %d, want %d", got, seq+4)
+	}
+	sameAsFreshBuild(t, again, c)
 }

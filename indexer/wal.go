@@ -170,22 +170,24 @@ func readWALFile(path string, last, repair bool, f func(*walRecord) error) error
 	}
 }
 
-// append writes r at the end of the log and syncs it. It returns the
-// offset r starts at, for truncate.
-func (w *wal) append(r *walRecord) (int64, error) {
-	payload, err := json.Marshal(r)
-	if err != nil {
-		return 0, err
+// append writes recs at the end of the log and syncs it once. It returns
+// the offset the first starts at, for truncate.
+func (w *wal) append(recs ...*walRecord) (int64, error) {
+	var buf []byte
+	for _, r := range recs {
+		payload, err := json.Marshal(r)
+		if err != nil {
+			return 0, err
+		}
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(payload)))
+		buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(payload, crcTable))
+		buf = append(buf, payload...)
 	}
 	if w.f == nil || w.size >= walFileBytes {
-		if err := w.rotate(r.Seq); err != nil {
+		if err := w.rotate(recs[0].Seq); err != nil {
 			return 0, err
 		}
 	}
-	buf := make([]byte, 8+len(payload))
-	binary.LittleEndian.PutUint32(buf[:4], uint32(len(payload)))
-	binary.LittleEndian.PutUint32(buf[4:8], crc32.Checksum(payload, crcTable))
-	copy(buf[8:], payload)
 	off := w.size
 	if _, err := w.f.Write(buf); err != nil {
 		w.f.Truncate(off)
