@@ -57,8 +57,9 @@ type Live struct {
 	persisted atomic.Uint64 // the last write the index has persisted
 
 	// suggMu guards sugg too, for completion's reads, which take it
-	// alone (lock order: cacheMu, mu, suggMu).
-	suggMu sync.Mutex
+	// alone (lock order: cacheMu, mu, suggMu), and refills.
+	suggMu  sync.Mutex
+	refills int // times the titles were read again from the index
 
 	// cache of what completion offers, by seq and the next embargo's end
 	cacheMu    sync.Mutex
@@ -739,7 +740,7 @@ func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
 		(l.cacheSeq == l.sugg.Seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
 		return c, l.cacheSeq, l.cacheUntil
 	}
-	if l.sugg.Short {
+	if l.sugg.needsTitles() {
 		if err := l.refillTitles(); err != nil {
 			return &Suggestions{}, 0, time.Time{}
 		}
@@ -753,6 +754,7 @@ func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
 // refillTitles reads the suggested titles again from the index, when a
 // listed document left a full list. Under l.mu.
 func (l *Live) refillTitles() error {
+	l.refills++
 	titles, err := firstTitles(l.idx, l.sugg.Embargo)
 	if err != nil {
 		return err
@@ -761,10 +763,10 @@ func (l *Live) refillTitles() error {
 	return nil
 }
 
-// firstTitles reads from idx the first maxSuggestTitles titles of the
+// firstTitles reads from idx the first keptTitles titles of the
 // documents that are not among those written under embargo.
 func firstTitles(idx bleve.Index, embargo map[string]*embargoEntry) ([]titleEntry, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), maxSuggestTitles+len(embargo), 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), keptTitles()+len(embargo), 0, false)
 	req.Fields = []string{FieldLang, FieldDate}
 	for _, a := range defaults.analyses {
 		req.Fields = append(req.Fields, TitleField(a.Key))
@@ -779,7 +781,7 @@ func firstTitles(idx bleve.Index, embargo map[string]*embargoEntry) ([]titleEntr
 	}
 	var out []titleEntry
 	for _, h := range res.Hits {
-		if _, ok := embargo[h.ID]; ok || len(out) == maxSuggestTitles {
+		if _, ok := embargo[h.ID]; ok || len(out) == keptTitles() {
 			continue
 		}
 		lang, _ := h.Fields[FieldLang].(string)

@@ -631,3 +631,45 @@ func TestWritesWaitingAreAppliedTogether(t *testing.T) {
 	}
 	sameAsFreshBuild(t, again, c)
 }
+
+// Listed documents leave the titles completion offers (deleted, or moved
+// past the list by an older date) many times before the list is read again
+// from the index: the state keeps titleMargin more than it offers. What it
+// offers is what a fresh build offers all along.
+func TestTitlesReadAgainOnlyPastTheMargin(t *testing.T) {
+	defer func(m, g int) { maxSuggestTitles, titleMargin = m, g }(maxSuggestTitles, titleMargin)
+	maxSuggestTitles, titleMargin = 3, 2
+	c := collection{}
+	for i := 0; i < 12; i++ {
+		d := corpus.Document{ID: fmt.Sprintf("d%02d", i), Lang: "en", Kind: corpus.KindPressRelease,
+			Title: fmt.Sprintf("Statement %d on the fisheries", i), Body: "The fisheries statement.", Date: fmt.Sprintf("2025-06-%02d", 10+i)}
+		c[d.ID] = modelDoc{Document: d}
+	}
+	l := buildLive(t, c.docs())
+	steps := []struct {
+		name    string
+		action  corpus.Action
+		refills int
+	}{
+		{"the newest deleted", corpus.Action{Delete: "d11"}, 0},
+		{"the next moved past the list", corpus.Action{Doc: &corpus.Document{ID: "d10", Lang: "en", Kind: corpus.KindPressRelease, Title: "Statement 10 on the fisheries, dated again", Body: "The fisheries statement.", Date: "2024-01-01"}}, 0},
+		{"a third gone: shorter than offered", corpus.Action{Delete: "d09"}, 1},
+		{"a new one first", corpus.Action{Doc: &corpus.Document{ID: "n1", Lang: "en", Kind: corpus.KindPressRelease, Title: "New statement", Body: "New.", Date: "2025-07-01"}}, 1},
+	}
+	for _, st := range steps {
+		st.action.Line = 1
+		actions := []corpus.Action{st.action}
+		out, err := l.Apply(context.Background(), actions, WriteOptions{})
+		if err != nil || !out[0].Result.OK() {
+			t.Fatalf("%s: %+v %v", st.name, out, err)
+		}
+		applyModel(c, actions, out)
+		sameAsFreshBuild(t, l, c)
+		l.suggMu.Lock()
+		got := l.refills
+		l.suggMu.Unlock()
+		if got != st.refills {
+			t.Errorf("%s: titles read from the index %d times, want %d", st.name, got, st.refills)
+		}
+	}
+}

@@ -43,10 +43,22 @@ type Suggestions struct {
 
 // Suggestion bounds.
 const (
-	maxSuggestWords  = 20000
-	maxSuggestTitles = 20000
-	maxWordRunes     = 30
+	maxSuggestWords = 20000
+	maxWordRunes    = 30
 )
+
+// Titles: completion offers the first maxSuggestTitles; the state keeps
+// titleMargin more, so that listed documents can leave (deleted, or
+// replaced with a later date) many times before the list is shorter than
+// what is offered and has to be read again from the index. Variables for
+// the tests.
+var (
+	maxSuggestTitles = 20000
+	titleMargin      = 2000
+)
+
+// keptTitles is how many titles the state keeps.
+func keptTitles() int { return maxSuggestTitles + titleMargin }
 
 // vote finds the form most often written, in one pass and one string of
 // memory a word (Boyer and Moore's majority vote): where one form is in
@@ -256,10 +268,11 @@ func (f formCounts) add(w suggestWord, n int) {
 //
 //   - DF counts, for every word, the documents it is in, embargoed or not,
 //     and Forms how those that write it otherwise write it;
-//   - Titles holds the maxSuggestTitles first titles (see titleEntry.before)
+//   - Titles holds the keptTitles first titles (see titleEntry.before)
 //     of the documents that were visible when they were written; Short
 //     says a listed document has left a full list, so the next one after
-//     it is not known until the list is read again from the index;
+//     it is not known until the list is read again from the index (which
+//     only matters once it is shorter than maxSuggestTitles);
 //   - Embargo holds the documents written under embargo, until their
 //     moment has come and they join Titles.
 type suggestState struct {
@@ -390,7 +403,7 @@ func (s *suggestState) titleIndex(t titleEntry) int {
 func (s *suggestState) removeTitle(id string) {
 	for i, t := range s.Titles {
 		if t.ID == id {
-			if len(s.Titles) == maxSuggestTitles {
+			if len(s.Titles) == keptTitles() {
 				s.Short = true
 			}
 			s.Titles = append(s.Titles[:i], s.Titles[i+1:]...)
@@ -400,19 +413,26 @@ func (s *suggestState) removeTitle(id string) {
 }
 
 // insertTitle lists t where it belongs, if it belongs among the first
-// maxSuggestTitles: after the last listed one it belongs only while the
-// list holds every visible document.
+// keptTitles: after the last listed one it belongs only while the list
+// holds every visible document.
 func (s *suggestState) insertTitle(t titleEntry) {
 	i := s.titleIndex(t)
-	if i == len(s.Titles) && (s.Short || len(s.Titles) >= maxSuggestTitles) {
+	if i == len(s.Titles) && (s.Short || len(s.Titles) >= keptTitles()) {
 		return
 	}
 	s.Titles = append(s.Titles, titleEntry{})
 	copy(s.Titles[i+1:], s.Titles[i:])
 	s.Titles[i] = t
-	if len(s.Titles) > maxSuggestTitles {
-		s.Titles = s.Titles[:maxSuggestTitles]
+	if len(s.Titles) > keptTitles() {
+		s.Titles = s.Titles[:keptTitles()]
 	}
+}
+
+// needsTitles reports whether the titles offered are not all known: the
+// list is short of what completion offers, and documents after it were
+// left out.
+func (s *suggestState) needsTitles() bool {
+	return s.Short && len(s.Titles) < maxSuggestTitles
 }
 
 // visible returns what completion offers at now: the most frequent words of
@@ -556,16 +576,16 @@ func (b *suggestBuilder) add(doc suggestDoc) {
 		return
 	}
 	b.titles = append(b.titles, doc.title)
-	if len(b.titles) >= 2*maxSuggestTitles {
+	if len(b.titles) >= 2*keptTitles() {
 		b.trim()
 	}
 }
 
-// trim keeps the first maxSuggestTitles titles; of equal ones (documents
+// trim keeps the first keptTitles titles; of equal ones (documents
 // without id or date, as SuggestionSet counts them) the first added.
 func (b *suggestBuilder) trim() {
 	sort.SliceStable(b.titles, func(i, j int) bool { return b.titles[i].before(b.titles[j]) })
-	b.titles = b.titles[:min(len(b.titles), maxSuggestTitles)]
+	b.titles = b.titles[:min(len(b.titles), keptTitles())]
 }
 
 func (b *suggestBuilder) state() *suggestState {
@@ -615,8 +635,13 @@ func readSuggestState(dir string) (*suggestState, error) {
 	return s, nil
 }
 
-// complete gives s the maps its encoding left out.
+// complete gives s the maps its encoding left out. A list written when
+// the state kept maxSuggestTitles titles, full, may have had documents
+// after it that it left out.
 func (s *suggestState) complete() {
+	if len(s.Titles) == maxSuggestTitles {
+		s.Short = true
+	}
 	if s.DF == nil {
 		s.DF = map[string]int{}
 	}
