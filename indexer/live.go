@@ -48,7 +48,7 @@ type Live struct {
 	mu        sync.Mutex // one group of writes at a time; guards what follows
 	seq       uint64     // the last write applied
 	stats     *fieldStats
-	sugg      *suggestState // changed under mu and suggMu both
+	sugg      *suggestState // see suggMu
 	saved     uint64        // the last write the suggestion file has
 	pinned    bool          // the log keeps every write after pin
 	pin       uint64
@@ -56,10 +56,14 @@ type Live struct {
 	changed   chan struct{} // closed and replaced at each write
 	persisted atomic.Uint64 // the last write the index has persisted
 
-	// suggMu guards sugg too, for completion's reads, which take it
-	// alone (lock order: cacheMu, mu, suggMu), and refills.
+	// suggMu guards sugg, which writes change through pending and
+	// completion's reads bring up to date (lock order: cacheMu, mu,
+	// suggMu, pendMu), and refills.
 	suggMu  sync.Mutex
 	refills int // times the titles were read again from the index
+
+	pendMu  sync.Mutex
+	pending []*walRecord // committed, not yet applied to sugg
 
 	// cache of what completion offers, by seq and the next embargo's end
 	cacheMu    sync.Mutex
@@ -532,16 +536,28 @@ func (l *Live) commit(batch *bleve.Batch, recs []*walRecord, stats *fieldStats) 
 		}
 		return err
 	}
-	l.suggMu.Lock()
+	// Completion's state takes the writes when it is next read: a write
+	// never waits for completion's reads, which go over every word.
+	l.pendMu.Lock()
+	l.pending = append(l.pending, recs...)
+	l.pendMu.Unlock()
+	l.releaseLog()
+	return nil
+}
+
+// drain applies to completion's state the writes committed since it was
+// last read. Under suggMu.
+func (l *Live) drain() {
+	l.pendMu.Lock()
+	recs := l.pending
+	l.pending = nil
+	l.pendMu.Unlock()
 	for _, rec := range recs {
 		if rec.Suggest != nil {
 			l.sugg.apply(rec.Suggest, rec.Seq, rec.Time)
 		}
 		l.sugg.Seq = rec.Seq
 	}
-	l.suggMu.Unlock()
-	l.releaseLog()
-	return nil
 }
 
 // applyBatch applies batch, with the statistics and write number, to the
@@ -736,6 +752,7 @@ func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
 	defer l.cacheMu.Unlock()
 	l.suggMu.Lock()
 	defer l.suggMu.Unlock()
+	l.drain()
 	if c := l.cache; c != nil && (l.cacheUntil.IsZero() || t.Before(l.cacheUntil)) &&
 		(l.cacheSeq == l.sugg.Seq || !now && t.Sub(l.cacheAt) < suggestEvery) {
 		return c, l.cacheSeq, l.cacheUntil
@@ -804,6 +821,7 @@ func (l *Live) saveSuggestions() error {
 		return nil
 	}
 	l.suggMu.Lock()
+	l.drain()
 	raw, err := json.Marshal(l.sugg)
 	l.suggMu.Unlock()
 	seq := l.seq

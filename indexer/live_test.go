@@ -673,3 +673,45 @@ func TestTitlesReadAgainOnlyPastTheMargin(t *testing.T) {
 		}
 	}
 }
+
+// Nor does a write wait for completion's reads, which go over every word
+// of the collection: completion takes the writes when it next reads.
+func TestWritesDoNotWaitForCompletions(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := collection{}
+	for _, d := range pool[:4] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = modelDoc{Document: d}
+	}
+	l := buildLive(t, c.docs())
+	d := pool[5]
+	d.Related, d.TranslationOf = nil, ""
+	actions := []corpus.Action{{Line: 1, Doc: &d}}
+	l.suggMu.Lock() // completion being read
+	type result struct {
+		out []Outcome
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		out, err := l.Apply(context.Background(), actions, WriteOptions{})
+		done <- result{out, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+		l.suggMu.Unlock()
+	case <-time.After(10 * time.Second): // a deadlock's bound, not a timing
+		l.suggMu.Unlock()
+		<-done
+		t.Fatal("a write waited for completion's read")
+	}
+	if r.err != nil || !r.out[0].Result.OK() {
+		t.Fatalf("%+v %v", r.out, r.err)
+	}
+	applyModel(c, actions, r.out)
+	sameAsFreshBuild(t, l, c)
+}
