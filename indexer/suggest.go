@@ -489,24 +489,44 @@ func mostFrequent[T any](items []T, k int, count func(T) int, cmp func(a, b T) i
 	if len(items) <= k {
 		return items
 	}
-	byCount := map[int]int{}
+	// How many items have each count: small counts (most of them) in a
+	// slice, the others in a map.
+	const small = 4096
+	var bySmall [small]int
+	byLarge := map[int]int{}
 	for _, it := range items {
-		byCount[count(it)]++
+		if c := count(it); c >= 0 && c < small {
+			bySmall[c]++
+		} else {
+			byLarge[c]++
+		}
 	}
-	counts := make([]int, 0, len(byCount))
-	for c := range byCount {
+	counts := make([]int, 0, len(byLarge))
+	for c := range byLarge {
 		counts = append(counts, c)
 	}
 	slices.Sort(counts)
+	for c := small - 1; c >= 0; c-- {
+		if bySmall[c] > 0 {
+			counts = append(counts, c)
+		}
+	}
+	slices.SortFunc(counts, func(a, b int) int { return b - a })
+	of := func(c int) int {
+		if c >= 0 && c < small {
+			return bySmall[c]
+		}
+		return byLarge[c]
+	}
 	// cut is the count of the k-th item: those above it all stay, and
 	// of those at it the first by cmp up to k.
 	above, cut := 0, 0
-	for i := len(counts) - 1; i >= 0; i-- {
-		if above+byCount[counts[i]] >= k {
-			cut = counts[i]
+	for _, c := range counts {
+		if above+of(c) >= k {
+			cut = c
 			break
 		}
-		above += byCount[counts[i]]
+		above += of(c)
 	}
 	out := make([]T, 0, k)
 	var ties []T
