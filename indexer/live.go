@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -386,7 +388,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 	// document, until a write of the group changes it.
 	applied := map[string]*old{}
 	stats := l.stats.clone()
-	batch := l.idx.NewBatch()
+	batch := l.newSplitBatch()
 	var recs []*walRecord
 	var done []*pendingWrite
 	for _, w := range group {
@@ -420,7 +422,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 // writes before it in the group leave (applied, stats), and adds what it
 // changes to batch, applied and stats. It returns w's log record as write
 // seq, or nil where w applies nothing.
-func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[string]*old, stats *fieldStats, batch *bleve.Batch, seq uint64) (*walRecord, error) {
+func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[string]*old, stats *fieldStats, batch *splitBatch, seq uint64) (*walRecord, error) {
 	actions := w.actions
 	lookupIn := func(m map[string]*old, id string) (*old, error) {
 		if o, ok := m[id]; ok {
@@ -499,7 +501,7 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[strin
 			delta.remove(o.suggest)
 		}
 		if a.Doc == nil {
-			batch.Delete(a.Delete)
+			batch.part(a.Delete).Delete(a.Delete)
 			rec.Actions = append(rec.Actions, walAction{Delete: a.Delete})
 			applied[a.ID()] = &old{}
 			continue
@@ -510,7 +512,7 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[strin
 		}
 		stats.add(p.lengths)
 		delta.add(p.suggest, w.now)
-		if err := batch.IndexAdvanced(p.doc); err != nil {
+		if err := batch.part(a.ID()).IndexAdvanced(p.doc); err != nil {
 			return nil, err
 		}
 		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !w.opts.Corpus})
@@ -519,15 +521,83 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[strin
 	return rec, nil
 }
 
+// splitBatch is the Bleve batch of a group of writes in parts by id, one
+// a core: Bleve makes the segment of a batch on one goroutine, which for a
+// large write left the other cores idle.
+type splitBatch struct{ parts []*bleve.Batch }
+
+func (l *Live) newSplitBatch() *splitBatch {
+	b := &splitBatch{parts: make([]*bleve.Batch, runtime.GOMAXPROCS(0))}
+	for i := range b.parts {
+		b.parts[i] = l.idx.NewBatch()
+	}
+	return b
+}
+
+// part returns the part that takes the actions on id: all of them, so
+// that the last one wins as in one batch.
+func (b *splitBatch) part(id string) *bleve.Batch {
+	if len(b.parts) == 1 {
+		return b.parts[0]
+	}
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return b.parts[h.Sum32()%uint32(len(b.parts))]
+}
+
+// splitMin is the fewest documents a group of writes indexes in parts.
+const splitMin = 200
+
+// errPartly says that some parts of a split batch were applied and others
+// not: the index holds part of the writes that the log has.
+var errPartly = errors.New("part of the writes applied")
+
+// applySplit applies b, with the statistics and write number, as one batch
+// where it is small; else its parts at once, then the statistics and write
+// number alone, so that an index that has persisted them has persisted
+// every part.
+func (l *Live) applySplit(b *splitBatch, seq uint64, stats *fieldStats) error {
+	n := 0
+	for _, p := range b.parts {
+		n += p.Size()
+	}
+	if n < splitMin || len(b.parts) == 1 {
+		one := b.parts[0]
+		for _, p := range b.parts[1:] {
+			one.Merge(p)
+		}
+		return l.applyBatch(one, seq, stats)
+	}
+	errs := make([]error, len(b.parts))
+	var wg sync.WaitGroup
+	for i, p := range b.parts {
+		if p.Size() > 0 {
+			wg.Go(func() { errs[i] = l.idx.Batch(p) })
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%w: %w", errPartly, err)
+	}
+	return l.applyBatch(l.idx.NewBatch(), seq, stats)
+}
+
 // commit logs recs, then applies batch with the new statistics, and makes
 // them the live collection's.
-func (l *Live) commit(batch *bleve.Batch, recs []*walRecord, stats *fieldStats) error {
+func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) error {
 	off, err := l.log.append(recs...)
 	if err != nil {
 		return fmt.Errorf("write-ahead log: %w", err)
 	}
 	last := recs[len(recs)-1].Seq
-	if err := l.applyBatch(batch, last, stats); err != nil {
+	if err := l.applySplit(batch, last, stats); err != nil {
+		if errors.Is(err, errPartly) {
+			// The log has the writes; applied again from it when the
+			// index is next opened, they will be whole. Until then,
+			// acknowledge nothing more.
+			l.closed = true
+			return err
+		}
 		if terr := l.log.truncate(off); terr != nil {
 			// The log holds writes the index refused; close rather than
 			// acknowledge anything more.

@@ -715,3 +715,57 @@ func TestWritesDoNotWaitForCompletions(t *testing.T) {
 	applyModel(c, actions, r.out)
 	sameAsFreshBuild(t, l, c)
 }
+
+// A large write is indexed in parts, one a core, then its statistics: the
+// collection is what a fresh build makes, and so is what its log gives
+// again after a crash.
+func TestLargeWriteIndexedInParts(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := collection{}
+	for _, d := range pool[:3] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = modelDoc{Document: d}
+	}
+	l := buildLive(t, c.docs())
+	before := filepath.Join(t.TempDir(), "before")
+	l.mu.Lock()
+	copyDir(t, l.dir, before)
+	l.mu.Unlock()
+	var actions []corpus.Action
+	for i := 0; len(actions) < splitMin+50; i++ {
+		d := pool[i%len(pool)]
+		d.ID = fmt.Sprintf("copy-%04d", i)
+		d.Related, d.TranslationOf = nil, ""
+		actions = append(actions, corpus.Action{Line: len(actions) + 1, Doc: &d})
+	}
+	actions = append(actions, corpus.Action{Line: len(actions) + 1, Delete: pool[0].ID})
+	b := l.idx.StatsMap()["index"].(map[string]interface{})["TotBatches"].(uint64)
+	out, err := l.Apply(context.Background(), actions, WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range out {
+		if !o.Result.OK() {
+			t.Fatalf("%+v", o)
+		}
+	}
+	applyModel(c, actions, out)
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		if got := l.idx.StatsMap()["index"].(map[string]interface{})["TotBatches"].(uint64) - b; got != uint64(n)+1 {
+			t.Errorf("%d Bleve batches, want %d: one a core, then the statistics", got, n+1)
+		}
+	}
+	sameAsFreshBuild(t, l, c)
+	l.abandon()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	again, err := OpenLive(before)
+	if err != nil {
+		t.Fatalf("open after a crash: %v", err)
+	}
+	defer again.Close()
+	sameAsFreshBuild(t, again, c)
+}
