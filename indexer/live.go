@@ -66,6 +66,9 @@ type Live struct {
 
 	pendMu  sync.Mutex
 	pending []*walRecord // committed, not yet applied to sugg
+	// commits counts commits begun and ended: odd while one is under
+	// way, between the index taking its batch and pending its records.
+	commits atomic.Uint64
 
 	// cache of what completion offers, by seq and the next embargo's end
 	cacheMu    sync.Mutex
@@ -590,6 +593,8 @@ func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) e
 		return fmt.Errorf("write-ahead log: %w", err)
 	}
 	last := recs[len(recs)-1].Seq
+	l.commits.Add(1) // odd: under way
+	defer l.commits.Add(1)
 	if err := l.applySplit(batch, last, stats); err != nil {
 		if errors.Is(err, errPartly) {
 			// The log has the writes; applied again from it when the
@@ -831,6 +836,8 @@ func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
 		if err := l.refillTitles(); err != nil {
 			return &Suggestions{}, 0, time.Time{}
 		}
+		// Else a write was being committed: the titles stay short until
+		// the next write.
 	}
 	s := l.sugg.visible(t)
 	l.cacheSeq, l.cacheUntil, l.cacheAt = l.sugg.Seq, l.sugg.nextRelease(t), t
@@ -839,11 +846,20 @@ func (l *Live) suggestions(now bool) (*Suggestions, uint64, time.Time) {
 }
 
 // refillTitles reads the suggested titles again from the index, when a
-// listed document left a full list. Under l.mu.
+// listed document left a full list, unless a write is being committed.
+// Under suggMu.
 func (l *Live) refillTitles() error {
 	l.refills++
+	// The index must be at the write the state is at, no commit under
+	// way: a document in the index whose write completion has not taken
+	// yet would be listed twice.
+	gen := l.commits.Load()
+	if gen%2 == 1 {
+		return nil
+	}
+	l.drain()
 	titles, err := firstTitles(l.idx, l.sugg.Embargo)
-	if err != nil {
+	if err != nil || l.commits.Load() != gen {
 		return err
 	}
 	l.sugg.Titles, l.sugg.Short = titles, false
