@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +19,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"page", Request{Query: "జపాన్ రష్యా"}},
 		{"english", Request{Query: "Japan Russia"}},
 		{"misspelt", Request{Query: "Japn Rusia"}}, // with the spelling offered
+		// Issue 13's expensive query: one word sixty times.
+		{"repeated", Request{Query: strings.TrimSpace(strings.Repeat("se~2 ", 60))}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -327,12 +327,21 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 // the query's words score exactBoost times higher.
 func withExactBoost(q plan.Node, root node, v vocab) plan.Node {
 	exact := &plan.Sum{}
+	// A word the query repeats counts as often, for the cost of one.
+	var texts []string
+	times := map[string]float64{}
 	for _, t := range words(root, nil) {
+		if times[t.text] == 0 {
+			texts = append(texts, t.text)
+		}
+		times[t.text]++
+	}
+	for _, text := range texts {
 		for _, a := range v.analyses() {
-			if a.Exact == "" || !a.Matches(t.text) {
+			if a.Exact == "" || !a.Matches(text) {
 				continue
 			}
-			exact.Add(&plan.Match{Field: indexer.ExactField(a.Key), Text: t.text, Analyzer: a.Exact}, 1)
+			exact.Add(&plan.Match{Field: indexer.ExactField(a.Key), Text: text, Analyzer: a.Exact}, times[text])
 		}
 	}
 	if len(exact.Clauses) == 0 {
@@ -422,13 +431,24 @@ func combine(items []node, all bool, vocab vocab) (plan.Node, error) {
 	required := false
 	if !all {
 		// Two words that the language also writes as one compound find
-		// it written so: మండల కేంద్రం finds మండలకేంద్రం.
+		// it written so: మండల కేంద్రం finds మండలకేంద్రం. A pair the query
+		// repeats is worked out once, as a clause of its summed weight.
+		at := map[[2]string]int{} // a pair's clause in should; -1: none
 		for i := 1; i < len(items); i++ {
+			key := [2]string{items[i-1].String(), items[i].String()}
+			if k, ok := at[key]; ok {
+				if k >= 0 {
+					should.Clauses[k].Weight++
+				}
+				continue
+			}
 			j, err := joined(items[i-1], items[i], vocab)
 			if err != nil {
 				return nil, err
 			}
+			at[key] = -1
 			if j != nil {
+				at[key] = len(should.Clauses)
 				should.Add(j, 1)
 			}
 		}

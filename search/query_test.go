@@ -3,10 +3,12 @@ package search
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"pressearch/indexer"
+	"pressearch/search/plan"
 )
 
 func TestParsePrecedence(t *testing.T) {
@@ -159,4 +161,71 @@ func TestCrossKeysCache(t *testing.T) {
 	if n > maxCrossCache {
 		t.Errorf("cache holds %d words, bound %d", n, maxCrossCache)
 	}
+}
+
+// A query that repeats its words (issue 13's expensive query is one word
+// sixty times) is planned as its words and pairs once, each weighed by how
+// often the query has it: no sum of its plan holds the same clause twice.
+func TestRepeatedWordsArePlannedOnce(t *testing.T) {
+	e := defaultEngine(t)
+	for _, q := range []string{
+		strings.TrimSpace(strings.Repeat("se~2 ", 60)),
+		strings.TrimSpace(strings.Repeat("మండల కేంద్రం ", 20)),
+		"Japan Russia Japan Russia Japan",
+		"మండల కేంద్రం జపాన్ మండల కేంద్రం",
+	} {
+		root, _, err := parseQuery(q, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.plan(root, &Request{Query: q, Size: 10}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []plan.Node{p.Query, rescoreQuery(p)} {
+			if dup := repeatedClause(n); dup != "" {
+				t.Errorf("%.40s: a sum of its plan holds %s twice", q, dup)
+			}
+		}
+	}
+}
+
+// rescoreQuery is p's rescoring query, or nil.
+func rescoreQuery(p *plan.Plan) plan.Node {
+	if p.Rescore == nil {
+		return nil
+	}
+	return p.Rescore.Query
+}
+
+// repeatedClause returns a clause that a sum under n holds twice, or "".
+func repeatedClause(n plan.Node) string {
+	switch n := n.(type) {
+	case *plan.Sum:
+		seen := map[string]bool{}
+		for _, c := range n.Clauses {
+			key := c.Node.String()
+			if seen[key] {
+				return key
+			}
+			seen[key] = true
+			if dup := repeatedClause(c.Node); dup != "" {
+				return dup
+			}
+		}
+	case *plan.Bool:
+		for _, c := range slices.Concat(n.Must, n.Should, n.MustNot) {
+			if dup := repeatedClause(c); dup != "" {
+				return dup
+			}
+		}
+	case *plan.Boost:
+		if dup := repeatedClause(n.Inner); dup != "" {
+			return dup
+		}
+		return repeatedClause(n.Filter)
+	case *plan.IfAbsent:
+		return repeatedClause(n.Then)
+	}
+	return ""
 }

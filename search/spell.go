@@ -194,6 +194,14 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 	}
 	var fixes []fix
 	most := 0
+	// A word the query repeats is looked up once: a query may be one
+	// word sixty times, and each look-up goes over the vocabulary's words
+	// of its first letter.
+	type looked struct {
+		c  correction
+		ok bool
+	}
+	seen := map[string]looked{}
 	for i, t := range words(root, nil) {
 		if i == spellWords {
 			break
@@ -205,15 +213,22 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 		if end > len(rs) || string(rs[start:end]) != t.text {
 			continue // not where the query has it: leave it
 		}
-		c, ok := sg.correct(sg.fold(t.text))
-		if !ok {
+		lk, done := seen[t.text]
+		if !done {
+			lk.c, lk.ok = sg.correct(sg.fold(t.text))
+			if lk.ok {
+				drop, err := e.dropped(t.text, l.present)
+				if err != nil {
+					return "", err
+				}
+				lk.ok = !drop
+			}
+			seen[t.text] = lk
+		}
+		if !lk.ok {
 			continue
 		}
-		if drop, err := e.dropped(t.text, l.present); err != nil {
-			return "", err
-		} else if drop {
-			continue
-		}
+		c := lk.c
 		fixes = append(fixes, fix{start, end, caseLike(t.text, c.form)})
 		most = max(most, c.count)
 	}

@@ -66,6 +66,9 @@ func TestDidYouMean(t *testing.T) {
 		{"Japn lang:en", "Japan lang:en", ""},
 		{`"EU" AND securty`, `"EU" AND security`, ""},
 		{"Japn", "Japan", "en"}, // the request's filters hold for the corrected query too
+		// A word the query repeats is corrected wherever it stands.
+		{"Japn securty Japn", "Japan security Japan", ""},
+		{"JAPN Japn", "Japan Japan", ""},
 		// Found as typed: nothing to offer.
 		{"జపాన్", "", ""},
 		{"Japan", "", ""},
