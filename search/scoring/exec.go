@@ -465,11 +465,14 @@ func (b *builder) hide(q query.Query, hidden plan.Node) (query.Query, error) {
 	if hidden == nil {
 		return q, nil
 	}
+	if d, ok := hidden.(*plan.DateRange); ok {
+		return &exclude{inner: q, hidden: dated(d.Field, d.From, d.To)}, nil
+	}
 	h, err := b.build(hidden)
 	if err != nil {
 		return nil, err
 	}
-	return &exclude{inner: q, hidden: h}, nil
+	return &exclude{inner: q, hidden: matching(h)}, nil
 }
 
 // builder turns plan nodes into the queries of this package and Bleve's,
