@@ -83,6 +83,7 @@ func main() {
 	flag.BoolVar(&o.serve, "serve", true, "also start `pressearch serve` on the index and load its JSON API")
 	flag.IntVar(&o.conns, "conns", 8, "concurrent connections of the HTTP load")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process run to this file")
+	memProfile := flag.String("memprofile", "", "write the allocations of the in-process run (Go's allocs profile) to this file")
 	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
 	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
 	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
@@ -140,11 +141,33 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 4096
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "pressbench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+	if *memProfile != "" {
+		if err := writeAllocs(*memProfile); err != nil {
+			fmt.Fprintln(os.Stderr, "pressbench:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// writeAllocs writes Go's allocation profile of the run so far to path.
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // vocabularies are words by language, from real text.
