@@ -71,40 +71,67 @@ type speller struct {
 
 // editDistance is the Levenshtein distance of a and b in which a near
 // letter, or a slight sign added or left out, costs nearCost; it stops
-// early, returning more than max, once the distance must exceed max. rows,
-// if long enough, is reused for its working memory.
-func (sp speller) editDistance(a, b []rune, max float64, rows ...[]float64) float64 {
-	var prev, cur []float64
-	if len(rows) == 2 && len(rows[0]) > len(b) && len(rows[1]) > len(b) {
-		prev, cur = rows[0][:len(b)+1], rows[1][:len(b)+1]
-	} else {
-		prev, cur = make([]float64, len(b)+1), make([]float64, len(b)+1)
+// early, returning more than max, once the distance must exceed max.
+func (sp speller) editDistance(a, b []rune, max float64) float64 {
+	var rows [2][]int32
+	return float64(sp.distance(sp.prepare(a), b, sp.prepare(b).indel, halves(max), &rows)) / 2
+}
+
+// halves is d, a multiple of nearCost, in half edits.
+func halves(d float64) int32 { return int32(d * 2) }
+
+// spelled is a word ready for distance: its runes, and for each what
+// adding or leaving it out costs and its near letter.
+type spelled struct {
+	runes []rune
+	indel []int32 // in half edits
+	near  []rune
+}
+
+// prepare reads the costs of w's letters once, for the many distances
+// from or to it a correction measures.
+func (sp speller) prepare(w []rune) spelled {
+	s := spelled{runes: w, indel: make([]int32, len(w)), near: make([]rune, len(w))}
+	for i, r := range w {
+		s.indel[i] = halves(sp.indelCost(r))
+		s.near[i] = sp.near(r)
 	}
+	return s
+}
+
+// distance is editDistance in half edits, from a to the word b whose
+// letters cost bIndel to add or leave out, with max in half edits. rows
+// is its working memory, grown as needed.
+func (sp speller) distance(a spelled, b []rune, bIndel []int32, limit int32, rows *[2][]int32) int32 {
+	for k := range rows {
+		if cap(rows[k]) <= len(b) {
+			rows[k] = make([]int32, len(b)+1, max(len(b)+1, maxWordRunes+2))
+		}
+	}
+	prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1]
 	prev[0] = 0
 	for j := 1; j <= len(b); j++ {
-		prev[j] = prev[j-1] + sp.indelCost(b[j-1])
+		prev[j] = prev[j-1] + bIndel[j-1]
 	}
-	for i := 1; i <= len(a); i++ {
-		ai := a[i-1]
-		del := sp.indelCost(ai)
-		nearA := sp.near(ai)
+	const whole, near = 2, 1 // a letter for another, and for its near one
+	for i, ai := range a.runes {
+		del, nearA := a.indel[i], a.near[i]
 		cur[0] = prev[0] + del
 		lowest := cur[0]
-		for j := 1; j <= len(b); j++ {
-			bj := b[j-1]
-			d := prev[j-1]
+		for j, bj := range b {
+			d := prev[j]
 			if ai != bj {
 				if nearA != 0 && nearA == bj {
-					d += nearCost
+					d += near
 				} else {
-					d++
+					d += whole
 				}
 			}
-			d = min(d, prev[j]+del, cur[j-1]+sp.indelCost(bj))
-			cur[j] = d
+			d = min(d, prev[j+1]+del, cur[j]+bIndel[j])
+			cur[j+1] = d
 			lowest = min(lowest, d)
 		}
-		if lowest > max {
+		if lowest > limit {
 			return lowest
 		}
 		prev, cur = cur, prev
@@ -145,8 +172,10 @@ func (sg *suggester) correct(w string) (correction, bool) {
 	// A misspelling seldom starts with a wrong letter (Lucene's spelling
 	// checker assumes as much): only words that begin with the same
 	// letter, or with its near one, are compared.
-	best, bestDist := -1, max+1
-	rows := [2][]float64{make([]float64, maxWordRunes+2), make([]float64, maxWordRunes+2)}
+	best, bestDist := -1, halves(max)+1
+	limit := halves(max)
+	typed := sg.spell.prepare(rw)
+	var rows [2][]int32
 	for _, first := range []rune{rw[0], sg.spell.near(rw[0])} {
 		if first == 0 {
 			continue
@@ -161,12 +190,13 @@ func (sg *suggester) correct(w string) (correction, bool) {
 			if d := sg.letters[i] - n; d > int(max) || -d > int(max) {
 				continue
 			}
-			d := sg.spell.editDistance(rw, sg.runes[i], max, rows[0], rows[1])
-			if d > max {
+			d := sg.spell.distance(typed, sg.runes[i], sg.indel[i], limit, &rows)
+			if d > limit {
 				continue
 			}
 			if d < bestDist || d == bestDist && c.count > sg.words[best].count {
 				best, bestDist = i, d
+				limit = d // a farther word can no longer win
 			}
 		}
 	}

@@ -51,6 +51,71 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
+// The distance correct measures, in half edits over prepared words, is
+// the weighted Levenshtein distance written plainly: on random pairs of
+// Telugu and Latin words, under every bound correct uses.
+func TestDistanceAgreesWithPlainLevenshtein(t *testing.T) {
+	var sp speller
+	sp.near, sp.slight = indexer.DefaultRegistry().Spelling()
+	rng := rand.New(rand.NewPCG(3, 4))
+	letters := []rune("abcdeklmnoకఖగఘచఛజటడతథదధనపబభమయరలవసహాిీుూెేొోౌం్")
+	word := func() []rune {
+		w := make([]rune, rng.IntN(10))
+		for i := range w {
+			w[i] = letters[rng.IntN(len(letters))]
+		}
+		return w
+	}
+	var rows [2][]int32
+	for range 20000 {
+		a, b := word(), word()
+		if rng.IntN(3) == 0 { // a near slip of a
+			b = append([]rune(nil), a...)
+			if len(b) > 0 {
+				i := rng.IntN(len(b))
+				if n := sp.near(b[i]); n != 0 {
+					b[i] = n
+				}
+			}
+		}
+		for _, max := range []float64{0.5, 1, 2, 10} {
+			want := plainDistance(sp, a, b)
+			got := float64(sp.distance(sp.prepare(a), b, sp.prepare(b).indel, halves(max), &rows)) / 2
+			if want <= max && got != want || want > max && got <= max {
+				t.Fatalf("distance(%s, %s) under %g = %g, plainly %g", string(a), string(b), max, got, want)
+			}
+		}
+	}
+}
+
+// plainDistance is the weighted Levenshtein distance of a and b, the whole
+// table filled in.
+func plainDistance(sp speller, a, b []rune) float64 {
+	d := make([][]float64, len(a)+1)
+	for i := range d {
+		d[i] = make([]float64, len(b)+1)
+	}
+	for i := 1; i <= len(a); i++ {
+		d[i][0] = d[i-1][0] + sp.indelCost(a[i-1])
+	}
+	for j := 1; j <= len(b); j++ {
+		d[0][j] = d[0][j-1] + sp.indelCost(b[j-1])
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			sub := 0.0
+			if a[i-1] != b[j-1] {
+				sub = 1
+				if n := sp.near(a[i-1]); n != 0 && n == b[j-1] {
+					sub = nearCost
+				}
+			}
+			d[i][j] = min(d[i-1][j-1]+sub, d[i-1][j]+sp.indelCost(a[i-1]), d[i][j-1]+sp.indelCost(b[j-1]))
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
 func TestDidYouMean(t *testing.T) {
 	e := defaultEngine(t)
 	tests := []struct {

@@ -32,6 +32,7 @@ type suggester struct {
 	// are near.
 	runes   [][]rune
 	letters []int
+	indel   [][]int32 // what adding or leaving out each rune costs
 	spell   speller
 }
 
@@ -54,10 +55,11 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 		sg.words = append(sg.words, suggestWord{w, f, n})
 	}
 	slices.SortFunc(sg.words, func(a, b suggestWord) int { return strings.Compare(a.word, b.word) })
-	sg.runes, sg.letters = make([][]rune, len(sg.words)), make([]int, len(sg.words))
+	sg.runes, sg.letters, sg.indel = make([][]rune, len(sg.words)), make([]int, len(sg.words)), make([][]int32, len(sg.words))
 	for i, w := range sg.words {
 		sg.runes[i] = []rune(w.word)
 		sg.letters[i] = letters(sg.runes[i])
+		sg.indel[i] = sg.spell.prepare(sg.runes[i]).indel
 	}
 	var folded map[string]string
 	if last != nil {
