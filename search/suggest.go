@@ -41,8 +41,9 @@ func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 }
 
 // newSuggesterFrom makes the suggester of s, taking from last (nil: none),
-// the suggester of an earlier state of the same collection, the matching
-// forms of the titles both have, which are most of the work.
+// the suggester of an earlier state of the same collection, what it worked
+// out of the titles and words both have (matching forms, letters, spelling
+// costs), which is most of the work.
 func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 	sg := &suggester{titles: s.Titles, fold: langs.Fold}
 	sg.spell.near, sg.spell.slight = langs.Spelling()
@@ -56,7 +57,17 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 	}
 	slices.SortFunc(sg.words, func(a, b suggestWord) int { return strings.Compare(a.word, b.word) })
 	sg.runes, sg.letters, sg.indel = make([][]rune, len(sg.words)), make([]int, len(sg.words)), make([][]int32, len(sg.words))
+	j := 0 // last's words are sorted too: walk both
 	for i, w := range sg.words {
+		if last != nil {
+			for j < len(last.words) && last.words[j].word < w.word {
+				j++
+			}
+			if j < len(last.words) && last.words[j].word == w.word {
+				sg.runes[i], sg.letters[i], sg.indel[i] = last.runes[j], last.letters[j], last.indel[j]
+				continue
+			}
+		}
 		sg.runes[i] = []rune(w.word)
 		sg.letters[i] = letters(sg.runes[i])
 		sg.indel[i] = sg.spell.prepare(sg.runes[i]).indel

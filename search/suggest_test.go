@@ -1,10 +1,13 @@
 package search
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"unicode"
+
+	"pressearch/indexer"
 )
 
 func TestSuggest(t *testing.T) {
@@ -82,5 +85,29 @@ func TestSuggest(t *testing.T) {
 	}
 	if _, err := e.Suggest(strings.Repeat("x", maxQueryBytes+1)); ErrorCode(err) != CodeInvalid {
 		t.Errorf("an over-long prefix: %v, want invalid", err)
+	}
+}
+
+// A suggester made from the last one of a collection equals one made from
+// nothing: what it takes over (titles' matching forms, words' letters and
+// spelling costs) is what it would have worked out.
+func TestSuggesterFromLastEqualsFresh(t *testing.T) {
+	langs := indexer.DefaultRegistry()
+	first := &indexer.Suggestions{
+		Titles: []string{"విదేశాంగ మంత్రి ప్రకటన", "Minister meets the Zanzibar delegation", "Trade talks"},
+		Words:  map[string]int{"minister": 3, "zanzibar": 2, "మంత్రి": 4, "talks": 1, "eu": 2},
+		Forms:  map[string]string{"eu": "EU"},
+	}
+	next := &indexer.Suggestions{
+		Titles: []string{"Numbat survey", "విదేశాంగ మంత్రి ప్రకటన", "Trade talks", "రష్యా పర్యటన"},
+		Words:  map[string]int{"minister": 2, "numbat": 1, "మంత్రి": 5, "రష్యా": 1, "eu": 3, "aardvark": 1},
+		Forms:  map[string]string{"eu": "EU"},
+	}
+	got := newSuggesterFrom(newSuggester(first, langs), next, langs)
+	want := newSuggester(next, langs)
+	if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) ||
+		!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
+		!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
+		t.Errorf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
 	}
 }
