@@ -55,11 +55,18 @@ func (s *Server) search(c *gin.Context, r search.Request) (*search.Result, error
 }
 
 // heavyRest is how long a heavy slot rests after a heavy request, as a
-// multiple of the time the request held it, when ordinary searches ran
-// meanwhile: the heavy lane then works a quarter of the time, and a flood
-// of heavy searches, however cheap each, cannot take the cores from the
-// ordinary ones. With no ordinary search about, it does not rest.
-const heavyRest = 3
+// multiple of the time the request held it, when ordinary searches are
+// about (ordinaryRecent): the heavy lane then works an eighth of the time,
+// and a flood of heavy searches, however cheap each, cannot take the cores
+// from the ordinary ones. With no ordinary search about, it does not rest.
+const heavyRest = 7
+
+// ordinaryRecent is how lately an ordinary search must have started for
+// the heavy lane to rest after a heavy request that saw none: ordinary
+// traffic has gaps (its clients' turns, its answers being written) that a
+// heavy request can fall into, and the heavy lane should rest all along
+// that traffic, not only when a search of it happened to start meanwhile.
+const ordinaryRecent = 100 * time.Millisecond
 
 // maxHeavyRest bounds a rest, for a heavy request that ran long.
 const maxHeavyRest = time.Second
@@ -71,7 +78,8 @@ const heavyKey = "pressearch.heavy"
 // slotted runs run in one of the server's slots, heavy or not, as search
 // does. A heavy request keeps its heavy slot until its answer is written
 // (its whole cost is the lane's, not only the search's), and the slot
-// then rests (heavyRest) if ordinary searches ran in the meantime.
+// then rests (heavyRest) if ordinary searches ran in the meantime or
+// lately.
 func (s *Server) slotted(c *gin.Context, heavy bool, run func(ctx context.Context) error) error {
 	ctx := c.Request.Context()
 	if heavy {
@@ -84,6 +92,7 @@ func (s *Server) slotted(c *gin.Context, heavy bool, run func(ctx context.Contex
 		}
 	} else {
 		s.ordinary.started.Add(1)
+		s.ordinary.last.Store(s.now().UnixNano())
 		s.ordinary.running.Add(1)
 		defer s.ordinary.running.Add(-1)
 	}
@@ -106,9 +115,11 @@ func (s *Server) lanes(c *gin.Context) {
 
 // releaseHeavy gives back a heavy slot held for held, at once or after a
 // rest if ordinary searches started or ran since it was taken (seen: how
-// many had started then).
+// many had started then), or one started within ordinaryRecent.
 func (s *Server) releaseHeavy(held time.Duration, seen int64) {
-	if s.ordinary.running.Load() == 0 && s.ordinary.started.Load() == seen {
+	last := s.ordinary.last.Load() // 0: none yet
+	lately := last != 0 && s.now().UnixNano()-last <= int64(ordinaryRecent)
+	if s.ordinary.running.Load() == 0 && s.ordinary.started.Load() == seen && !lately {
 		<-s.heavy
 		return
 	}

@@ -159,13 +159,16 @@ func (w *heavyAtWrite) Write(b []byte) (int, error) {
 }
 
 // A heavy request holds its heavy slot until its answer is written; the
-// slot then rests three times as long as it was held if an ordinary search
-// ran meanwhile, and not at all if none did.
+// slot then rests seven times as long as it was held if an ordinary search
+// ran meanwhile or started lately, and not at all if none did.
 func TestHeavyLaneRestsWhileOrdinarySearchesRun(t *testing.T) {
 	s, e := newBlockingServer(t, 4) // one heavy search at once
 	var rests []time.Duration
 	var wake []func()
 	s.after = func(d time.Duration, f func()) { rests, wake = append(rests, d), append(wake, f) }
+	// The clock moves a millisecond each time it is read.
+	clock := time.Unix(1e9, 0)
+	s.now = func() time.Time { clock = clock.Add(time.Millisecond); return clock }
 	heavy := "/api/v1/search?q=minist*"
 
 	// Alone.
@@ -211,5 +214,29 @@ func TestHeavyLaneRestsWhileOrdinarySearchesRun(t *testing.T) {
 	}
 	if !strings.Contains(get(t, s, "/metrics").Body.String(), "pressearch_heavy_rests_total 1") {
 		t.Errorf("/metrics does not count the rests")
+	}
+
+	// After an ordinary search, lately: the ordinary traffic may go on.
+	heavyAlone := func() {
+		t.Helper()
+		go func() { codes <- get(t, s, heavy).Code }()
+		<-e.entered
+		e.release <- struct{}{}
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	}
+	rests = nil
+	heavyAlone()
+	if len(s.heavy) != 1 || len(rests) != 1 {
+		t.Fatalf("a heavy search just after an ordinary one: %d heavy slots taken, rests %v; want the slot resting", len(s.heavy), rests)
+	}
+	wake[1]()
+	// Long after it: no rest.
+	clock = clock.Add(ordinaryRecent)
+	rests = nil
+	heavyAlone()
+	if len(s.heavy) != 0 || len(rests) != 0 {
+		t.Errorf("a heavy search long after the last ordinary one: %d heavy slots taken, rests %v; want its slot back at once", len(s.heavy), rests)
 	}
 }

@@ -51,10 +51,13 @@ type Server struct {
 	// bound of searches at once; heavy, one for each heavy request.
 	slots, heavy chan struct{}
 	// ordinary counts the searches that are not heavy, started and
-	// running, for the heavy lane's rests (releaseHeavy).
-	ordinary struct{ started, running atomic.Int64 }
-	// after runs f after d, as time.AfterFunc (a test's clock otherwise).
+	// running, and keeps when the last one started (in now's Unix
+	// nanoseconds), for the heavy lane's rests (releaseHeavy).
+	ordinary struct{ started, running, last atomic.Int64 }
+	// after runs f after d, as time.AfterFunc, and now is the time (a
+	// test's clock otherwise).
 	after func(d time.Duration, f func())
+	now   func() time.Time
 
 	writer    Writer
 	admin     Admin
@@ -75,6 +78,7 @@ func New(engine Engine, log *slog.Logger, opts ...Option) (*Server, error) {
 		failures: newFailures()}
 	s.slots, s.heavy = newSlots(DefaultMaxSearches())
 	s.after = func(d time.Duration, f func()) { time.AfterFunc(d, f) }
+	s.now = time.Now
 	for _, o := range opts {
 		o(s)
 	}
