@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -189,11 +190,36 @@ func (q *Match) Searcher(ctx context.Context, i index.IndexReader, m mapping.Ind
 
 // rarity is the idf of text over fields (see Match.RarityFrom), or 0
 // where there are none or they have no documents (a field's own idf then).
+// A search's memo keeps it: the fields a text is matched in ask for it
+// again, on the one reader of the search.
 func rarity(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, fields []string, text string) (float64, error) {
 	stats, _ := ctx.Value(statsKey{}).(*Stats)
 	if len(fields) == 0 || stats == nil {
 		return 0, nil
 	}
+	memo, _ := ctx.Value(memoCtxKey{}).(*analysisMemo)
+	if memo == nil {
+		return rarityOf(ctx, stats, i, m, fields, text)
+	}
+	k := memoKey{strings.Join(fields, "\x00"), text}
+	memo.mu.Lock()
+	idf, ok := memo.rarity[k]
+	memo.mu.Unlock()
+	if ok {
+		return idf, nil
+	}
+	idf, err := rarityOf(ctx, stats, i, m, fields, text)
+	if err != nil {
+		return 0, err
+	}
+	memo.mu.Lock()
+	memo.rarity[k] = idf
+	memo.mu.Unlock()
+	return idf, nil
+}
+
+// rarityOf computes rarity.
+func rarityOf(ctx context.Context, stats *Stats, i index.IndexReader, m mapping.IndexMapping, fields []string, text string) (float64, error) {
 	docs, df := 0.0, 0.0
 	for _, f := range fields {
 		st := stats.PerField[f]

@@ -13,6 +13,10 @@ import (
 type analysisMemo struct {
 	mu     sync.Mutex
 	tokens map[memoKey]analysis.TokenStream
+	// rarity keeps the idf of each text over each set of fields (see
+	// Match.RarityFrom), which every field the text is matched in asks
+	// for again.
+	rarity map[memoKey]float64
 }
 
 type memoKey struct{ analyzer, text string }
@@ -21,7 +25,7 @@ type memoCtxKey struct{}
 
 // WithAnalysisMemo returns ctx carrying a new memo for one search.
 func WithAnalysisMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, memoCtxKey{}, &analysisMemo{tokens: map[memoKey]analysis.TokenStream{}})
+	return context.WithValue(ctx, memoCtxKey{}, &analysisMemo{tokens: map[memoKey]analysis.TokenStream{}, rarity: map[memoKey]float64{}})
 }
 
 // analyze returns what analyzer a (registered as name) makes of text, from

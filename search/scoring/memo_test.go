@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 type countingAnalyzer struct{ calls int }
@@ -34,5 +35,47 @@ func TestAnalysisMemo(t *testing.T) {
 	analyze(context.Background(), "x", a, "word")
 	if a.calls != 4 {
 		t.Errorf("without a memo: %d analyses, want 4", a.calls)
+	}
+}
+
+// countingReader counts the term readers a search opens.
+type countingReader struct {
+	index.IndexReader
+	readers int
+}
+
+func (r *countingReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (index.TermFieldReader, error) {
+	r.readers++
+	return r.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+}
+
+// A text's rarity over a set of fields is read from the index once a
+// search, and is what reading it again would give.
+func TestRarityMemo(t *testing.T) {
+	ti := newTestIndex(t)
+	m := ti.idx.Mapping()
+	from := []string{"title_en", "body_en", "lead_en"}
+	r := &countingReader{IndexReader: ti.r}
+	want, err := rarity(ti.ctx, r, m, from, "security")
+	if err != nil || want <= 0 {
+		t.Fatalf("rarity %g, %v", want, err)
+	}
+	plain := r.readers
+	ctx := WithAnalysisMemo(ti.ctx)
+	for range 3 {
+		got, err := rarity(ctx, r, m, from, "security")
+		if err != nil || got != want {
+			t.Fatalf("memo: %g, %v; want %g", got, err, want)
+		}
+	}
+	if n := r.readers - plain; n != plain {
+		t.Errorf("three asks read %d term readers, want %d (those of one)", n, plain)
+	}
+	// Other fields, or another text, are their own.
+	if other, _ := rarity(ctx, r, m, from[:1], "security"); other == want {
+		t.Errorf("the title alone gives the same idf as title, body and lead: %g", other)
+	}
+	if other, _ := rarity(ctx, r, m, from, "tokyo"); other == want {
+		t.Errorf("another word gives the same idf: %g", other)
 	}
 }
