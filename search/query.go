@@ -134,7 +134,10 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 		if pairs != nil && !r.NoHits {
 			p.Rescore = &plan.Rescore{Window: rescoreWindow, Query: withExactBoost(pairs, root, v)}
 		}
-		p.Highlight = highlight(root, v)
+		if !r.NoSnippets || r.Explain {
+			// What the snippets look for (an explanation shows it).
+			p.Highlight = highlight(root, v)
+		}
 	}
 	filters, err := r.filters()
 	if err != nil {

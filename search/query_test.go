@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -228,4 +229,49 @@ func repeatedClause(n plan.Node) string {
 		return repeatedClause(n.Then)
 	}
 	return ""
+}
+
+// A search without snippets plans nothing for them (what they look for),
+// unless it is explained; its hits are those of the search with them.
+func TestNoSnippetsPlansNoHighlight(t *testing.T) {
+	e := defaultEngine(t)
+	ctx := context.Background()
+	for _, q := range []string{"జపాన్ రష్యా", "Japan Russia", `"prime minister" tokyo`} {
+		root, _, err := parseQuery(q, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []struct {
+			req  Request
+			want bool
+		}{
+			{Request{Query: q, Size: 10}, true},
+			{Request{Query: q, Size: 10, NoSnippets: true}, false},
+			{Request{Query: q, Size: 10, NoSnippets: true, Explain: true}, true},
+		} {
+			p, err := e.plan(root, &r.req, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Highlight != nil; got != r.want {
+				t.Errorf("%s, no snippets %v, explain %v: highlight planned %v, want %v", q, r.req.NoSnippets, r.req.Explain, got, r.want)
+			}
+		}
+		page, err := e.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bare, err := e.Search(ctx, Request{Query: q, NoSnippets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bare.Total != page.Total || len(bare.Hits) != len(page.Hits) || len(page.Hits) == 0 {
+			t.Fatalf("%s: %d hits of %d without snippets, %d of %d with", q, len(bare.Hits), bare.Total, len(page.Hits), page.Total)
+		}
+		for i := range page.Hits {
+			if bare.Hits[i].ID != page.Hits[i].ID || bare.Hits[i].Score != page.Hits[i].Score {
+				t.Errorf("%s: hit %d without snippets %s %g, with %s %g", q, i, bare.Hits[i].ID, bare.Hits[i].Score, page.Hits[i].ID, page.Hits[i].Score)
+			}
+		}
+	}
 }
