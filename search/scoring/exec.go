@@ -193,8 +193,8 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	if q, err = b.hide(q, p.Hidden); err != nil {
 		return nil, err
 	}
-	var facets *Counter
-	if v.cols != nil && v.cols.covers(p.Facets) {
+	var facets *Counter // nil where the plan asks for none: no match counted
+	if v.cols != nil && len(p.Facets) > 0 && v.cols.covers(p.Facets) {
 		facets = v.cols.Counter()
 	}
 	var hits bsearch.DocumentMatchCollection
