@@ -104,6 +104,7 @@ func main() {
 	flag.IntVar(&w.puts, "puts", 300, "single writes timed one after the other (-writes)")
 	flag.IntVar(&w.rate, "write-rate", 50, "writes a second while searches are timed (-writes)")
 	flag.IntVar(&w.replace, "replace", 10, "percent of the documents replaced before the index size is read (-writes)")
+	flag.DurationVar(&w.minSearch, "search-time", 30*time.Second, "the least time the searches alone and those under writes each take, the queries repeated (-writes)")
 	floodURL := flag.String("flood", "", "send the -hostile-query to this server from -copies clients until interrupted (what -hostile runs as a process of its own)")
 	flag.Parse()
 	if *floodURL != "" {

@@ -30,6 +30,9 @@ type writeOptions struct {
 	puts     int // single writes timed one after the other
 	rate     int // writes a second while searches are timed
 	replace  int // percent of the documents replaced before the size is read
+	// the least time the searches alone and those under writes each take
+	// (the queries repeated)
+	minSearch time.Duration
 }
 
 // benchKey is the write key of the server pressbench starts.
@@ -72,8 +75,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Printf("%d documents, %.1f MB of text; writes: %d in bulk requests of %d, %d one at a time, %d searches at %d writes/s, %d%% replaced; %d cores, %s, %s\n\n",
-		len(docs), float64(raw)/1e6, len(added), w.bulk, w.puts, len(queries), w.rate, w.replace,
+	fmt.Printf("%d documents, %.1f MB of text; writes: %d in bulk requests of %d, %d one at a time, %d searches (repeated for %s at least) alone and at %d writes/s, %d%% replaced; %d cores, %s, %s\n\n",
+		len(docs), float64(raw)/1e6, len(added), w.bulk, w.puts, len(queries), w.minSearch, w.rate, w.replace,
 		runtime.NumCPU(), runtime.Version(), time.Now().Format("2006-01-02"))
 
 	// Plain Bleve: its own batches, durable as they are by default.
@@ -195,7 +198,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	profiles.Wait()
 	profile(".calm")
 	calmStart := time.Now()
-	calm, _, err := sendWithin(srv.base, queries, 2, 0)
+	calm, _, err := sendWithin(srv.base, queries, 2, w.minSearch, 0)
 	if err != nil {
 		return err
 	}
@@ -259,15 +262,15 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	profiles.Wait()
 	profile(".busy")
 	busyStart := time.Now()
-	busy, _, err := sendWithin(srv.base, queries, 2, busyLimit)
+	busy, cut, err := sendWithin(srv.base, queries, 2, w.minSearch, busyLimit)
 	close(stop)
 	wg.Wait()
 	busyTime := time.Since(busyStart)
 	if err != nil {
 		return err
 	}
-	if len(busy) < len(queries) {
-		fmt.Printf("pressearch: searches with writes STOPPED at the time limit of %s: %d of %d searches done\n", busyLimit.Round(time.Second), len(busy), len(queries))
+	if cut {
+		fmt.Printf("pressearch: searches with writes STOPPED at the time limit of %s: %d searches done, %d alone\n", busyLimit.Round(time.Second), len(busy), len(calm))
 	}
 	fmt.Printf("pressearch: searches with writes p50 %s p99 %s; writes %d done (%.0f/s, p50 %s p99 %s), %d failed, %d not sent (a second's worth in flight)\n",
 		percentile(busy, .5).Round(time.Microsecond), percentile(busy, .99).Round(time.Microsecond),
@@ -341,25 +344,26 @@ func procCPU(pid string) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// sendWithin sends queries as sendAll does, in rounds, and stops starting
-// rounds once limit has passed (0: no limit).
-func sendWithin(base string, queries []string, conns int, limit time.Duration) ([]time.Duration, int, error) {
+// sendWithin sends queries as sendAll does, in rounds: all of them, and
+// again from the first until at least least has passed, so that writes sent
+// meanwhile reach their steady state; it stops starting rounds once limit
+// has passed (0: no limit).
+func sendWithin(base string, queries []string, conns int, least, limit time.Duration) (lat []time.Duration, cut bool, err error) {
 	const round = 100
 	start := time.Now()
 	var all []time.Duration
-	slow := 0
-	for i := 0; i < len(queries); i += round {
+	for i := 0; len(queries) > 0 && (i < len(queries) || time.Since(start) < least); i += round {
 		if limit > 0 && time.Since(start) > limit {
-			break
+			return all, true, nil
 		}
-		lat, s, err := sendAll(base, queries[i:min(i+round, len(queries))], conns)
+		j := i % len(queries)
+		lat, _, err := sendAll(base, queries[j:min(j+round, len(queries))], conns)
 		all = append(all, lat...)
-		slow += s
 		if err != nil {
-			return all, slow, err
+			return all, false, err
 		}
 	}
-	return all, slow, nil
+	return all, false, nil
 }
 
 // parts is where the bytes of an index directory are.
