@@ -406,15 +406,7 @@ func copyDir(t *testing.T, src, dst string) {
 // what a fresh build makes. A write cut short at the end of the log was
 // never acknowledged, and is dropped.
 func TestLiveReplaysItsLog(t *testing.T) {
-	pool, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := collection{}
-	for _, d := range pool[:3] {
-		d.Related, d.TranslationOf = nil, ""
-		c[d.ID] = modelDoc{Document: d}
-	}
+	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
 	// The state before the writes, as Bleve and the suggestion file have
 	// it: what a crash before they persisted anything would leave.
@@ -547,15 +539,7 @@ func TestCreatedAndDeletedInOneWrite(t *testing.T) {
 // and log record, in one Bleve batch; the collection is then what a fresh
 // build makes, and so is what its log gives again after a crash.
 func TestWritesWaitingAreAppliedTogether(t *testing.T) {
-	pool, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := collection{}
-	for _, d := range pool[:3] {
-		d.Related, d.TranslationOf = nil, ""
-		c[d.ID] = modelDoc{Document: d}
-	}
+	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
 	doc := func(id, title string) *corpus.Document {
 		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
@@ -677,15 +661,7 @@ func TestTitlesReadAgainOnlyPastTheMargin(t *testing.T) {
 // Nor does a write wait for completion's reads, which go over every word
 // of the collection: completion takes the writes when it next reads.
 func TestWritesDoNotWaitForCompletions(t *testing.T) {
-	pool, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := collection{}
-	for _, d := range pool[:4] {
-		d.Related, d.TranslationOf = nil, ""
-		c[d.ID] = modelDoc{Document: d}
-	}
+	pool, c := defaultCollection(t, 4)
 	l := buildLive(t, c.docs())
 	d := pool[5]
 	d.Related, d.TranslationOf = nil, ""
@@ -720,15 +696,7 @@ func TestWritesDoNotWaitForCompletions(t *testing.T) {
 // collection is what a fresh build makes, and so is what its log gives
 // again after a crash.
 func TestLargeWriteIndexedInParts(t *testing.T) {
-	pool, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := collection{}
-	for _, d := range pool[:3] {
-		d.Related, d.TranslationOf = nil, ""
-		c[d.ID] = modelDoc{Document: d}
-	}
+	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
 	before := filepath.Join(t.TempDir(), "before")
 	l.mu.Lock()
@@ -768,4 +736,21 @@ func TestLargeWriteIndexedInParts(t *testing.T) {
 	}
 	defer again.Close()
 	sameAsFreshBuild(t, again, c)
+}
+
+// defaultCollection returns the default corpus and a collection of its
+// first n documents, without the links between documents that the model
+// does not follow.
+func defaultCollection(t *testing.T, n int) ([]corpus.Document, collection) {
+	t.Helper()
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := collection{}
+	for _, d := range pool[:n] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = modelDoc{Document: d}
+	}
+	return pool, c
 }

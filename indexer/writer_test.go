@@ -61,15 +61,7 @@ func TestWriterLock(t *testing.T) {
 // as a fresh build of the resulting collection does; the old generation
 // refuses writes from then on.
 func TestRebuildKeepsWritesMadeMeanwhile(t *testing.T) {
-	pool, err := corpus.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := collection{}
-	for _, d := range pool[:4] {
-		d.Related, d.TranslationOf = nil, ""
-		c[d.ID] = modelDoc{Document: d}
-	}
+	pool, c := defaultCollection(t, 4)
 	s, l := liveStore(t, c.docs())
 	m := &mutator{rng: rand.New(rand.NewSource(3)), pool: pool, now: time.Now()}
 	var mu sync.Mutex // guards c and cur
