@@ -29,6 +29,7 @@ func TestLenientReading(t *testing.T) {
 		{"tokyo NOT", "tokyo", []string{"NOT at position 7"}},
 		{"NOT", "", []string{"NOT at position 1"}},
 		{"lang: tokyo", "lang tokyo", []string{`"lang:" at position 1 has no value`}},
+		{"lang:(tokyo)", "lang tokyo", []string{`"lang:" at position 1 has no value`}},
 		{"tokyo~3", "tokyo~1", []string{`the fuzziness of "tokyo~3"`}},
 		{"~2 tokyo", "tokyo", []string{`"~2" at position 1 was left out`}},
 		{"date:2024-13-01 Japan", "Japan", []string{`"date:2024-13-01" at position 1 is not a date`}},

@@ -167,7 +167,7 @@ func (p *parser) lex(text string) error {
 				p.notef("the * at position %d was left out: a word may only end with one", i+1)
 				i++
 			}
-			if i >= len(rs) || unicode.IsSpace(rs[i]) || rs[i] == ')' {
+			if i >= len(rs) || endsWord(rs[i]) && rs[i] != '"' {
 				if !p.lenient {
 					return invalidf("%s: at position %d has no value", field, start+1)
 				}

@@ -67,6 +67,7 @@ func TestParseErrors(t *testing.T) {
 		{`tokyo "open`, "position 7"},
 		{`colour:red`, `unknown field "colour" at position 1`},
 		{`lang:`, "lang: at position 1 has no value"},
+		{`lang:(te)`, "lang: at position 1 has no value"},
 		{`(tokyo`, "parenthesis at position 1 is not closed"},
 		{`tokyo)`, `unexpected ")" at position 6`},
 		{`()`, "empty parentheses at position 1"},
