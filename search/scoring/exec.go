@@ -419,22 +419,20 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 		return nil, err
 	}
 	out := make([]plan.Document, 0, len(hits))
+	want := map[string]bool{}
+	for _, f := range l.Fields {
+		want[f] = true
+	}
+	stored := newStoredReader(v.r)
 	for _, h := range hits {
 		d := plan.Document{ID: h.ID, Fields: map[string][]string{}}
-		doc, err := v.r.Document(h.ID)
+		_, err := stored.visit(h.IndexInternalID, h.ID, func(field, value string) {
+			if want[field] {
+				d.Fields[field] = append(d.Fields[field], value)
+			}
+		})
 		if err != nil {
 			return nil, err
-		}
-		if doc != nil {
-			want := map[string]bool{}
-			for _, f := range l.Fields {
-				want[f] = true
-			}
-			visitStored(doc, func(field, value string) {
-				if want[field] {
-					d.Fields[field] = append(d.Fields[field], value)
-				}
-			})
 		}
 		out = append(out, d)
 	}

@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"sort"
-	"time"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -205,30 +204,15 @@ func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q
 		return nil, err
 	}
 	out := make(map[string]*bsearch.DocumentMatch, len(hits))
+	stored := newStoredReader(r)
 	for _, h := range hits {
 		d := located[h.IndexInternalID.Value()]
 		if d == nil {
 			d = &bsearch.DocumentMatch{}
 		}
 		d.ID = h.ID
-		doc, err := r.Document(h.ID)
-		if err != nil {
+		if _, err := stored.visit(h.IndexInternalID, h.ID, func(field, value string) { d.AddFieldValue(field, value) }); err != nil {
 			return nil, err
-		}
-		if doc != nil {
-			doc.VisitFields(func(f index.Field) {
-				switch v := f.(type) {
-				case index.TextField:
-					d.AddFieldValue(f.Name(), v.Text())
-				case index.DateTimeField:
-					if t, layout, err := v.DateTime(); err == nil {
-						if layout == "" {
-							layout = time.RFC3339
-						}
-						d.AddFieldValue(f.Name(), t.Format(layout))
-					}
-				}
-			})
 		}
 		out[h.ID] = d
 	}
