@@ -2,8 +2,16 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"pressearch/corpus"
+	"pressearch/indexer"
 )
 
 // BenchmarkSearch times one search on the default corpus: bare (ranked ids
@@ -31,4 +39,82 @@ func BenchmarkSearch(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSearchWritten times a page's search on a live collection of the
+// default corpus as writes leave it between two persists: 40 writes, most
+// of them in a segment of their own (Bleve's persister napping, the
+// "segments" reported), beside the collection as built.
+func BenchmarkSearchWritten(b *testing.B) {
+	docs, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, writes := range []int{0, 40} {
+		b.Run(fmt.Sprintf("writes=%d", writes), func(b *testing.B) {
+			store, err := indexer.OpenStore(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			store.PaceWrites(time.Hour) // no persist, no merge: one segment a write
+			sum, err := store.Build(context.Background(), docs, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			unlock, err := store.LockWriter()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer unlock()
+			w, err := store.OpenLive(sum.Generation)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := NewEngine()
+			if _, err := e.SwapLive(w); err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			for i := range writes {
+				d := docs[i*7%len(docs)]
+				d.Body += " corrected"
+				if _, err := w.Apply(context.Background(), []corpus.Action{{Doc: &d}}, indexer.WriteOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := e.Refresh(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			segs := segmentsOf(b, w.Index())
+			if writes > 0 && segs < 4 {
+				b.Fatalf("%d segments after %d writes, want the writes' own", segs, writes)
+			}
+			req := Request{Query: "Japan Russia"}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Search(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(segs), "segments")
+		})
+	}
+}
+
+// segmentsOf counts the segments idx is searched over now.
+func segmentsOf(b *testing.B, idx bleve.Index) int {
+	adv, err := idx.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		b.Fatalf("a %T, not a scorch snapshot", r)
+	}
+	return len(snap.Segments())
 }
