@@ -146,7 +146,13 @@ func (analyzedField) Analyze() {}
 // document stores the token counts of its text fields, so that the
 // statistics can take out what it put in when it is replaced or deleted.
 // A panic in an analyzer is the document's error, not the build's crash.
-func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document, api bool) (p prepared) {
+func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document, api bool) prepared {
+	return prepareKeyed(m, r, text, d, api, nil)
+}
+
+// prepareKeyed is prepare with keys, where not nil, remembering the
+// matching forms of the words completion reads.
+func prepareKeyed(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpus.Document, api bool, keys *suggestKeyCache) (p prepared) {
 	defer func() {
 		if v := recover(); v != nil {
 			p = prepared{err: fmt.Errorf("document %s: analysis failed: %v", d.ID, v)}
@@ -177,7 +183,7 @@ func prepare(m mapping.IndexMapping, r *Registry, text map[string]bool, d *corpu
 	lang := f[FieldLang].(string)
 	a := r.For(lang)
 	title, body := f[TitleField(a.Key)].(string), f[BodyField(a.Key)].(string)
-	return prepared{doc: doc, lang: lang, lengths: lengths, suggest: newSuggestDoc(a, d, title, body)}
+	return prepared{doc: doc, lang: lang, lengths: lengths, suggest: suggestDocKeyed(a, keys, d, title, body)}
 }
 
 // dropLongTerms removes the terms longer than MaxTokenBytes.
@@ -272,10 +278,11 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs D
 	}()
 	for range workers {
 		go func() {
+			keys := newSuggestKeyCache() // this worker's
 			for j := range jobs {
 				out := make([]prepared, len(j.docs))
 				for i := range j.docs {
-					out[i] = prepare(m, r, text, &j.docs[i], api != nil && api(j.docs[i].ID))
+					out[i] = prepareKeyed(m, r, text, &j.docs[i], api != nil && api(j.docs[i].ID), keys)
 					out[i].weight = j.weights[i]
 				}
 				j.out <- out

@@ -104,48 +104,93 @@ var stops = func() map[string]bool {
 // are cut where the script changes: a run of kanji or of katakana is a word,
 // kana inflections and particles between them are not, so completion
 // offers 防衛分野, never a clause such as 防衛分野におけるEU.
-func suggestWords(a Analysis, title, body string) []suggestWord {
-	var words []suggestWord
-	votes := map[string]*vote{}
-	add := func(surface string) {
-		key := string(telugu.NormalizeTerm([]byte(surface)))
-		v, seen := votes[key]
-		if !seen {
-			n := utf8.RuneCountInString(key)
-			if n < 2 || n > maxWordRunes || stops[key] || isNumber(key) {
-				votes[key] = nil
-				return
-			}
-			v = &vote{}
-			votes[key] = v
-			words = append(words, suggestWord{Key: key})
-		}
-		if v != nil {
-			v.add(surface)
-		}
+// keys, where not nil, remembers the words' matching forms.
+func suggestWords(a Analysis, keys *suggestKeyCache, title, body string) []suggestWord {
+	if a.SuggestWords == nil {
+		return nil
 	}
+	var words []suggestWord
+	var votes []vote
+	at := map[string]int{} // a word's index in words and votes
 	for _, text := range []string{title, body} {
-		if a.SuggestWords == nil {
-			break
-		}
-		for _, w := range a.SuggestWords(text) {
-			add(w)
+		for _, surface := range a.SuggestWords(text) {
+			key, ok := keys.key(surface)
+			if !ok {
+				continue
+			}
+			i, seen := at[key]
+			if !seen {
+				i = len(words)
+				at[key] = i
+				words = append(words, suggestWord{Key: key})
+				votes = append(votes, vote{})
+			}
+			votes[i].add(surface)
 		}
 	}
 	for i := range words {
-		if f := votes[words[i].Key].form; f != words[i].Key {
+		if f := votes[i].form; f != words[i].Key {
 			words[i].Form = f
 		}
 	}
 	return words
 }
 
+// suggestKey is the matching form of a word as a document writes it, and
+// whether completion may offer it.
+type suggestKey struct {
+	key string
+	ok  bool
+}
+
+// suggestKeyCache remembers the matching forms of the words written
+// (suggestWordKey) for the documents one goroutine prepares one after the
+// other: most words of a document were written by the documents before it,
+// and normalizing a word of a script other than Telugu's reads it rune by
+// rune. The words' keys are then also one string each, not one a document.
+type suggestKeyCache struct{ m map[string]suggestKey }
+
+// maxSuggestKeys bounds a cache: it starts again once that full (a few MB).
+const maxSuggestKeys = 1 << 16
+
+func newSuggestKeyCache() *suggestKeyCache { return &suggestKeyCache{m: map[string]suggestKey{}} }
+
+// key returns suggestWordKey(surface), from the cache where it is there;
+// a nil cache remembers nothing.
+func (c *suggestKeyCache) key(surface string) (string, bool) {
+	if c == nil {
+		return suggestWordKey(surface)
+	}
+	if k, ok := c.m[surface]; ok {
+		return k.key, k.ok
+	}
+	if len(c.m) >= maxSuggestKeys {
+		clear(c.m)
+	}
+	key, ok := suggestWordKey(surface)
+	c.m[surface] = suggestKey{key, ok}
+	return key, ok
+}
+
+// suggestWordKey returns the matching form of a word as a document writes
+// it, and whether completion may offer it: not a stop word, nor a number,
+// nor shorter than two letters or longer than maxWordRunes.
+func suggestWordKey(surface string) (string, bool) {
+	key := string(telugu.NormalizeTerm([]byte(surface)))
+	n := utf8.RuneCountInString(key)
+	if n < 2 || n > maxWordRunes || stops[key] || isNumber(key) {
+		return key, false
+	}
+	return key, true
+}
+
 // suggestTokens are the words of text completion may offer, as the text
 // writes them: split by the Telugu tokenizer, which keeps words of every
 // script whole, and runs of Chinese or Japanese script cut by cjkWords.
 func suggestTokens(text string) []string {
-	var out []string
-	for _, tok := range telugu.NewTokenizer().Tokenize([]byte(text)) {
+	toks := telugu.NewTokenizer().Tokenize([]byte(text))
+	out := make([]string, 0, len(toks))
+	for _, tok := range toks {
 		term := string(tok.Term)
 		if !hasCJK(term) {
 			out = append(out, term)
@@ -162,7 +207,8 @@ const maxCJKWordRunes = 8
 
 func hasCJK(s string) bool {
 	for _, r := range s {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+		// No letter of the three scripts comes before U+2E80.
+		if r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
 			return true
 		}
 	}
@@ -298,7 +344,13 @@ type suggestDoc struct {
 // newSuggestDoc is what d, in analysis a, gives to completion, its title
 // and body as the index stores them.
 func newSuggestDoc(a Analysis, d *corpus.Document, title, body string) suggestDoc {
-	s := suggestDoc{title: titleEntry{ID: d.ID, Date: d.Date, Title: title}, words: suggestWords(a, title, body)}
+	return suggestDocKeyed(a, nil, d, title, body)
+}
+
+// suggestDocKeyed is newSuggestDoc with keys, where not nil, remembering the
+// words' matching forms.
+func suggestDocKeyed(a Analysis, keys *suggestKeyCache, d *corpus.Document, title, body string) suggestDoc {
+	s := suggestDoc{title: titleEntry{ID: d.ID, Date: d.Date, Title: title}, words: suggestWords(a, keys, title, body)}
 	if d.PublishAt != "" {
 		s.publishAt, _ = time.Parse(time.RFC3339, d.PublishAt)
 	}

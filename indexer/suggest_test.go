@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pressearch/corpus"
 )
 
 func TestCJKWords(t *testing.T) {
@@ -37,7 +39,7 @@ func TestSuggestionForms(t *testing.T) {
 		"the eu said", "the eu said", "The EU said", "the EU said", "EU statement", "EU statement",
 		"Security matters", "security matters", "on security", "Japan", "Japan", "japan",
 	} {
-		c.add(suggestDoc{words: suggestWords(AnalysisFor(""), "", body)})
+		c.add(suggestDoc{words: suggestWords(AnalysisFor(""), nil, "", body)})
 	}
 	s := c.state().visible(time.Now())
 	for key, want := range map[string]string{"eu": "EU", "security": "security", "japan": "Japan", "said": "said"} {
@@ -89,5 +91,84 @@ func TestMostFrequentAsAFullSort(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%d items, k %d, counts 1-%d: %d kept, not the first of a full sort", c.items, c.k, c.counts, len(got))
 		}
+	}
+}
+
+// plainSuggestWords is suggestWords written plainly, every word normalized
+// where it is read, without the cache of keys.
+func plainSuggestWords(a Analysis, title, body string) []suggestWord {
+	var words []suggestWord
+	votes := map[string]*vote{}
+	for _, text := range []string{title, body} {
+		for _, surface := range a.SuggestWords(text) {
+			key, ok := suggestWordKey(surface)
+			v, seen := votes[key]
+			if !seen {
+				if !ok {
+					votes[key] = nil
+					continue
+				}
+				v = &vote{}
+				votes[key] = v
+				words = append(words, suggestWord{Key: key})
+			}
+			if v != nil {
+				v.add(surface)
+			}
+		}
+	}
+	for i := range words {
+		if f := votes[words[i].Key].form; f != words[i].Key {
+			words[i].Form = f
+		}
+	}
+	return words
+}
+
+// The words a document gives completion are those read plainly, whatever
+// the documents before it left in the cache of keys, and after the cache
+// is full and starts again.
+func TestSuggestWordsAsPlainly(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := [][2]string{
+		{"The EU said", "the eu said The EU EU eu Eu: 2024 ১২ ౧౨ a I x"},
+		{"హైదరాబాద్‌లో వర్షం", "హైదరాబాద్లో హైదరాబాద్‌లో వర్షం వర్షం. దుఃఖం దుఖం వాళ్లు వాళ్ళు"},
+		{"防衛分野におけるEU", "安全保障・防衛パートナーシップを発表した 防衛 防衛"},
+		{"", strings.Repeat("long", 10) + " இலங்கை இலங்கை ශ්‍රී ලංකා ශ්‍රී"},
+		{"eu", "EU EU Japan japan JAPAN JAPAN"},
+		{"", ""},
+	}
+	for _, d := range docs {
+		texts = append(texts, [2]string{d.Title, d.Body})
+	}
+	a := AnalysisFor("")
+	keys := newSuggestKeyCache()
+	check := func(title, body string) {
+		t.Helper()
+		got, want := suggestWords(a, keys, title, body), plainSuggestWords(a, title, body)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("suggestWords(%.40q, %.40q) = %q, want %q", title, body, got, want)
+		}
+	}
+	// Twice: the second time every word's key is in the cache.
+	for range 2 {
+		for _, tt := range texts {
+			check(tt[0], tt[1])
+		}
+	}
+	// Past the cache's bound, then the same texts again.
+	var b strings.Builder
+	for i := range maxSuggestKeys + 10 {
+		fmt.Fprintf(&b, "Word%d ", i)
+	}
+	check("", b.String())
+	for _, tt := range texts {
+		check(tt[0], tt[1])
+	}
+	if len(keys.m) > maxSuggestKeys {
+		t.Errorf("the cache holds %d words, bound %d", len(keys.m), maxSuggestKeys)
 	}
 }

@@ -164,7 +164,7 @@ func NewSuggestionSet() *SuggestionSet { return &SuggestionSet{b: newSuggestBuil
 // Its words are split as the default registry's fallback analysis splits
 // them, which is how every default analysis does.
 func (s *SuggestionSet) Add(title, body string) {
-	s.b.add(suggestDoc{title: titleEntry{Title: title}, words: suggestWords(defaults.For(""), title, body)})
+	s.b.add(suggestDoc{title: titleEntry{Title: title}, words: suggestWords(defaults.For(""), nil, title, body)})
 }
 
 // AddDocument counts one document as a Bleve generation does: its title
