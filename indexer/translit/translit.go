@@ -9,7 +9,9 @@
 package translit
 
 import (
+	"hash/maphash"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -199,24 +201,33 @@ func IsLatin(w string) bool {
 
 // Filter turns the words of a stream into their keys, each marked with the
 // script it came from; other words are dropped. Several keys of one word
-// share its position and offsets.
-type Filter struct{}
+// share its position and offsets. A Filter made by NewFilter remembers the
+// keys of the words it has seen (the zero Filter works them out each time):
+// most words of a text were in the texts before it, and a Telugu word's
+// keys take its stems romanized.
+type Filter struct {
+	cache *keyCache
+}
+
+// NewFilter returns a Filter that remembers the keys of the words it has
+// seen, up to a bound.
+func NewFilter() Filter {
+	c := &keyCache{seed: maphash.MakeSeed()}
+	for i := range c.shards {
+		c.shards[i].m = map[string][]string{}
+	}
+	return Filter{cache: c}
+}
 
 // Filter implements analysis.TokenFilter.
-func (Filter) Filter(input analysis.TokenStream) analysis.TokenStream {
+func (f Filter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input))
 	for _, tok := range input {
-		w := string(tok.Term)
 		var keys []string
-		switch {
-		case IsTelugu(w):
-			for _, k := range TeluguKeys(w) {
-				keys = append(keys, FromTelugu+k)
-			}
-		case IsLatin(w):
-			if k := LatinKey(w); k != "" {
-				keys = append(keys, FromLatin+k)
-			}
+		if f.cache != nil {
+			keys = f.cache.keys(tok.Term)
+		} else {
+			keys = keysOf(string(tok.Term))
 		}
 		for _, k := range keys {
 			t := *tok
@@ -227,12 +238,61 @@ func (Filter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
+// keysOf returns the keys of a word, each marked with its script.
+func keysOf(w string) []string {
+	var keys []string
+	switch {
+	case IsTelugu(w):
+		for _, k := range TeluguKeys(w) {
+			keys = append(keys, FromTelugu+k)
+		}
+	case IsLatin(w):
+		if k := LatinKey(w); k != "" {
+			keys = append(keys, FromLatin+k)
+		}
+	}
+	return keys
+}
+
+// keyCache holds the keys of words (keysOf), in shards by the word's hash
+// so that the goroutines analyzing at once seldom wait for each other. A
+// shard that fills starts again.
+type keyCache struct {
+	seed   maphash.Seed
+	shards [16]struct {
+		mu sync.Mutex
+		m  map[string][]string
+	}
+}
+
+// maxShardWords bounds a shard of a keyCache (about 10 MB for the whole).
+const maxShardWords = 1 << 12
+
+func (c *keyCache) keys(term []byte) []string {
+	s := &c.shards[maphash.Bytes(c.seed, term)%uint64(len(c.shards))]
+	s.mu.Lock()
+	k, ok := s.m[string(term)]
+	s.mu.Unlock()
+	if ok {
+		return k
+	}
+	w := string(term)
+	k = keysOf(w)
+	s.mu.Lock()
+	if len(s.m) >= maxShardWords {
+		clear(s.m)
+	}
+	s.m[w] = k
+	s.mu.Unlock()
+	return k
+}
+
 // AnalyzerConstructor builds the sound-key analyzer: the Telugu tokenizer
 // and normalizer, then the keys.
 func AnalyzerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 	return &analysis.DefaultAnalyzer{
 		Tokenizer:    te.NewTokenizer(),
-		TokenFilters: []analysis.TokenFilter{te.NewNormalizeFilter(), Filter{}},
+		TokenFilters: []analysis.TokenFilter{te.NewNormalizeFilter(), NewFilter()},
 	}, nil
 }
 

@@ -1,6 +1,13 @@
 package translit
 
-import "testing"
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	te "pressearch/indexer/lang/te"
+)
 
 func TestRomanize(t *testing.T) {
 	tests := []struct{ te, want string }{
@@ -40,6 +47,38 @@ func TestKeysMeetAcrossScripts(t *testing.T) {
 			if k == LatinKey(a[0]) {
 				t.Errorf("%s and %s meet on %s", a[0], a[1], k)
 			}
+		}
+	}
+}
+
+// A Filter that remembers keys gives the tokens the zero Filter gives,
+// for words it has seen and words it has not, and after a shard fills.
+func TestFilterRemembersKeysAsComputed(t *testing.T) {
+	tok := te.NewTokenizer()
+	texts := []string{
+		"బోరెల్ Borrell హైదరాబాద్‌లో హైదరాబాద్ Hyderabad, రష్యాలతో రష్యా Russia",
+		"Borrell said బోరెల్ అన్నారు 2024 ১২ 防衛 EU eu",
+		"",
+	}
+	var b strings.Builder
+	for i := range 20 * maxShardWords {
+		fmt.Fprintf(&b, "word%c%d ", 'a'+rune(i%26), i)
+	}
+	texts = append(texts, b.String(), texts[0], texts[1])
+	f := NewFilter()
+	for round := range 2 {
+		for _, text := range texts {
+			norm := te.NewNormalizeFilter()
+			got := f.Filter(norm.Filter(tok.Tokenize([]byte(text))))
+			want := Filter{}.Filter(norm.Filter(tok.Tokenize([]byte(text))))
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %.40q: %d tokens, want %d", round, text, len(got), len(want))
+			}
+		}
+	}
+	for i := range f.cache.shards {
+		if n := len(f.cache.shards[i].m); n > maxShardWords {
+			t.Errorf("shard %d holds %d words, bound %d", i, n, maxShardWords)
 		}
 	}
 }
