@@ -1,6 +1,7 @@
 package te
 
 import (
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,7 +56,22 @@ const ordinal = "వ"
 
 // Tokenize implements analysis.Tokenizer.
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	var rv analysis.TokenStream
+	// Tokens are allocated a block at a time, not one by one: a block of
+	// about the text's words (one a space), then, if that was too few,
+	// one of as many as the rest of the text holds at the same rate.
+	rv := make(analysis.TokenStream, 0, bytes.Count(input, space)+1)
+	var block []analysis.Token
+	newToken := func(at int) *analysis.Token {
+		if len(block) == cap(block) {
+			n := cap(rv)
+			if len(rv) > 0 {
+				n = len(rv)*(len(input)-at)/at + 4
+			}
+			block = make([]analysis.Token, 0, n)
+		}
+		block = block[:len(block)+1]
+		return &block[len(block)-1]
+	}
 	start, cur := -1, clsNone
 	pos := 1
 	emit := func(end int) {
@@ -74,13 +90,15 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			prev := rv[n-1]
 			prev.End, prev.Term, prev.Type = end, input[prev.Start:end], analysis.AlphaNumeric
 		} else if end > start {
-			rv = append(rv, &analysis.Token{
+			tok := newToken(start)
+			*tok = analysis.Token{
 				Term:     input[start:end],
 				Start:    start,
 				End:      end,
 				Position: pos,
 				Type:     tokenType(input[start:end]),
-			})
+			}
+			rv = append(rv, tok)
 			pos++
 		}
 		start, cur = -1, clsNone
@@ -117,6 +135,8 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	}
 	return rv
 }
+
+var space = []byte{' '}
 
 func tokenType(term []byte) analysis.TokenType {
 	for _, r := range string(term) {
