@@ -61,19 +61,32 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	// one of as many as the rest of the text holds at the same rate.
 	rv := make(analysis.TokenStream, 0, bytes.Count(input, space)+1)
 	var block []analysis.Token
-	newToken := func(at int) *analysis.Token {
+	Words(input, func(start, end int, numeric bool) {
 		if len(block) == cap(block) {
 			n := cap(rv)
 			if len(rv) > 0 {
-				n = len(rv)*(len(input)-at)/at + 4
+				n = len(rv)*(len(input)-start)/start + 4
 			}
 			block = make([]analysis.Token, 0, n)
 		}
 		block = block[:len(block)+1]
-		return &block[len(block)-1]
-	}
+		tok := &block[len(block)-1]
+		*tok = analysis.Token{Term: input[start:end], Start: start, End: end, Position: len(rv) + 1, Type: analysis.AlphaNumeric}
+		if numeric {
+			tok.Type = analysis.Numeric
+		}
+		rv = append(rv, tok)
+	})
+	return rv
+}
+
+// Words calls fn with the start and end of each word of input, in order,
+// as Tokenize splits it, and whether the word is all digits.
+func Words(input []byte, fn func(start, end int, numeric bool)) {
+	// A word is held until the next one is known: the ordinal suffix
+	// joins the number before it.
+	held, hStart, hEnd, hNumeric := false, 0, 0, false
 	start, cur := -1, clsNone
-	pos := 1
 	emit := func(end int) {
 		// Joiners at the end of a word (a stray ZWNJ) are not part of it.
 		for end > start {
@@ -83,23 +96,15 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 			}
 			end -= size
 		}
-		if n := len(rv); n > 0 && cur == clsTelugu && string(input[start:end]) == ordinal &&
-			rv[n-1].End == start && rv[n-1].Type == analysis.Numeric {
+		if held && cur == clsTelugu && string(input[start:end]) == ordinal && hEnd == start && hNumeric {
 			// The ordinal suffix stays on its digits: 16వ (16th) is
 			// one word, as పదహారవ is.
-			prev := rv[n-1]
-			prev.End, prev.Term, prev.Type = end, input[prev.Start:end], analysis.AlphaNumeric
+			hEnd, hNumeric = end, false
 		} else if end > start {
-			tok := newToken(start)
-			*tok = analysis.Token{
-				Term:     input[start:end],
-				Start:    start,
-				End:      end,
-				Position: pos,
-				Type:     tokenType(input[start:end]),
+			if held {
+				fn(hStart, hEnd, hNumeric)
 			}
-			rv = append(rv, tok)
-			pos++
+			held, hStart, hEnd, hNumeric = true, start, end, isNumeric(input[start:end])
 		}
 		start, cur = -1, clsNone
 	}
@@ -133,18 +138,21 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	if start >= 0 {
 		emit(len(input))
 	}
-	return rv
+	if held {
+		fn(hStart, hEnd, hNumeric)
+	}
 }
 
 var space = []byte{' '}
 
-func tokenType(term []byte) analysis.TokenType {
+// isNumeric reports whether a word is all digits.
+func isNumeric(term []byte) bool {
 	for _, r := range string(term) {
 		if !unicode.IsDigit(r) {
-			return analysis.AlphaNumeric
+			return false
 		}
 	}
-	return analysis.Numeric
+	return true
 }
 
 func tokenizerConstructor(config map[string]interface{}, cache *registry.Cache) (analysis.Tokenizer, error) {

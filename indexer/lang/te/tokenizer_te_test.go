@@ -1,7 +1,12 @@
 package te
 
 import (
+	"reflect"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 func TestTokenizer(t *testing.T) {
@@ -62,4 +67,97 @@ func TestTokenizerPositions(t *testing.T) {
 			t.Errorf("token %d %q at position %d, want %d", i, tok.Term, tok.Position, i+1)
 		}
 	}
+}
+
+// plainTokenize is Tokenize written plainly: one token allocated at a
+// time, the ordinal suffix joined to the token before it once made.
+func plainTokenize(input []byte) analysis.TokenStream {
+	var rv analysis.TokenStream
+	start, cur := -1, clsNone
+	pos := 1
+	emit := func(end int) {
+		for end > start {
+			r, size := utf8.DecodeLastRune(input[start:end])
+			if r != '\u200c' && r != '\u200d' {
+				break
+			}
+			end -= size
+		}
+		if n := len(rv); n > 0 && cur == clsTelugu && string(input[start:end]) == ordinal &&
+			rv[n-1].End == start && rv[n-1].Type == analysis.Numeric {
+			prev := rv[n-1]
+			prev.End, prev.Term, prev.Type = end, input[prev.Start:end], analysis.AlphaNumeric
+		} else if end > start {
+			typ := analysis.Numeric
+			for _, r := range string(input[start:end]) {
+				if !unicode.IsDigit(r) {
+					typ = analysis.AlphaNumeric
+					break
+				}
+			}
+			rv = append(rv, &analysis.Token{Term: input[start:end], Start: start, End: end, Position: pos, Type: typ})
+			pos++
+		}
+		start, cur = -1, clsNone
+	}
+	for i := 0; i < len(input); {
+		r, size := utf8.DecodeRune(input[i:])
+		c := classOf(r)
+		if r == utf8.RuneError && size <= 1 {
+			c = clsNone
+		}
+		switch {
+		case c == clsNone:
+			if start >= 0 {
+				emit(i)
+			}
+		case c == clsJoin:
+			if start < 0 && unicode.IsMark(r) {
+				start, cur = i, clsOther
+				if r >= 0x0C00 && r <= 0x0C7F {
+					cur = clsTelugu
+				}
+			}
+		case start < 0:
+			start, cur = i, c
+		case c != cur:
+			emit(i)
+			start, cur = i, c
+		}
+		i += size
+	}
+	if start >= 0 {
+		emit(len(input))
+	}
+	return rv
+}
+
+// Tokenize, which makes its tokens a block at a time from Words, gives
+// the tokens plainTokenize gives.
+func FuzzTokenizeAsPlainly(f *testing.F) {
+	for _, s := range []string{"జపాన్ మరియు యూరోపియన్ యూనియన్", "2022లో EUతో", "16వ ముఖ్యమంత్రి ౧౬వ 16వది 2011వరకు 16 వ",
+		"హైదరాబాద్\u200cలో\u200c", "\u0c3c\u0c3cక", "1వ2వ3", "a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3",
+		"防衛分野におけるEU", "", "\xff\xfe వ", "ab,cd;ef..gh--ij  kl\n\tmn"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := NewTokenizer().Tokenize([]byte(s))
+		want := plainTokenize([]byte(s))
+		if len(got) == 0 && len(want) == 0 {
+			return
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Tokenize(%q) = %v, want %v", s, got, want)
+		}
+		var spans [][2]int
+		Words([]byte(s), func(start, end int, numeric bool) {
+			spans = append(spans, [2]int{start, end})
+			if want := want[len(spans)-1].Type == analysis.Numeric; numeric != want {
+				t.Fatalf("Words(%q): %q numeric %v, want %v", s, s[start:end], numeric, want)
+			}
+		})
+		if len(spans) != len(want) {
+			t.Fatalf("Words(%q): %d words, want %d", s, len(spans), len(want))
+		}
+	})
 }
