@@ -112,9 +112,12 @@ func suggestWords(a Analysis, keys *suggestKeyCache, title, body string) []sugge
 	var words []suggestWord
 	var votes []vote
 	at := map[string]int{} // a word's index in words and votes
+	// The words SuggestWords gives may be parts of the text (so are the
+	// keys of words normalization leaves as they are): what the document
+	// keeps of them is copied, so that it does not hold the whole text.
 	for _, text := range []string{title, body} {
 		for _, surface := range a.SuggestWords(text) {
-			key, ok := keys.key(surface)
+			key, ok, same := keys.key(surface)
 			if !ok {
 				continue
 			}
@@ -122,6 +125,9 @@ func suggestWords(a Analysis, keys *suggestKeyCache, title, body string) []sugge
 			if !seen {
 				i = len(words)
 				at[key] = i
+				if same {
+					key = strings.Clone(key)
+				}
 				words = append(words, suggestWord{Key: key})
 				votes = append(votes, vote{})
 			}
@@ -130,7 +136,7 @@ func suggestWords(a Analysis, keys *suggestKeyCache, title, body string) []sugge
 	}
 	for i := range words {
 		if f := votes[i].form; f != words[i].Key {
-			words[i].Form = f
+			words[i].Form = strings.Clone(f)
 		}
 	}
 	return words
@@ -155,21 +161,27 @@ const maxSuggestKeys = 1 << 16
 
 func newSuggestKeyCache() *suggestKeyCache { return &suggestKeyCache{m: map[string]suggestKey{}} }
 
-// key returns suggestWordKey(surface), from the cache where it is there;
-// a nil cache remembers nothing.
-func (c *suggestKeyCache) key(surface string) (string, bool) {
+// key returns suggestWordKey(surface), from the cache where it is there
+// (a nil cache remembers nothing), and whether the key is surface itself:
+// a word NormalizeTerm leaves as it is (telugu.Plain) is its own key and
+// is not kept.
+func (c *suggestKeyCache) key(surface string) (key string, ok, same bool) {
+	if telugu.Plain(surface) {
+		return surface, offered(surface), true
+	}
 	if c == nil {
-		return suggestWordKey(surface)
+		key, ok = suggestWordKey(surface)
+		return key, ok, false
 	}
 	if k, ok := c.m[surface]; ok {
-		return k.key, k.ok
+		return k.key, k.ok, false
 	}
 	if len(c.m) >= maxSuggestKeys {
 		clear(c.m)
 	}
-	key, ok := suggestWordKey(surface)
-	c.m[surface] = suggestKey{key, ok}
-	return key, ok
+	key, ok = suggestWordKey(surface)
+	c.m[strings.Clone(surface)] = suggestKey{key, ok}
+	return key, ok, false
 }
 
 // suggestWordKey returns the matching form of a word as a document writes
@@ -177,27 +189,31 @@ func (c *suggestKeyCache) key(surface string) (string, bool) {
 // nor shorter than two letters or longer than maxWordRunes.
 func suggestWordKey(surface string) (string, bool) {
 	key := string(telugu.NormalizeTerm([]byte(surface)))
+	return key, offered(key)
+}
+
+// offered reports whether completion may offer a word in its matching
+// form.
+func offered(key string) bool {
 	n := utf8.RuneCountInString(key)
-	if n < 2 || n > maxWordRunes || stops[key] || isNumber(key) {
-		return key, false
-	}
-	return key, true
+	return n >= 2 && n <= maxWordRunes && !stops[key] && !isNumber(key)
 }
 
 // suggestTokens are the words of text completion may offer, as the text
 // writes them: split by the Telugu tokenizer, which keeps words of every
 // script whole, and runs of Chinese or Japanese script cut by cjkWords.
+//
+// The words are parts of text, not copies.
 func suggestTokens(text string) []string {
-	toks := telugu.NewTokenizer().Tokenize([]byte(text))
-	out := make([]string, 0, len(toks))
-	for _, tok := range toks {
-		term := string(tok.Term)
+	out := make([]string, 0, strings.Count(text, " ")+1)
+	telugu.Words([]byte(text), func(start, end int, _ bool) {
+		term := text[start:end]
 		if !hasCJK(term) {
 			out = append(out, term)
-			continue
+			return
 		}
 		out = append(out, cjkWords(term)...)
-	}
+	})
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"pressearch/corpus"
 )
@@ -146,11 +147,28 @@ func TestSuggestWordsAsPlainly(t *testing.T) {
 	}
 	a := AnalysisFor("")
 	keys := newSuggestKeyCache()
+	// within reports whether s is a part of text.
+	within := func(s, text string) bool {
+		if len(s) == 0 || len(text) == 0 {
+			return false
+		}
+		p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(text)))
+		return p >= start && p < start+uintptr(len(text))
+	}
 	check := func(title, body string) {
 		t.Helper()
 		got, want := suggestWords(a, keys, title, body), plainSuggestWords(a, title, body)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("suggestWords(%.40q, %.40q) = %q, want %q", title, body, got, want)
+		}
+		// What a document keeps is copied: a part of its text would keep
+		// the whole text in memory as long as the word is counted.
+		for _, w := range got {
+			for _, text := range []string{title, body} {
+				if within(w.Key, text) || within(w.Form, text) {
+					t.Fatalf("suggestWords(%.40q, %.40q): %q (%q) is a part of the text", title, body, w.Key, w.Form)
+				}
+			}
 		}
 	}
 	// Twice: the second time every word's key is in the cache.

@@ -73,6 +73,40 @@ func NormalizeTerm(term []byte) []byte {
 	return []byte(Normalize(string(term)))
 }
 
+// Plain reports, from its letters alone, that NormalizeTerm leaves a word
+// as it is: ASCII without a capital, or a plain Telugu word (see isPlain).
+// Most words of most texts are one or the other.
+func Plain(w string) bool {
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			return false
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return true
+	}
+	prev := rune(0)
+	for i, r := range w {
+		if !plainRune(r) || r == 0x0C4C && prev == 0x0C12 || r == 0x0C32 && prev == 0x0C4D && i >= 6 && w[i-6:i-3] == "ళ" {
+			return false
+		}
+		prev = r
+	}
+	return true
+}
+
+// plainRune reports whether r is a Telugu consonant (not ఱ), independent
+// vowel, vowel sign, virama or anusvara.
+func plainRune(r rune) bool {
+	return r == 0x0C02 || r >= 0x0C05 && r <= 0x0C39 && r != 0x0C31 || r >= 0x0C3E && r <= 0x0C4D
+}
+
 // isPlain reports whether a Telugu term is already normal, so Normalize
 // would return it unchanged: only consonants (not ఱ), independent vowels,
 // vowel signs, virama and anusvara, without ఒ + ౌ or ళ్ల. Everything else

@@ -34,6 +34,29 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// Plain says a word is left as it is where NormalizeTerm says so by
+// its quick checks, and never of a word it changes.
+func TestPlain(t *testing.T) {
+	tests := []struct {
+		w     string
+		plain bool
+	}{
+		{"borrell", true}, {"2024", true}, {"", true}, {"e-mail", true},
+		{"Borrell", false}, {"EU", false},
+		{"తెలుగు", true}, {"వార్తలు", true}, {"టోక్యోలో", true},
+		{"ఉక్రెయిన్\u200cకు", false}, {"దుఃఖం", false}, {"వాళ్లు", false}, {"\u0c12\u0c4c", false}, {"౨౦౨౨", false},
+		{"இலங்கை", false}, {"ශ්‍රී", false}, {"café", false}, {"\xff", false},
+	}
+	for _, tt := range tests {
+		if got := Plain(tt.w); got != tt.plain {
+			t.Errorf("Plain(%q) = %v, want %v", tt.w, got, tt.plain)
+		}
+		if got := string(NormalizeTerm([]byte(tt.w))); tt.plain && got != tt.w {
+			t.Errorf("Plain(%q), but NormalizeTerm gives %q", tt.w, got)
+		}
+	}
+}
+
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"ఉక్రెయిన్\u200cకు", "\u0c12\u0c55", "క\u0c46\u200c\u0c56", "౨౦౨౨లో", "ICBM-క్లాస్", "\xff"} {
 		f.Add(s)
@@ -46,6 +69,11 @@ func FuzzNormalize(f *testing.F) {
 		if utf8.ValidString(s) {
 			if fast := string(NormalizeTerm([]byte(s))); fast != once {
 				t.Fatalf("NormalizeTerm(%q) = %q, Normalize = %q", s, fast, once)
+			}
+		}
+		if Plain(s) {
+			if fast := string(NormalizeTerm([]byte(s))); fast != s {
+				t.Fatalf("Plain(%q), but NormalizeTerm gives %q", s, fast)
 			}
 		}
 		if twice := Normalize(once); twice != once {
