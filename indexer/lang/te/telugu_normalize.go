@@ -67,10 +67,25 @@ func NormalizeTerm(term []byte) []byte {
 		}
 		return term
 	}
-	if isPlain(term) {
+	if isPlain(term) || isNormalOther(term) {
 		return term
 	}
 	return []byte(Normalize(string(term)))
+}
+
+// isNormalOther reports, without copying it, that a term with no Telugu
+// in it is normal already (isNormal): the words of the other scripts the
+// generic Indic analysis and completion read (Tamil, Sinhala, ...).
+func isNormalOther(term []byte) bool {
+	for _, r := range string(term) {
+		switch {
+		case r >= 0x0c00 && r <= 0x0c7f, r == '\u200c' || r == '\u200d':
+			return false
+		case r >= utf8.RuneSelf && unicode.ToLower(r) != r, 'A' <= r && r <= 'Z':
+			return false
+		}
+	}
+	return norm.NFC.IsNormal(term)
 }
 
 // Plain reports, from its letters alone, that NormalizeTerm leaves a word

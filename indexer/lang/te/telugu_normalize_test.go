@@ -58,7 +58,7 @@ func TestPlain(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"ఉక్రెయిన్\u200cకు", "\u0c12\u0c55", "క\u0c46\u200c\u0c56", "౨౦౨౨లో", "ICBM-క్లాస్", "\xff"} {
+	for _, s := range []string{"ఉక్రెయిన్\u200cకు", "\u0c12\u0c55", "క\u0c46\u200c\u0c56", "౨౦౨౨లో", "ICBM-క్లాస్", "\xff", "இலங்கை", "ශ්\u200dරී", "Café", "cafe\u0301", "ß"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
