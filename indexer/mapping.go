@@ -258,8 +258,10 @@ func fields(r *Registry, d *corpus.Document) map[string]interface{} {
 		m[FieldDate] = t
 		m[FieldYear] = d.Date[:4]
 	}
-	if t, err := time.Parse(time.RFC3339, d.PublishAt); err == nil {
-		m[FieldPublishAt] = t
+	if d.PublishAt != "" {
+		if t, err := time.Parse(time.RFC3339, d.PublishAt); err == nil {
+			m[FieldPublishAt] = t
+		}
 	}
 	return m
 }
