@@ -78,19 +78,24 @@ func NormalizeTerm(term []byte) []byte {
 // generic Indic analysis and completion read (Tamil, Sinhala, ...).
 func isNormalOther(term []byte) bool {
 	for _, r := range string(term) {
-		switch {
-		case r >= 0x0c00 && r <= 0x0c7f, r == '\u200c' || r == '\u200d':
-			return false
-		case r >= utf8.RuneSelf && unicode.ToLower(r) != r, 'A' <= r && r <= 'Z':
+		if changedOther(r) {
 			return false
 		}
 	}
 	return norm.NFC.IsNormal(term)
 }
 
-// Plain reports, from its letters alone, that NormalizeTerm leaves a word
-// as it is: ASCII without a capital, or a plain Telugu word (see isPlain).
-// Most words of most texts are one or the other.
+// changedOther reports whether a rune is Telugu, or one that Normalize
+// changes or removes in a word of another script (a joiner, a capital).
+func changedOther(r rune) bool {
+	return r >= 0x0c00 && r <= 0x0c7f || r == '\u200c' || r == '\u200d' ||
+		r >= utf8.RuneSelf && unicode.ToLower(r) != r || 'A' <= r && r <= 'Z'
+}
+
+// Plain reports, without copying it, that NormalizeTerm leaves a word as
+// it is: ASCII without a capital, a plain Telugu word (see isPlain), or a
+// word of another script that is normal already (see isNormalOther). Most
+// words of most texts are one of these.
 func Plain(w string) bool {
 	ascii := true
 	for i := 0; i < len(w); i++ {
@@ -105,6 +110,14 @@ func Plain(w string) bool {
 	}
 	if ascii {
 		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(w); r < 0x0C00 || r > 0x0C7F {
+		for _, r := range w {
+			if changedOther(r) {
+				return false
+			}
+		}
+		return norm.NFC.IsNormalString(w)
 	}
 	prev := rune(0)
 	for i, r := range w {

@@ -45,7 +45,8 @@ func TestPlain(t *testing.T) {
 		{"Borrell", false}, {"EU", false},
 		{"తెలుగు", true}, {"వార్తలు", true}, {"టోక్యోలో", true},
 		{"ఉక్రెయిన్\u200cకు", false}, {"దుఃఖం", false}, {"వాళ్లు", false}, {"\u0c12\u0c4c", false}, {"౨౦౨౨", false},
-		{"இலங்கை", false}, {"ශ්‍රී", false}, {"café", false}, {"\xff", false},
+		{"இலங்கை", true}, {"ලංකා", true}, {"café", true}, {"防衛", true},
+		{"ශ්\u200dරී", false}, {"Café", false}, {"cafe\u0301", false}, {"Ελλάδα", false}, {"\xff", true},
 	}
 	for _, tt := range tests {
 		if got := Plain(tt.w); got != tt.plain {
