@@ -52,7 +52,9 @@ type boostSearcher struct {
 }
 
 func (s *boostSearcher) apply(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
-	if dm == nil || s.done {
+	if dm == nil || s.done || (dm.Score == 0 && !s.explain) {
+		// A score of nothing stays nothing, whatever the filter says
+		// (the rescoring's pairs standing apart): the filter is not asked.
 		return dm, nil
 	}
 	if s.cur == nil || s.cur.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
