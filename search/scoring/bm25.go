@@ -48,6 +48,7 @@ func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 	if err != nil {
 		return nil, err
 	}
+	noteCount(ctx, q.Field, q.Term, r.Count())
 	n := float64(r.Count())
 	docs := st.DocCount
 	idf := math.Log(1 + (docs-n+0.5)/(n+0.5))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -77,5 +78,55 @@ func TestRarityMemo(t *testing.T) {
 	}
 	if other, _ := rarity(ctx, r, m, from, "tokyo"); other == want {
 		t.Errorf("another word gives the same idf: %g", other)
+	}
+}
+
+// A pair of the rescoring whose word the search's own clauses found in no
+// document of the field opens no term reader, and finds what it would
+// find without the memo.
+func TestPairOfAbsentWordOpensNoReader(t *testing.T) {
+	ti := newTestIndex(t)
+	m := ti.idx.Mapping()
+	for _, c := range []struct {
+		field, text string
+		absent      bool
+	}{
+		{"body_en", "japan security", false},
+		{"body_en", "japan nosuchword", true},
+		{"body_en", "nosuchword japan", true},
+		{"title_en", "japan security", true}, // the titles are "Release n"
+	} {
+		r := &countingReader{IndexReader: ti.r}
+		ctx := WithAnalysisMemo(ti.ctx)
+		ws, err := words(c.text).Searcher(ctx, r, m, bsearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws.Close()
+		before := r.readers
+		p := &Pair{Field: c.field, Text: c.text}
+		s, err := p.Searcher(ctx, r, m, bsearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opened := r.readers - before
+		got := empty(s)
+		s.Close()
+		// Without the memo, the same answer.
+		s, err = p.Searcher(ti.ctx, ti.r, m, bsearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := s.Count() == 0
+		s.Close()
+		if got != want || got != c.absent {
+			t.Errorf("%s %q: finds nothing %v, without the memo %v, want %v", c.field, c.text, got, want, c.absent)
+		}
+		if c.absent && opened != 0 {
+			t.Errorf("%s %q: %d term readers opened for a pair of a word in no document of the field", c.field, c.text, opened)
+		}
+		if !c.absent && opened != 2 {
+			t.Errorf("%s %q: %d term readers opened, want 2", c.field, c.text, opened)
+		}
 	}
 }

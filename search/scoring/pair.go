@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -39,6 +40,10 @@ func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
 	}
 	first, last := toks[0], toks[len(toks)-1]
+	if knownAbsent(ctx, q.Field, string(first.Term)) || knownAbsent(ctx, q.Field, string(last.Term)) {
+		// A word of the pair is in no document of the field.
+		return query.NewMatchNoneQuery().Searcher(ctx, i, m, options)
+	}
 	var idf1, idf2 float64
 	if len(q.RarityFrom) > 0 {
 		words := strings.Fields(q.Text)
@@ -54,6 +59,9 @@ func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 	s1, err := (&Term{Field: q.Field, Term: string(first.Term), IDF: idf1}).Searcher(ctx, i, m, vo)
 	if err != nil {
 		return nil, err
+	}
+	if empty(s1) {
+		return s1, nil // no second reader for a pair whose first word is nowhere
 	}
 	s2, err := (&Term{Field: q.Field, Term: string(last.Term), IDF: idf2}).Searcher(ctx, i, m, vo)
 	if err != nil {
@@ -206,7 +214,9 @@ func (q *restrict) Searcher(ctx context.Context, i index.IndexReader, m mapping.
 		return nil, err
 	}
 	ids := slices.Clone(q.ids)
-	slices.SortFunc(ids, index.IndexInternalID.Compare)
+	// By their numbers: the ids are 8-byte big-endian numbers, whose order
+	// is theirs, compared without their bytes.
+	slices.SortFunc(ids, func(a, b index.IndexInternalID) int { return cmp.Compare(a.Value(), b.Value()) })
 	return &restrictSearcher{ids: slices.CompactFunc(ids, index.IndexInternalID.Equals), inner: in}, nil
 }
 
