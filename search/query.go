@@ -26,6 +26,35 @@ type vocab struct {
 	cross     *keyCache
 	// list is analyses(), worked out once a plan.
 	list []indexer.Analysis
+	// memo keeps the terms of each text an analyzer was asked for once a
+	// plan: a word's stop-word checks (a pair's each analysis) and its
+	// compound checks ask again.
+	memo *planMemo
+}
+
+// planMemo is what one plan keeps of the analyses it asked for.
+type planMemo struct {
+	terms map[[2]string][]string // by analyzer and text
+	// analyzed counts the texts analyzed (a test reads it).
+	analyzed int
+}
+
+// terms are the terms analyzer makes of text, analyzed once a plan.
+func (v vocab) terms(analyzer, text string) ([]string, error) {
+	if v.memo == nil {
+		return v.langs.Terms(analyzer, text)
+	}
+	k := [2]string{analyzer, text}
+	if ts, ok := v.memo.terms[k]; ok {
+		return ts, nil
+	}
+	ts, err := v.langs.Terms(analyzer, text)
+	if err != nil {
+		return nil, err
+	}
+	v.memo.analyzed++
+	v.memo.terms[k] = ts
+	return ts, nil
 }
 
 // analyses are the analyses a query is matched against: those with
@@ -45,6 +74,15 @@ func (v vocab) analyses() []indexer.Analysis {
 		}
 	}
 	return out
+}
+
+// vocab is what a plan over an index with documents in the present
+// analyses (nil: all may have) knows of it, with a memo of its own.
+func (e *Engine) vocab(present map[string]bool) vocab {
+	v := vocab{present: present, native: map[string]bool{}, langs: e.langs, cross: e.cross,
+		memo: &planMemo{terms: map[[2]string][]string{}}}
+	v.list = v.analyses()
+	return v
 }
 
 // maxQueryBytes bounds the query text.
@@ -108,8 +146,7 @@ func (e *Engine) plan(root node, r *Request, present map[string]bool) (*plan.Pla
 		p.Sort = plan.SortDate
 	}
 	if root != nil {
-		v := vocab{present: present, native: map[string]bool{}, langs: e.langs, cross: e.cross}
-		v.list = v.analyses()
+		v := e.vocab(present)
 		for _, t := range terms(root, nil) {
 			for _, a := range v.analyses() {
 				if a.Matches(t.text) && !a.Foreign(t.text) {
@@ -274,7 +311,6 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 	// A word or pair the run repeats is worked out once: a query may be
 	// one word sixty times.
 	type made struct{ at, n int } // the pair's clauses in qs
-	stop := map[string]bool{}
 	pairs := map[string]made{}
 	var weights []float64 // of each clause of qs, once
 	for _, a := range v.analyses() {
@@ -284,16 +320,11 @@ func pairQueries(run []string, v vocab) ([]plan.Weighted, error) {
 				prev = -1
 				continue
 			}
-			isStop, seen := stop[a.Key+"\x00"+w]
-			if !seen {
-				ts, err := v.langs.Terms(a.Analyzer, w)
-				if err != nil {
-					return nil, err
-				}
-				isStop = len(ts) == 0
-				stop[a.Key+"\x00"+w] = isStop
+			ts, err := v.terms(a.Analyzer, w)
+			if err != nil {
+				return nil, err
 			}
-			if isStop {
+			if len(ts) == 0 {
 				continue // a stop word
 			}
 			if prev >= 0 {
@@ -530,7 +561,7 @@ func merge(sum *plan.Sum) *plan.Sum {
 	out := &plan.Sum{}
 	at := map[string]int{}
 	for _, c := range sum.Clauses {
-		key := c.Node.String()
+		key := clauseKey(c.Node)
 		if i, ok := at[key]; ok {
 			out.Clauses[i].Weight += c.Weight
 			continue
@@ -539,6 +570,18 @@ func merge(sum *plan.Sum) *plan.Sum {
 		out.Clauses = append(out.Clauses, c)
 	}
 	return out
+}
+
+// clauseKey is a key of n equal for two nodes where their String is: for
+// the pairs and words merge sees most, without formatting them.
+func clauseKey(n plan.Node) string {
+	switch n := n.(type) {
+	case *plan.Pair:
+		return "pair\x00" + n.Field + "\x00" + n.Text + "\x00" + n.Analyzer + "\x00" + strings.Join(n.RarityFrom, "\x00")
+	case *plan.Match:
+		return "match\x00" + n.Field + "\x00" + n.Text + "\x00" + n.Analyzer + "\x00" + strings.Join(n.RarityFrom, "\x00")
+	}
+	return n.String()
 }
 
 // joined is the match of two neighbouring plain words written as one, in
@@ -559,18 +602,18 @@ func joined(x, y node, v vocab) (plan.Node, error) {
 		if an.Splits == nil || !an.Matches(a.text) || !an.Matches(b.text) {
 			continue
 		}
-		ts, err := v.langs.Terms(an.Analyzer, text)
+		ts, err := v.terms(an.Analyzer, text)
 		if err != nil {
 			return nil, err
 		}
 		if len(ts) != 1 {
 			continue
 		}
-		ta, err := v.langs.Terms(an.Analyzer, a.text)
+		ta, err := v.terms(an.Analyzer, a.text)
 		if err != nil {
 			return nil, err
 		}
-		tb, err := v.langs.Terms(an.Analyzer, b.text)
+		tb, err := v.terms(an.Analyzer, b.text)
 		if err != nil {
 			return nil, err
 		}
@@ -652,6 +695,10 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 		if vocab.highlight {
 			fields = fields[1:]
 		}
+		var splits [][2]string // of a compound, once for its fields
+		if t.plain() && a.Splits != nil {
+			splits = a.Splits(t.text)
+		}
 		for _, f := range fields {
 			var q plan.Node
 			switch {
@@ -681,14 +728,12 @@ func textQuery(t *term, body bool, vocab vocab) plan.Node {
 			// is looked for by its words: జన్మస్థలం finds జన్మ and
 			// స్థలం (as a word the index has never seen falls back to
 			// its root).
-			if t.plain() && a.Splits != nil {
-				if splits := a.Splits(t.text); len(splits) > 0 {
-					parts := &plan.Parts{Field: f}
-					for _, sp := range splits {
-						parts.Splits = append(parts.Splits, sp[:])
-					}
-					sum.Add(&plan.IfAbsent{Field: f, Text: t.text, Then: parts}, w*partsWeight)
+			if len(splits) > 0 {
+				parts := &plan.Parts{Field: f}
+				for _, sp := range splits {
+					parts.Splits = append(parts.Splits, sp[:])
 				}
+				sum.Add(&plan.IfAbsent{Field: f, Text: t.text, Then: parts}, w*partsWeight)
 			}
 		}
 		if body && t.plain() && !vocab.highlight {

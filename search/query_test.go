@@ -276,3 +276,48 @@ func TestNoSnippetsPlansNoHighlight(t *testing.T) {
 		}
 	}
 }
+
+// A plan analyzes each text with each analyzer once (the stop-word checks
+// of its pairs and the compound checks ask for the same words), and plans
+// what it would plan analyzing every time.
+func TestPlanAnalyzesEachTextOnce(t *testing.T) {
+	e := defaultEngine(t)
+	for _, q := range []string{
+		"మండల కేంద్రం",
+		"మండల కేంద్రం జపాన్ మండల కేంద్రం",
+		"Japan Russia of the Japan",
+		"erosion admired",
+	} {
+		root, _, err := parseQuery(q, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := e.vocab(nil)
+		var got []string
+		main, err := translate(root, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs, err := proximity(root, v)
+		if err != nil || pairs == nil {
+			t.Fatalf("%s: pairs %v, %v", q, pairs, err)
+		}
+		got = append(got, main.String(), pairs.String())
+		if v.memo.analyzed == 0 || v.memo.analyzed != len(v.memo.terms) {
+			t.Errorf("%s: %d analyses for %d texts and analyzers", q, v.memo.analyzed, len(v.memo.terms))
+		}
+		// Without the memo, the same plan.
+		v = e.vocab(nil)
+		v.memo = nil
+		main, err = translate(root, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pairs, err = proximity(root, v); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{main.String(), pairs.String()}; !slices.Equal(got, want) {
+			t.Errorf("%s: planned\n%s\nwithout the memo\n%s", q, got, want)
+		}
+	}
+}
