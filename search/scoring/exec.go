@@ -730,7 +730,7 @@ func explain(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q
 func explanations(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query,
 	hits bsearch.DocumentMatchCollection) (map[uint64]*bsearch.Explanation, error) {
 	out := make(map[uint64]*bsearch.Explanation, len(hits))
-	err := overHits(ctx, r, m, q, hits, bsearch.SearcherOptions{Explain: true}, true, func(dm *bsearch.DocumentMatch) {
+	err := overHits(ctx, r, m, q, idsOf(hits), bsearch.SearcherOptions{Explain: true}, true, func(dm *bsearch.DocumentMatch) {
 		e := dm.Expl
 		if e == nil {
 			e = &bsearch.Explanation{Value: dm.Score, Message: "score"}

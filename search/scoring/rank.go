@@ -1,7 +1,6 @@
 package scoring
 
 import (
-	"container/heap"
 	"context"
 	"sort"
 
@@ -64,11 +63,15 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 	if pairs != nil {
 		k = max(k, window)
 	}
+	// The best k are kept as numbers and scores, each match going back
+	// to the pool at once: the pool holds what the searchers hold, not
+	// the k best too (made anew for every search, that was a third of
+	// the memory a search asked for).
 	sctx := &bsearch.SearchContext{
-		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+k+1, 0),
+		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
 		IndexReader:       r,
 	}
-	top := &topHeap{ties: ties}
+	top := &rankHeap{ties: ties, docs: make([]ranked, 0, min(k, 1024))}
 	out := &Ranked{}
 	dm, err := s.Next(sctx)
 	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
@@ -81,94 +84,149 @@ func Rank(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q, p
 		if count != nil {
 			count(dm.IndexInternalID)
 		}
-		switch {
-		case k == 0:
-			sctx.DocumentMatchPool.Put(dm)
-		case top.Len() < k:
-			heap.Push(top, dm)
-		case better(dm, top.docs[0], ties):
-			sctx.DocumentMatchPool.Put(top.docs[0])
-			top.docs[0] = dm
-			heap.Fix(top, 0)
-		default:
-			sctx.DocumentMatchPool.Put(dm)
+		if k > 0 {
+			top.offer(ranked{id: dm.IndexInternalID.Value(), score: dm.Score}, k)
 		}
+		sctx.DocumentMatchPool.Put(dm)
 	}
 	if err != nil {
 		return nil, err
 	}
-	hits := bsearch.DocumentMatchCollection(top.docs)
-	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j], ties) })
-	if pairs != nil && len(hits) > 1 {
-		if err := rescore(ctx, r, m, pairs, hits[:min(window, len(hits))]); err != nil {
+	best := top.docs
+	sort.Slice(best, func(i, j int) bool { return top.better(best[i], best[j]) })
+	if pairs != nil && len(best) > 1 {
+		if err := rescore(ctx, r, m, pairs, best[:min(window, len(best))]); err != nil {
 			return nil, err
 		}
 	}
-	hits = hits[min(from, len(hits)):min(from+size, len(hits))]
-	for _, h := range hits {
-		if h.ID, err = r.ExternalID(h.IndexInternalID); err != nil {
+	best = best[min(from, len(best)):min(from+size, len(best))]
+	hits := make(bsearch.DocumentMatchCollection, len(best))
+	block := make([]bsearch.DocumentMatch, len(best))
+	ids := make([]byte, 8*len(best))
+	for i, h := range best {
+		d := &block[i]
+		d.IndexInternalID = index.NewIndexInternalID(ids[8*i:8*i+8], h.id)
+		d.Score = h.score
+		if d.ID, err = r.ExternalID(d.IndexInternalID); err != nil {
 			return nil, err
 		}
+		hits[i] = d
 	}
 	out.Hits = hits
 	return out, nil
 }
 
-// better orders matches by score, then as ties says.
-func better(a, b *bsearch.DocumentMatch, ties Ties) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
-	}
-	if ties != nil {
-		return ties(a.IndexInternalID, b.IndexInternalID)
-	}
-	return a.IndexInternalID.Compare(b.IndexInternalID) < 0
+// ranked is a match kept among the best: its document number and score.
+type ranked struct {
+	id    uint64
+	score float64
 }
 
-// topHeap holds the best matches so far with the worst on top.
-type topHeap struct {
-	docs []*bsearch.DocumentMatch
+// rankHeap holds the best matches so far with the worst on top.
+type rankHeap struct {
+	docs []ranked
 	ties Ties
+	a, b index.IndexInternalID // scratch ids for ties
 }
 
-func (h *topHeap) Len() int           { return len(h.docs) }
-func (h *topHeap) Less(i, j int) bool { return better(h.docs[j], h.docs[i], h.ties) }
-func (h *topHeap) Swap(i, j int)      { h.docs[i], h.docs[j] = h.docs[j], h.docs[i] }
-func (h *topHeap) Push(x any)         { h.docs = append(h.docs, x.(*bsearch.DocumentMatch)) }
-func (h *topHeap) Pop() any {
-	x := h.docs[len(h.docs)-1]
-	h.docs = h.docs[:len(h.docs)-1]
-	return x
+// better orders matches by score, then as ties says (the index's order
+// where it is nil).
+func (h *rankHeap) better(x, y ranked) bool {
+	if x.score != y.score {
+		return x.score > y.score
+	}
+	if h.ties != nil {
+		h.a = index.NewIndexInternalID(h.a, x.id)
+		h.b = index.NewIndexInternalID(h.b, y.id)
+		return h.ties(h.a, h.b)
+	}
+	return x.id < y.id
+}
+
+// offer keeps m if it is among the best k so far.
+func (h *rankHeap) offer(m ranked, k int) {
+	if len(h.docs) < k {
+		h.docs = append(h.docs, m)
+		h.up(len(h.docs) - 1)
+		return
+	}
+	if h.better(m, h.docs[0]) {
+		h.docs[0] = m
+		h.down(0)
+	}
+}
+
+// worse reports whether the match at i ranks below the one at j.
+func (h *rankHeap) worse(i, j int) bool { return h.better(h.docs[j], h.docs[i]) }
+
+func (h *rankHeap) up(j int) {
+	for {
+		i := (j - 1) / 2 // parent
+		if i == j || !h.worse(j, i) {
+			break
+		}
+		h.docs[i], h.docs[j] = h.docs[j], h.docs[i]
+		j = i
+	}
+}
+
+func (h *rankHeap) down(i int) {
+	n := len(h.docs)
+	for {
+		j := 2*i + 1
+		if j >= n || j < 0 {
+			break
+		}
+		if j2 := j + 1; j2 < n && h.worse(j2, j) {
+			j = j2
+		}
+		if !h.worse(j, i) {
+			break
+		}
+		h.docs[i], h.docs[j] = h.docs[j], h.docs[i]
+		i = j
+	}
 }
 
 // rescore adds to each hit's score what pairs scores it (nothing where they
 // do not match) and sorts the hits again, ties in their order. pairs runs
 // over these hits alone: phrase matching reads positions, and doing it for
 // every document with the two words would cost more than the whole search.
-func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, pairs query.Query, hits bsearch.DocumentMatchCollection) error {
+func rescore(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, pairs query.Query, hits []ranked) error {
+	ids := make([]index.IndexInternalID, len(hits))
+	buf := make([]byte, 8*len(hits))
+	for i, h := range hits {
+		ids[i] = index.NewIndexInternalID(buf[8*i:8*i+8], h.id)
+	}
 	extra := make(map[uint64]float64, len(hits))
-	err := overHits(ctx, r, m, pairs, hits, bsearch.SearcherOptions{}, false, func(dm *bsearch.DocumentMatch) {
+	err := overHits(ctx, r, m, pairs, ids, bsearch.SearcherOptions{}, false, func(dm *bsearch.DocumentMatch) {
 		extra[dm.IndexInternalID.Value()] = dm.Score
 	})
 	if err != nil {
 		return err
 	}
-	for _, h := range hits {
-		h.Score += extra[h.IndexInternalID.Value()]
+	for i := range hits {
+		hits[i].score += extra[hits[i].id]
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
 	return nil
+}
+
+// idsOf are the internal ids of hits.
+func idsOf(hits bsearch.DocumentMatchCollection) []index.IndexInternalID {
+	ids := make([]index.IndexInternalID, len(hits))
+	for i, h := range hits {
+		ids[i] = h.IndexInternalID
+	}
+	return ids
 }
 
 // overHits runs q over hits alone (pair.go's restrict), with opts, and
 // hands each match to each. With keep, each may keep the matches (the
 // pool has room for all); without, they go back to the pool after it.
 func overHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query,
-	hits bsearch.DocumentMatchCollection, opts bsearch.SearcherOptions, keep bool, each func(*bsearch.DocumentMatch)) error {
-	rq := &restrict{inner: q}
-	for _, h := range hits {
-		rq.ids = append(rq.ids, h.IndexInternalID)
-	}
+	ids []index.IndexInternalID, opts bsearch.SearcherOptions, keep bool, each func(*bsearch.DocumentMatch)) error {
+	rq := &restrict{inner: q, ids: ids}
 	s, err := rq.Searcher(ctx, r, m, opts)
 	if err != nil {
 		return err
@@ -176,7 +234,7 @@ func overHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, 
 	defer s.Close()
 	size := s.DocumentMatchPoolSize() + 1
 	if keep {
-		size += len(hits)
+		size += len(ids)
 	}
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(size, 0), IndexReader: r}
 	dm, err := s.Next(sctx)
@@ -196,7 +254,7 @@ func overHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, 
 // and external.
 func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
 	located := make(map[uint64]*bsearch.DocumentMatch, len(hits))
-	err := overHits(ctx, r, m, q, hits, bsearch.SearcherOptions{IncludeTermVectors: true}, true, func(dm *bsearch.DocumentMatch) {
+	err := overHits(ctx, r, m, q, idsOf(hits), bsearch.SearcherOptions{IncludeTermVectors: true}, true, func(dm *bsearch.DocumentMatch) {
 		dm.Complete(nil)
 		located[dm.IndexInternalID.Value()] = dm
 	})
