@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -33,6 +34,12 @@ type Term struct {
 // Searcher implements query.Query.
 func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	term := []byte(q.Term)
+	if knownNowhere(ctx, q.Field, term) {
+		// Nothing to read: what its reader would find.
+		noteCount(ctx, q.Field, q.Term, 0)
+		return searcher.NewMatchNoneSearcher(i)
+	}
 	stats, _ := ctx.Value(statsKey{}).(*Stats)
 	var st *bsearch.BM25Stats
 	if stats != nil {
@@ -44,7 +51,7 @@ func (q *Term) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 		return t.Searcher(ctx, i, m, options)
 	}
 	score := options.Score != "none"
-	r, err := i.TermFieldReader(ctx, []byte(q.Term), q.Field, score, score, options.IncludeTermVectors)
+	r, err := i.TermFieldReader(ctx, term, q.Field, score, score, options.IncludeTermVectors)
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +179,14 @@ func (q *Match) Searcher(ctx context.Context, i index.IndexReader, m mapping.Ind
 	if err != nil {
 		return nil, err
 	}
+	toks := analyze(ctx, name, a, q.Text)
+	if len(toks) == 1 {
+		// One word, one term: its term query (a sum of one would be it).
+		return (&Term{Field: q.Field, Term: string(toks[0].Term), IDF: idf}).Searcher(ctx, i, m, options)
+	}
 	sum := &Sum{}
 	seen := map[string]int{}
-	for _, tok := range analyze(ctx, name, a, q.Text) {
+	for _, tok := range toks {
 		t := string(tok.Term)
 		if k, ok := seen[t]; ok {
 			sum.weights[k]++ // a term the text repeats counts as often
@@ -240,6 +252,9 @@ func rarityOf(ctx context.Context, stats *Stats, i index.IndexReader, m mapping.
 			n = 0
 		}
 		for _, tok := range toks {
+			if knownNowhere(ctx, f, tok.Term) {
+				continue
+			}
 			r, err := i.TermFieldReader(ctx, tok.Term, f, false, false, false)
 			if err != nil {
 				return 0, err

@@ -59,6 +59,7 @@ type view struct {
 	r       index.IndexReader
 	stats   *Stats
 	cols    *FacetColumns // nil: Bleve counts the facets
+	terms   *presence     // which terms the snapshot's fields have
 	ids     *FacetColumns // the ids of documents, for ties; nil: internal order
 	written bool
 }
@@ -89,7 +90,7 @@ func (x *Index) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	v := &view{r: r, stats: x.o.Stats, written: x.o.Written}
+	v := &view{r: r, stats: x.o.Stats, written: x.o.Written, terms: newPresence(r)}
 	if x.o.StatsOf != nil {
 		if v.stats, err = x.o.StatsOf(r); err != nil {
 			r.Close()
@@ -180,7 +181,7 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 	}
 	defer v.release()
 	r := v.reader()
-	ctx = WithAnalysisMemo(withStats(ctx, v.stats, p.BM25))
+	ctx = WithAnalysisMemo(withPresence(withStats(ctx, v.stats, p.BM25), v.terms))
 	m := x.idx.Mapping()
 	b := &builder{ctx: ctx, r: r, m: m, exp: &expander{ctx: ctx, r: r, m: m}}
 	if err := b.exp.plan(p.Query, p.MaxExpansions); err != nil {

@@ -68,6 +68,10 @@ func (q *Pair) Searcher(ctx context.Context, i index.IndexReader, m mapping.Inde
 		s1.Close()
 		return nil, err
 	}
+	if empty(s2) {
+		s1.Close()
+		return s2, nil
+	}
 	return &pairSearcher{a: s1, b: s2, gap: uint64(last.Position - first.Position),
 		first: string(first.Term), second: string(last.Term), stale: true}, nil
 }
