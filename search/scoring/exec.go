@@ -666,7 +666,9 @@ func (b *builder) absent(field, text, analyzer string) (bool, error) {
 }
 
 // has reports whether field holds one of the terms text analyzes to (with
-// the analyzer named, or the field's), and whether text has any.
+// the analyzer named, or the field's), and whether text has any. The
+// snapshot's dictionaries answer where the search has them; an index that
+// is written asks its reader too whether a document still has the term.
 func (b *builder) has(field, text, analyzer string) (has, some bool, err error) {
 	name, a, err := fieldAnalyzer(b.m, field, analyzer)
 	if err != nil {
@@ -676,21 +678,21 @@ func (b *builder) has(field, text, analyzer string) (has, some bool, err error) 
 	if len(toks) == 0 {
 		return false, false, nil
 	}
-	d, ok := b.dicts[field]
-	if !ok {
-		rc, ok := b.r.(index.IndexReaderContains)
-		if !ok {
-			return false, true, fmt.Errorf("the index cannot look terms up in %s", field)
-		}
-		if d, err = rc.FieldDictContains(field); err != nil {
-			return false, true, fmt.Errorf("dictionary of %s: %w", field, err)
-		}
-		if b.dicts == nil {
-			b.dicts = map[string]index.FieldDictContains{}
-		}
-		b.dicts[field] = d
-	}
+	p, _ := b.ctx.Value(presenceKey{}).(*presence)
+	_, written := b.r.(liveDicts)
 	for _, t := range toks {
+		if in, known := p.has(field, t.Term); known {
+			if !in {
+				continue
+			}
+			if !written {
+				return true, true, nil
+			}
+		}
+		d, err := b.dict(field)
+		if err != nil {
+			return false, true, err
+		}
 		found, err := d.Contains(t.Term)
 		if err != nil {
 			return false, true, fmt.Errorf("dictionary of %s: %w", field, err)
@@ -700,6 +702,27 @@ func (b *builder) has(field, text, analyzer string) (has, some bool, err error) 
 		}
 	}
 	return false, true, nil
+}
+
+// dict is the dictionary of field IfAbsent looks terms up in, read once a
+// search.
+func (b *builder) dict(field string) (index.FieldDictContains, error) {
+	if d, ok := b.dicts[field]; ok {
+		return d, nil
+	}
+	rc, ok := b.r.(index.IndexReaderContains)
+	if !ok {
+		return nil, fmt.Errorf("the index cannot look terms up in %s", field)
+	}
+	d, err := rc.FieldDictContains(field)
+	if err != nil {
+		return nil, fmt.Errorf("dictionary of %s: %w", field, err)
+	}
+	if b.dicts == nil {
+		b.dicts = map[string]index.FieldDictContains{}
+	}
+	b.dicts[field] = d
+	return d, nil
 }
 
 // explain fills in each hit's explanation: q's on the page's documents,

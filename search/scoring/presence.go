@@ -41,8 +41,16 @@ func newPresence(r index.IndexReader) *presence {
 // cannot tell. A term a segment has only in deleted documents is not
 // absent: its reader says there is nothing.
 func (p *presence) absent(field string, term []byte) bool {
+	has, known := p.has(field, term)
+	return known && !has
+}
+
+// has reports whether some segment's dictionary of field has term (as the
+// snapshot's FieldDictContains says), and known false where it cannot
+// tell.
+func (p *presence) has(field string, term []byte) (has, known bool) {
 	if p == nil {
-		return false
+		return false, false
 	}
 	p.mu.RLock()
 	ds, ok := p.dicts[field]
@@ -52,7 +60,7 @@ func (p *presence) absent(field string, term []byte) bool {
 		for _, s := range p.segs {
 			d, err := s.Dictionary(field)
 			if err != nil {
-				return false
+				return false, false
 			}
 			ds = append(ds, d)
 		}
@@ -61,11 +69,15 @@ func (p *presence) absent(field string, term []byte) bool {
 		p.mu.Unlock()
 	}
 	for _, d := range ds {
-		if has, err := d.Contains(term); err != nil || has {
-			return false
+		has, err := d.Contains(term)
+		if err != nil {
+			return false, false
+		}
+		if has {
+			return true, true
 		}
 	}
-	return true
+	return false, true
 }
 
 type presenceKey struct{}

@@ -67,3 +67,66 @@ func TestAbsentTermsOpenNoReader(t *testing.T) {
 		}
 	}
 }
+
+// dictCounting counts the field dictionaries a search opens to look terms
+// up in.
+type dictCounting struct {
+	index.IndexReader
+	dicts int
+}
+
+func (r *dictCounting) FieldDictContains(field string) (index.FieldDictContains, error) {
+	r.dicts++
+	return r.IndexReader.(index.IndexReaderContains).FieldDictContains(field)
+}
+
+// Whether a field has a text's terms (IfAbsent, a compound's parts) is
+// answered from the snapshot's dictionaries where the search has them, as
+// the reader's dictionary answers it; an index that is written still asks
+// its reader whether a document has the term.
+func TestHasFromSnapshotDictionaries(t *testing.T) {
+	ti := newTestIndex(t)
+	m := ti.idx.Mapping()
+	p := newPresence(ti.r)
+	for _, c := range []struct {
+		field, text string
+		has, some   bool
+	}{
+		{"body_en", "summit", true, true},
+		{"body_en", "nosuchword", false, true},
+		{"title_en", "summit", false, true},
+		{"body_en", "the", false, false}, // a stop word: no term
+		{"body_te", "రష్యా", true, true},
+	} {
+		for _, written := range []bool{false, true} {
+			plainR, withR := &dictCounting{IndexReader: ti.r}, &dictCounting{IndexReader: ti.r}
+			var plain, with index.IndexReader = plainR, withR
+			if written {
+				plain, with = liveDicts{plainR}, liveDicts{withR}
+			}
+			b := &builder{ctx: WithAnalysisMemo(ti.ctx), r: plain, m: m}
+			wantHas, wantSome, err := b.has(c.field, c.text, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = &builder{ctx: withPresence(WithAnalysisMemo(ti.ctx), p), r: with, m: m}
+			has, some, err := b.has(c.field, c.text, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if has != wantHas || some != wantSome || has != c.has || some != c.some {
+				t.Errorf("%s %q written %v: has %v some %v, from the reader %v %v, want %v %v",
+					c.field, c.text, written, has, some, wantHas, wantSome, c.has, c.some)
+			}
+			// Unwritten, the snapshot answers alone; written, a term the
+			// snapshot has is asked of the reader.
+			want := 0
+			if written && c.has {
+				want = 1
+			}
+			if withR.dicts != want {
+				t.Errorf("%s %q written %v: %d dictionaries opened, want %d", c.field, c.text, written, withR.dicts, want)
+			}
+		}
+	}
+}
