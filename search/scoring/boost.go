@@ -25,30 +25,35 @@ func (q *Boost) Searcher(ctx context.Context, i index.IndexReader, m mapping.Ind
 	if err != nil {
 		return nil, err
 	}
+	if empty(in) && !options.Explain {
+		return in, nil // nothing to boost
+	}
 	fo := options
 	fo.Explain, fo.IncludeTermVectors, fo.Score = false, false, "none"
+	if !options.Explain {
+		// The filter is read when a match scored above nothing first
+		// asks for it: the rescoring's pairs, most often standing apart
+		// in every one of the best hits, never do.
+		return &boostSearcher{inner: in, factor: q.Factor, filterOf: func() (bsearch.Searcher, error) {
+			return q.Filter.Searcher(ctx, i, m, fo)
+		}}, nil
+	}
 	f, err := q.Filter.Searcher(ctx, i, m, fo)
 	if err != nil {
 		in.Close()
 		return nil, err
 	}
-	if empty(f) && !options.Explain {
-		// Nothing to boost: the inner searcher alone.
-		if err := f.Close(); err != nil {
-			in.Close()
-			return nil, err
-		}
-		return in, nil
-	}
-	return &boostSearcher{inner: in, filter: f, factor: q.Factor, explain: options.Explain}, nil
+	return &boostSearcher{inner: in, filter: f, factor: q.Factor, explain: true}, nil
 }
 
 type boostSearcher struct {
 	inner, filter bsearch.Searcher
-	factor        float64
-	explain       bool
-	cur           *bsearch.DocumentMatch // the filter's current match
-	done          bool                   // the filter has no more matches
+	// filterOf, where set, makes filter when it is first needed.
+	filterOf func() (bsearch.Searcher, error)
+	factor   float64
+	explain  bool
+	cur      *bsearch.DocumentMatch // the filter's current match
+	done     bool                   // the filter has no more matches
 }
 
 func (s *boostSearcher) apply(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch) (*bsearch.DocumentMatch, error) {
@@ -56,6 +61,17 @@ func (s *boostSearcher) apply(ctx *bsearch.SearchContext, dm *bsearch.DocumentMa
 		// A score of nothing stays nothing, whatever the filter says
 		// (the rescoring's pairs standing apart): the filter is not asked.
 		return dm, nil
+	}
+	if s.filter == nil {
+		f, err := s.filterOf()
+		if err != nil {
+			return nil, err
+		}
+		if empty(f) {
+			s.done = true
+			return dm, f.Close()
+		}
+		s.filter = f
 	}
 	if s.cur == nil || s.cur.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
 		if s.cur != nil {
@@ -99,8 +115,10 @@ func (s *boostSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexIntern
 
 func (s *boostSearcher) Close() error {
 	err := s.inner.Close()
-	if ferr := s.filter.Close(); err == nil {
-		err = ferr
+	if s.filter != nil {
+		if ferr := s.filter.Close(); err == nil {
+			err = ferr
+		}
 	}
 	return err
 }
@@ -109,7 +127,19 @@ func (s *boostSearcher) Weight() float64        { return s.inner.Weight() }
 func (s *boostSearcher) SetQueryNorm(n float64) { s.inner.SetQueryNorm(n) }
 func (s *boostSearcher) Count() uint64          { return s.inner.Count() }
 func (s *boostSearcher) Min() int               { return s.inner.Min() }
-func (s *boostSearcher) Size() int              { return s.inner.Size() + s.filter.Size() }
+func (s *boostSearcher) Size() int {
+	if s.filter == nil {
+		return s.inner.Size()
+	}
+	return s.inner.Size() + s.filter.Size()
+}
+
+// DocumentMatchPoolSize counts one match for a filter not made yet (a
+// term, a sum of terms, Bleve's term searcher: one each); the pool makes
+// more where one needs more.
 func (s *boostSearcher) DocumentMatchPoolSize() int {
+	if s.filter == nil {
+		return s.inner.DocumentMatchPoolSize() + 1
+	}
 	return s.inner.DocumentMatchPoolSize() + s.filter.DocumentMatchPoolSize()
 }

@@ -15,10 +15,14 @@ import (
 type counted struct {
 	query.Query
 	asked *int
+	made  *int // searchers made, where set
 }
 
 func (q counted) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping,
 	options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	if q.made != nil {
+		*q.made++
+	}
 	s, err := q.Query.Searcher(ctx, i, m, options)
 	return &countedSearcher{Searcher: s, asked: q.asked}, err
 }
@@ -70,7 +74,7 @@ func TestBoostAsksFilterOnlyForScores(t *testing.T) {
 		filter := func() query.Query { return words("security summit రక్షణ") }
 		plain, filtered := scores(pair()), scores(filter())
 		asked := 0
-		boosted := scores(&Boost{Inner: pair(), Filter: counted{filter(), &asked}, Factor: 2})
+		boosted := scores(&Boost{Inner: pair(), Filter: counted{Query: filter(), asked: &asked}, Factor: 2})
 		scored, apart := 0, 0
 		for n, s := range plain {
 			want := s
@@ -91,6 +95,43 @@ func TestBoostAsksFilterOnlyForScores(t *testing.T) {
 		}
 		if asked > scored {
 			t.Errorf("%q: the filter was asked %d times for %d documents scored above nothing (%d apart)", text, asked, scored, apart)
+		}
+	}
+}
+
+// A boost makes its filter's searcher only when a match scored above
+// nothing first needs it: never where its inner query finds nothing, once
+// where it scores.
+func TestBoostMakesFilterWhenNeeded(t *testing.T) {
+	ti := newTestIndex(t)
+	m := ti.idx.Mapping()
+	for _, c := range []struct {
+		inner query.Query
+		made  int
+	}{
+		{&Pair{Field: "body_en", Text: "nosuchword japan"}, 0},
+		{&Sum{clauses: []query.Query{&Pair{Field: "body_en", Text: "nosuchword japan"}}, weights: []float64{1}}, 0},
+		{words("summit"), 1},
+	} {
+		asked, made := 0, 0
+		q := &Boost{Inner: c.inner, Filter: counted{Query: words("security"), asked: &asked, made: &made}, Factor: 2}
+		s, err := q.Searcher(ti.ctx, ti.r, m, bsearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0)}
+		dm, err := s.Next(sctx)
+		for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+			sctx.DocumentMatchPool.Put(dm)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if made != c.made {
+			t.Errorf("%T: the filter's searcher made %d times, want %d", c.inner, made, c.made)
 		}
 	}
 }
