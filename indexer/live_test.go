@@ -738,6 +738,76 @@ func TestLargeWriteIndexedInParts(t *testing.T) {
 	sameAsFreshBuild(t, again, c)
 }
 
+// The parts of a large write are persisted as the segments they are, not
+// merged in memory first (the merger merges them with the rest later),
+// while writes of one document that pile up within the persister's nap
+// still are.
+func TestLargeWritePartsPersistedAsTheyAre(t *testing.T) {
+	parts := runtime.GOMAXPROCS(0)
+	if parts == 1 {
+		t.Skip("one core: a large write is one segment")
+	}
+	pool, c := defaultCollection(t, 3)
+	dir := filepath.Join(t.TempDir(), "gen")
+	if _, err := BuildIndex(context.Background(), dir, c.docs(), Config{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A nap long enough that every part is introduced before the
+	// persister looks.
+	l, err := openLive(dir, 300*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	stat := func(name string) uint64 {
+		return l.idx.StatsMap()["index"].(map[string]interface{})[name].(uint64)
+	}
+	persisted := func() {
+		t.Helper()
+		seq := l.Seq()
+		for deadline := time.Now().Add(time.Minute); l.persisted.Load() < seq; {
+			if time.Now().After(deadline) {
+				t.Fatal("the index did not persist the write within a minute")
+			}
+			time.Sleep(5 * time.Millisecond) // Bleve reports persistence through a callback; poll it
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		writes  int // one after the other
+		docs    int // each
+		inPlace bool
+	}{
+		{"a large write", 1, splitMin + 50, true},
+		{"single writes within a nap", 3 * parts, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			merged, written := stat("TotMemMergeSegments"), stat("TotPersistedSegments")
+			for w := range tc.writes {
+				var actions []corpus.Action
+				for i := range tc.docs {
+					d := pool[i%len(pool)]
+					d.ID = fmt.Sprintf("%s-%d-%04d", strings.ReplaceAll(tc.name, " ", "-"), w, i)
+					d.Related, d.TranslationOf = nil, ""
+					actions = append(actions, corpus.Action{Line: i + 1, Doc: &d})
+				}
+				out, err := l.Apply(context.Background(), actions, WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				applyModel(c, actions, out)
+			}
+			persisted()
+			if got := stat("TotMemMergeSegments") - merged; tc.inPlace && got != 0 {
+				t.Errorf("%d segments merged in memory, want none", got)
+			} else if !tc.inPlace && got == 0 {
+				t.Errorf("no segment merged in memory: %d written", stat("TotPersistedSegments")-written)
+			}
+		})
+	}
+	sameAsFreshBuild(t, l, c)
+}
+
 // defaultCollection returns the default corpus and a collection of its
 // first n documents, without the links between documents that the model
 // does not follow.
