@@ -280,6 +280,9 @@ type old struct {
 // each with its own outcomes and log record, but in one Bleve batch after
 // one sync of the log.
 func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOptions) ([]Outcome, error) {
+	if len(actions) >= splitMin {
+		defer roomForWrite()()
+	}
 	w, err := l.prepareWrite(ctx, actions, opts, time.Time{})
 	if err != nil {
 		return nil, err
