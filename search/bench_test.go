@@ -44,14 +44,27 @@ func BenchmarkSearch(b *testing.B) {
 // BenchmarkSearchWritten times a page's search on a live collection of the
 // default corpus as writes leave it between two persists: 40 writes, most
 // of them in a segment of their own (Bleve's persister napping, the
-// "segments" reported), beside the collection as built.
+// "segments" reported), beside the collection as built; and, "refreshed",
+// with a write and a refresh before each search (untimed), each search on
+// a new snapshot as under steady writes.
 func BenchmarkSearchWritten(b *testing.B) {
 	docs, err := corpus.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, writes := range []int{0, 40} {
-		b.Run(fmt.Sprintf("writes=%d", writes), func(b *testing.B) {
+	for _, bc := range []struct {
+		writes int
+		// each: a write (the same document replaced) and a refresh
+		// before each search, untimed: every search on a new snapshot,
+		// as under steady writes.
+		each bool
+	}{{0, false}, {40, false}, {40, true}} {
+		writes := bc.writes
+		name := fmt.Sprintf("writes=%d", writes)
+		if bc.each {
+			name += "/refreshed"
+		}
+		b.Run(name, func(b *testing.B) {
 			store, err := indexer.OpenStore(b.TempDir())
 			if err != nil {
 				b.Fatal(err)
@@ -91,11 +104,25 @@ func BenchmarkSearchWritten(b *testing.B) {
 			}
 			req := Request{Query: "Japan Russia"}
 			b.ReportAllocs()
-			for b.Loop() {
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if bc.each {
+					b.StopTimer()
+					d := docs[0]
+					d.Body += fmt.Sprintf(" corrected %d times", i)
+					if _, err := w.Apply(context.Background(), []corpus.Action{{Doc: &d}}, indexer.WriteOptions{}); err != nil {
+						b.Fatal(err)
+					}
+					if err := e.Refresh(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
 				if _, err := e.Search(context.Background(), req); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.StopTimer()
 			b.ReportMetric(float64(segs), "segments")
 		})
 	}
