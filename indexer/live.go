@@ -94,6 +94,7 @@ var ErrHeldForWrites = errors.New("another process has this index open for writi
 // openBleve opens the index at dir for writing; Bleve's persister waits
 // up to nap for more writes before it writes a segment file.
 func openBleve(dir string, nap time.Duration) (bleve.Index, error) {
+	raiseInMemoryMerge()
 	idx, err := bleve.OpenUsing(dir, map[string]interface{}{
 		"unsafe_batch":           true,
 		"bolt_timeout":           boltTimeout,
@@ -564,12 +565,14 @@ const splitMin = 200
 // one more than there are parts, a large write's parts are written as they
 // are; the merger merges them with the rest. Writes of a document or a few
 // that come close together (single PUTs within a persister nap) are still
-// merged in memory, as soon as there are more of them than parts. Set
-// before any index opens (the persister reads it as it runs); Bleve's
-// default batches, persisted one at a time, do not reach it.
-func init() {
+// merged in memory, as soon as there are more of them than parts. Bleve
+// has it only as a package variable, which its persister reads as it
+// runs: it is raised once, before the first index opens for writing
+// (openBleve); Bleve's default batches, persisted one at a time, do not
+// reach it.
+var raiseInMemoryMerge = sync.OnceFunc(func() {
 	scorch.DefaultMinSegmentsForInMemoryMerge = max(scorch.DefaultMinSegmentsForInMemoryMerge, runtime.GOMAXPROCS(0)+1)
-}
+})
 
 // errPartly says that some parts of a split batch were applied and others
 // not: the index holds part of the writes that the log has.
