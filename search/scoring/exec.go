@@ -397,6 +397,14 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 	defer v.release()
 	var qs []query.Query
 	for _, fv := range l.Values {
+		// A value no segment's dictionary of its field has finds nothing:
+		// a page's translations are looked up by the value of each hit's
+		// story, which most stories (told in one language) have nowhere,
+		// and such a lookup made Bleve's collector and its pool of Limit
+		// matches for nothing.
+		if v.terms.absent(fv.Field, []byte(fv.Value)) {
+			continue
+		}
 		t := bleve.NewTermQuery(fv.Value)
 		t.SetField(fv.Field)
 		qs = append(qs, t)
@@ -405,7 +413,8 @@ func (x *Index) Lookup(ctx context.Context, l plan.Lookup) ([]plan.Document, err
 		qs = append(qs, bleve.NewDocIDQuery(l.IDs))
 	}
 	if len(qs) == 0 {
-		return nil, nil
+		// What Bleve's collector says of a search whose time is up.
+		return nil, ctx.Err()
 	}
 	q := qs[0]
 	if len(qs) > 1 {
