@@ -6,8 +6,10 @@ package indexer
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"golang.org/x/text/language"
@@ -106,7 +108,20 @@ type Registry struct {
 	// tok is what Tokenize maps with, built when first asked for.
 	tokMu sync.Mutex
 	tok   *tokenizing
+	// found keeps which analysis For found for a language tag (its index
+	// in analyses), for up to maxFound tags: a search asks For of every
+	// hit's language, and parsing the tag each time was a tenth of what
+	// presenting a page allocated. Register forgets it.
+	found  sync.Map // string -> int
+	nFound atomic.Int32
+	// titles and bodies are the title and body field of each analysis,
+	// in its order: every hit and reference reads them.
+	titles, bodies []string
 }
+
+// maxFound bounds the tags a registry remembers For's answer for: the
+// languages of documents are few, but a tag can come from a request.
+const maxFound = 256
 
 // DefaultRegistry returns a new registry of the analyses pressearch knows.
 func DefaultRegistry() *Registry {
@@ -143,7 +158,16 @@ func DefaultRegistry() *Registry {
 		a.NormalizePrefix = telugu.Normalize // normalized and lower-cased, as indexed terms are
 		r.analyses = append(r.analyses, a)
 	}
+	r.name()
 	return r
+}
+
+// name works out the field names of the analyses.
+func (r *Registry) name() {
+	r.titles, r.bodies = make([]string, len(r.analyses)), make([]string, len(r.analyses))
+	for i, a := range r.analyses {
+		r.titles[i], r.bodies[i] = TitleField(a.Key), BodyField(a.Key)
+	}
 }
 
 // defaults is the registry the package-level functions read; nothing
@@ -182,6 +206,9 @@ func (r *Registry) Register(a Analysis) error {
 	r.tokMu.Lock()
 	r.tok = nil // made again with a's fields
 	r.tokMu.Unlock()
+	r.found.Clear()
+	r.nFound.Store(0)
+	r.name()
 	return nil
 }
 
@@ -222,10 +249,45 @@ func (r *Registry) Spelling() (near func(rune) rune, slight func(rune) bool) {
 // last.
 func (r *Registry) Analyses() []Analysis { return slices.Clone(r.analyses) }
 
+// All yields each analysis and its index, in the order of Analyses,
+// without copying the list.
+func (r *Registry) All() iter.Seq2[int, Analysis] {
+	return func(yield func(int, Analysis) bool) {
+		for i, a := range r.analyses {
+			if !yield(i, a) {
+				return
+			}
+		}
+	}
+}
+
+// TitleFields are the title fields of the analyses (TitleField of each
+// key), in the order of Analyses; BodyFields their body fields. The
+// lists are the registry's: a caller appends to them, never changes them.
+func (r *Registry) TitleFields() []string { return slices.Clip(r.titles) }
+
+// BodyFields are the body fields of the analyses, as TitleFields.
+func (r *Registry) BodyFields() []string { return slices.Clip(r.bodies) }
+
 // For returns the analysis of a BCP 47 language tag: the one that lists
 // its base language, or the fallback.
-func (r *Registry) For(lang string) Analysis {
-	fallback := r.analyses[len(r.analyses)-1]
+func (r *Registry) For(lang string) Analysis { return r.analyses[r.Index(lang)] }
+
+// Index is the index of For(lang) in the order of Analyses.
+func (r *Registry) Index(lang string) int {
+	if i, ok := r.found.Load(lang); ok {
+		return i.(int)
+	}
+	i := r.find(lang)
+	if r.nFound.Add(1) <= maxFound {
+		r.found.Store(lang, i)
+	}
+	return i
+}
+
+// find is For's answer as an index into analyses.
+func (r *Registry) find(lang string) int {
+	fallback := len(r.analyses) - 1
 	tag, err := language.Parse(lang)
 	if err != nil {
 		return fallback
@@ -234,9 +296,9 @@ func (r *Registry) For(lang string) Analysis {
 	if conf < language.High {
 		return fallback // "und" and the like: no guessing
 	}
-	for _, a := range r.analyses {
+	for i, a := range r.analyses {
 		if slices.Contains(a.Langs, base.String()) {
-			return a
+			return i
 		}
 	}
 	return fallback

@@ -50,10 +50,46 @@ func TestAnalysisFor(t *testing.T) {
 		{"ml", "indic"}, {"bn", "indic"}, {"hi", "hi"}, {"mr", "hi"}, {"ar", "ar"}, {"fa", "fa"}, {"ru", "ru"},
 		{"fr", "fr"}, {"de-CH", "de"}, {"es", "es"}, {"sw", "std"}, {"el", "std"}, {"und", "std"}, {"!!", "std"},
 	}
+	r := DefaultRegistry()
+	for round := range 2 { // the second time from what the first remembered
+		for _, tt := range tests {
+			if got := r.For(tt.lang).Key; got != tt.key {
+				t.Errorf("round %d: For(%q) = %s, want %s", round, tt.lang, got, tt.key)
+			}
+		}
+	}
 	for _, tt := range tests {
 		if got := AnalysisFor(tt.lang).Key; got != tt.key {
 			t.Errorf("AnalysisFor(%q) = %s, want %s", tt.lang, got, tt.key)
 		}
+	}
+}
+
+// A language registered after For answered for it is found by its own
+// analysis from then on; tags past the ones remembered are still answered.
+func TestForAfterRegister(t *testing.T) {
+	r := DefaultRegistry()
+	for _, lang := range []string{"ka", "ka-GE", "te", "sw"} {
+		if got := r.For(lang).Key; got != map[string]string{"ka": "std", "ka-GE": "std", "te": "te", "sw": "std"}[lang] {
+			t.Fatalf("For(%q) = %s before registering ka", lang, got)
+		}
+	}
+	if err := r.Register(Analysis{Key: "ka", Langs: []string{"ka"}, Analyzer: "standard"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ lang, key string }{{"ka", "ka"}, {"ka-GE", "ka"}, {"te", "te"}, {"sw", "std"}} {
+		if got := r.For(tt.lang).Key; got != tt.key {
+			t.Errorf("For(%q) = %s after registering ka, want %s", tt.lang, got, tt.key)
+		}
+	}
+	for i := range 2 * maxFound {
+		lang := "x-" + strings.Repeat("a", 1+i%8) + string(rune('a'+i%26))
+		if got := r.For(lang).Key; got != "std" {
+			t.Fatalf("For(%q) = %s, want std", lang, got)
+		}
+	}
+	if got := r.For("en-GB").Key; got != "en" {
+		t.Errorf("For(en-GB) = %s once %d tags were asked for, want en", got, 2*maxFound)
 	}
 }
 
@@ -150,5 +186,38 @@ func TestRegistryName(t *testing.T) {
 		if got := r.Name(language.Make(tt.ui), tt.code); got != tt.want {
 			t.Errorf("Name(%s, %q) = %q, want %q", tt.ui, tt.code, got, tt.want)
 		}
+	}
+}
+
+// All, TitleFields and BodyFields follow Analyses, before and after a
+// language is registered; appending to a list leaves the registry's.
+func TestFieldListsFollowAnalyses(t *testing.T) {
+	r := DefaultRegistry()
+	check := func(when string) {
+		t.Helper()
+		as, titles, bodies := r.Analyses(), r.TitleFields(), r.BodyFields()
+		if len(titles) != len(as) || len(bodies) != len(as) {
+			t.Fatalf("%s: %d titles and %d bodies of %d analyses", when, len(titles), len(bodies), len(as))
+		}
+		n := 0
+		for i, a := range r.All() {
+			if a.Key != as[i].Key || titles[i] != TitleField(a.Key) || bodies[i] != BodyField(a.Key) {
+				t.Errorf("%s: analysis %d is %s with %s and %s", when, i, a.Key, titles[i], bodies[i])
+			}
+			n++
+		}
+		if n != len(as) {
+			t.Errorf("%s: All yields %d of %d analyses", when, n, len(as))
+		}
+	}
+	check("default")
+	_ = append(r.TitleFields(), "title_x")
+	check("after an append")
+	if err := r.Register(Analysis{Key: "ka", Langs: []string{"ka"}, Analyzer: "standard"}); err != nil {
+		t.Fatal(err)
+	}
+	check("after registering ka")
+	if i := r.Index("ka"); r.TitleFields()[i] != "title_ka" {
+		t.Errorf("ka's title field is %s", r.TitleFields()[i])
 	}
 }

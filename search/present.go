@@ -58,38 +58,39 @@ const (
 
 // storedFields are the fields a hit or a document needs.
 func storedFields(langs *indexer.Registry) []string {
-	f := []string{indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
-		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf}
-	for _, a := range langs.Analyses() {
-		f = append(f, indexer.TitleField(a.Key), indexer.BodyField(a.Key))
+	titles, bodies := langs.TitleFields(), langs.BodyFields()
+	f := make([]string, 0, 7+2*len(titles))
+	f = append(f, indexer.FieldLang, indexer.FieldDate, indexer.FieldSource, indexer.FieldKind,
+		indexer.FieldURL, indexer.FieldRelated, indexer.FieldTranslationOf)
+	for i := range titles {
+		f = append(f, titles[i], bodies[i])
 	}
 	return f
 }
 
 // refFields are the fields a reference to a document needs.
 func refFields(langs *indexer.Registry) []string {
-	f := []string{indexer.FieldLang, indexer.FieldTranslationOf}
-	for _, a := range langs.Analyses() {
-		f = append(f, indexer.TitleField(a.Key))
-	}
-	return f
+	titles := langs.TitleFields()
+	f := make([]string, 0, 2+len(titles))
+	f = append(f, indexer.FieldLang, indexer.FieldTranslationOf)
+	return append(f, titles...)
 }
 
 // text returns the title and body a document stores, in the fields of
 // its language.
 func text(langs *indexer.Registry, lang string, first func(field string) string) (title, body string) {
-	key := langs.For(lang).Key
-	return first(indexer.TitleField(key)), first(indexer.BodyField(key))
+	i := langs.Index(lang)
+	return first(langs.TitleFields()[i]), first(langs.BodyFields()[i])
 }
 
 // hitFrom turns an executed hit into ours, with snippets cut from the
 // stored body in the document's language at the match locations.
 func hitFrom(langs *indexer.Registry, h *plan.Hit) Hit {
 	hit := row(langs, h)
-	key := langs.For(hit.Lang).Key
+	i := langs.Index(hit.Lang)
 	var spans []span
 	// The prefix field indexes the same text: its matches mark words there.
-	for _, field := range []string{indexer.BodyField(key), indexer.PrefixField(key), indexer.NamesField} {
+	for _, field := range [...]string{langs.BodyFields()[i], indexer.PrefixField(langs.For(hit.Lang).Key), indexer.NamesField} {
 		for _, l := range h.Locations[field] {
 			spans = append(spans, span{l.Start, l.End})
 		}

@@ -63,12 +63,11 @@ func (v vocab) analyses() []indexer.Analysis {
 	if v.list != nil {
 		return v.list
 	}
-	all := v.langs.Analyses()
 	if v.present == nil {
-		return all
+		return v.langs.Analyses()
 	}
-	out := all[:0]
-	for _, a := range all {
+	out := []indexer.Analysis{} // not nil: worked out
+	for _, a := range v.langs.All() {
 		if v.present[a.Key] {
 			out = append(out, a)
 		}

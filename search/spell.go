@@ -311,7 +311,7 @@ func (e *Engine) didYouMean(ctx context.Context, l *live, r *Request, root node,
 // by and no spelling of which is doubted. An analyzer that cannot be had
 // is an error, not a word it keeps.
 func (e *Engine) dropped(w string, present map[string]bool) (bool, error) {
-	for _, a := range e.langs.Analyses() {
+	for _, a := range e.langs.All() {
 		if present != nil && !present[a.Key] || !a.Matches(w) {
 			continue
 		}
