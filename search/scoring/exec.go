@@ -276,12 +276,8 @@ func (x *Index) Execute(ctx context.Context, p *plan.Plan) (*plan.Result, error)
 				return nil, err
 			}
 		}
-		details, err := Details(ctx, r, b.m, hl, hits)
-		if err != nil {
+		if err := Details(ctx, r, b.m, hl, hits, p.Fields, out.Hits); err != nil {
 			return nil, err
-		}
-		for i := range out.Hits {
-			fill(&out.Hits[i], details[hits[i].ID], p.Fields)
 		}
 	}
 	if p.Explain {
@@ -310,47 +306,6 @@ func withStats(ctx context.Context, stats *Stats, p plan.BM25) context.Context {
 	s := *stats
 	s.K1, s.B = p.K1, p.B
 	return WithStats(ctx, &s)
-}
-
-// fill copies a located, loaded match into a hit: its stored fields of
-// those asked for and its match locations by field.
-func fill(h *plan.Hit, d *bsearch.DocumentMatch, fields []string) {
-	if d == nil {
-		return
-	}
-	h.Fields = map[string][]string{}
-	for _, f := range fields {
-		if v := strs(d.Fields[f]); len(v) > 0 {
-			h.Fields[f] = v
-		}
-	}
-	if len(d.Locations) > 0 {
-		h.Locations = map[string][]plan.Span{}
-	}
-	for field, terms := range d.Locations {
-		for _, locs := range terms {
-			for _, l := range locs {
-				h.Locations[field] = append(h.Locations[field], plan.Span{Start: int(l.Start), End: int(l.End)})
-			}
-		}
-	}
-}
-
-// strs reads a stored value Bleve returns: a string, or a list of them.
-func strs(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		out := make([]string, 0, len(t))
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func facetValues(f *bsearch.FacetResult) []plan.FacetValue {

@@ -8,6 +8,8 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"pressearch/search/plan"
 )
 
 // Ranked is what a relevance search of one index found: its best hits in
@@ -248,31 +250,74 @@ func overHits(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, 
 }
 
 // Details searches q again over hits alone, on reader r, for where q
-// matches in them, and loads their stored fields. Asking for locations in
-// the main search would gather them for every matching document, which for
-// a common word is most of the index. The hits need their ids, internal
-// and external.
-func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
-	located := make(map[uint64]*bsearch.DocumentMatch, len(hits))
-	err := overHits(ctx, r, m, q, idsOf(hits), bsearch.SearcherOptions{IncludeTermVectors: true}, true, func(dm *bsearch.DocumentMatch) {
-		dm.Complete(nil)
-		located[dm.IndexInternalID.Value()] = dm
+// matches in them, and reads their stored fields of those in fields: into
+// out, a hit each, in the order of hits (its Locations by field, its
+// Fields). Asking for locations in the main search would gather them for
+// every matching document, which for a common word is most of the index.
+// The hits need their ids, internal and external.
+//
+// The spans of a field come in the order the searcher gives them, with
+// any it gives twice (Bleve's DocumentMatch.Complete would drop those and
+// group them by term, in no order): a snippet merges and sorts them.
+func Details(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q query.Query, hits bsearch.DocumentMatchCollection,
+	fields []string, out []plan.Hit) error {
+	at := make(map[uint64]int, len(hits))
+	for i, h := range hits {
+		at[h.IndexInternalID.Value()] = i
+	}
+	err := overHits(ctx, r, m, q, idsOf(hits), bsearch.SearcherOptions{IncludeTermVectors: true}, false, func(dm *bsearch.DocumentMatch) {
+		i, ok := at[dm.IndexInternalID.Value()]
+		if !ok {
+			return
+		}
+		h := &out[i]
+		add := func(field string, l *bsearch.Location) {
+			if h.Locations == nil {
+				h.Locations = map[string][]plan.Span{}
+			}
+			h.Locations[field] = append(h.Locations[field], plan.Span{Start: int(l.Start), End: int(l.End)})
+		}
+		for field, terms := range dm.Locations {
+			for _, locs := range terms {
+				for _, l := range locs {
+					add(field, l)
+				}
+			}
+		}
+		for k := range dm.FieldTermLocations {
+			add(dm.FieldTermLocations[k].Field, &dm.FieldTermLocations[k].Location)
+		}
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make(map[string]*bsearch.DocumentMatch, len(hits))
+	want := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		want[f] = true
+	}
 	stored := newStoredReader(r)
-	for _, h := range hits {
-		d := located[h.IndexInternalID.Value()]
-		if d == nil {
-			d = &bsearch.DocumentMatch{}
+	for i, h := range hits {
+		o := &out[i]
+		o.Fields = map[string][]string{}
+		// A value a field has alone is a slice of one array a hit: the
+		// hits' fields made a slice each.
+		var vals []string
+		if _, err := stored.visit(h.IndexInternalID, h.ID, func(field, value string) {
+			if !want[field] {
+				return
+			}
+			if have, ok := o.Fields[field]; ok {
+				o.Fields[field] = append(have, value) // a copy: have's room is its own
+				return
+			}
+			if vals == nil {
+				vals = make([]string, 0, 12)
+			}
+			vals = append(vals, value)
+			o.Fields[field] = vals[len(vals)-1 : len(vals) : len(vals)]
+		}); err != nil {
+			return err
 		}
-		d.ID = h.ID
-		if _, err := stored.visit(h.IndexInternalID, h.ID, func(field, value string) { d.AddFieldValue(field, value) }); err != nil {
-			return nil, err
-		}
-		out[h.ID] = d
 	}
-	return out, nil
+	return nil
 }
