@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -180,11 +182,17 @@ func (sg *suggester) correct(w string) (correction, bool) {
 		if first == 0 {
 			continue
 		}
-		p := string(first)
-		lo := sort.Search(len(sg.words), func(i int) bool { return sg.words[i].word >= p })
-		for i := lo; i < len(sg.words) && strings.HasPrefix(sg.words[i].word, p); i++ {
+		// The words of the letter, the most frequent first (of equal
+		// counts, in the order of the vocabulary): those less frequent
+		// than a doubt needs are not looked at. The closest wins, then
+		// the most frequent, then the first, in any order they come.
+		for _, k := range sg.byCount(first) {
+			i := int(k)
 			c := sg.words[i]
-			if c.count < spellPopular*own || c.count == 0 || c.word == w {
+			if c.count < spellPopular*own || c.count == 0 {
+				break
+			}
+			if c.word == w {
 				continue
 			}
 			if d := sg.letters[i] - n; d > int(max) || -d > int(max) {
@@ -204,6 +212,28 @@ func (sg *suggester) correct(w string) (correction, bool) {
 		return correction{}, false
 	}
 	return correction{sg.words[best].form, sg.words[best].count}, true
+}
+
+// byCount returns the words that start with first, as indexes of words,
+// the most frequent first and of equal counts in the vocabulary's order:
+// worked out when a correction first asks for the letter.
+func (sg *suggester) byCount(first rune) []int32 {
+	sg.countMu.Lock()
+	defer sg.countMu.Unlock()
+	if l, ok := sg.counted[first]; ok {
+		return l
+	}
+	p := string(first)
+	var l []int32
+	for i := sort.Search(len(sg.words), func(i int) bool { return sg.words[i].word >= p }); i < len(sg.words) && strings.HasPrefix(sg.words[i].word, p); i++ {
+		l = append(l, int32(i))
+	}
+	slices.SortStableFunc(l, func(a, b int32) int { return cmp.Compare(sg.words[b].count, sg.words[a].count) })
+	if sg.counted == nil {
+		sg.counted = map[rune][]int32{}
+	}
+	sg.counted[first] = l
+	return l
 }
 
 // didYouMean returns the query text of r with its doubtful words corrected,

@@ -415,3 +415,77 @@ func TestDidYouMeanOnTeTyDi(t *testing.T) {
 		t.Errorf("%d of %d words of the collection doubted, want at most 1%%", doubted, words)
 	}
 }
+
+// correct finds what the plain scan of every word of the letter finds: on
+// a random vocabulary with many equal counts (ties decided by the
+// vocabulary's order), for words in it, near it and far from it.
+func TestCorrectAgreesWithPlainScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := &indexer.Suggestions{Words: map[string]int{}}
+	alphabet := []rune("abcdeకఖగాిీ్")
+	for len(s.Words) < 3000 {
+		w := make([]rune, 2+rng.IntN(6))
+		for i := range w {
+			w[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s.Words[string(w)] = []int{0, 1, 2, 50, 100, 120, 5000}[rng.IntN(7)]
+	}
+	sg := newSuggester(s, indexer.DefaultRegistry())
+	plain := func(w string) (correction, bool) {
+		rw := []rune(w)
+		n := letters(rw)
+		max := maxEdits(n)
+		if max == 0 {
+			return correction{}, false
+		}
+		own := s.Words[w]
+		best, bestDist := -1, 10*halves(max)
+		for _, first := range []rune{rw[0], sg.spell.near(rw[0])} {
+			for i, c := range sg.words {
+				if first == 0 || !strings.HasPrefix(c.word, string(first)) || c.count < spellPopular*own || c.count == 0 || c.word == w {
+					continue
+				}
+				d := halves(sg.spell.editDistance(rw, sg.runes[i], 10))
+				if d > halves(max) {
+					continue
+				}
+				if d < bestDist || d == bestDist && c.count > sg.words[best].count {
+					best, bestDist = i, d
+				}
+			}
+		}
+		if best < 0 {
+			return correction{}, false
+		}
+		return correction{sg.words[best].form, sg.words[best].count}, true
+	}
+	offered := 0
+	for k := range 600 {
+		var w string
+		switch k % 3 {
+		case 0: // a word of the vocabulary
+			w = sg.words[rng.IntN(len(sg.words))].word
+		case 1: // one changed a letter
+			rw := []rune(sg.words[rng.IntN(len(sg.words))].word)
+			rw[rng.IntN(len(rw))] = alphabet[rng.IntN(len(alphabet))]
+			w = string(rw)
+		default: // anything
+			rw := make([]rune, 1+rng.IntN(7))
+			for i := range rw {
+				rw[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			w = string(rw)
+		}
+		got, ok := sg.correct(w)
+		want, wantOK := plain(w)
+		if got != want || ok != wantOK {
+			t.Errorf("correct(%q) = %v %v, the plain scan %v %v", w, got, ok, want, wantOK)
+		}
+		if ok {
+			offered++
+		}
+	}
+	if offered < 100 {
+		t.Errorf("%d of 600 words corrected: the test should see many", offered)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,6 +35,10 @@ type suggester struct {
 	letters []int
 	indel   [][]int32 // what adding or leaving out each rune costs
 	spell   speller
+	// counted are, by first letter, the words a correction compares
+	// (see byCount).
+	countMu sync.Mutex
+	counted map[rune][]int32
 }
 
 func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
