@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -162,12 +163,12 @@ func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry
 	if len(hits) == 0 {
 		return nil
 	}
-	onPage := map[string]bool{}
+	onPage := make(map[string]bool, len(hits))
 	for _, h := range hits {
 		onPage[h.ID] = true
 	}
-	l := plan.Lookup{Hidden: hidden}
-	originals := map[string]bool{}
+	l := plan.Lookup{Hidden: hidden, Values: make([]plan.FieldValue, 0, len(hits))}
+	originals := make(map[string]bool, len(hits))
 	for _, h := range hits {
 		o := original(h)
 		if originals[o] {
@@ -183,10 +184,11 @@ func resolveTranslations(ctx context.Context, b Backend, langs *indexer.Registry
 	if err != nil {
 		return err
 	}
-	found := map[string]bool{}
+	found := make(map[string]bool, len(refs)+len(hits))
 	for _, r := range refs {
 		found[r.ID] = true
 	}
+	refs, of = slices.Grow(refs, len(hits)), slices.Grow(of, len(hits))
 	for _, h := range hits {
 		if originals[h.ID] && !found[h.ID] {
 			refs = append(refs, Ref{ID: h.ID, Lang: h.Lang, Title: h.Title})

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"html"
 	"sort"
 	"strings"
 	"unicode"
@@ -62,23 +61,30 @@ func snippets(text string, spans []span, width, max int) []string {
 // the fragment does not reach the end of the text.
 func frame(text string, start, end int, spans []span) string {
 	var b strings.Builder
+	// Room for the text, the marks, the ellipses and a few escapes: one
+	// allocation.
+	b.Grow(end - start + len(spans)*len("<mark></mark>") + 2*len(" …") + 32)
 	if start > 0 {
 		b.WriteString("… ")
 	}
 	at := start
 	for _, s := range spans {
-		b.WriteString(html.EscapeString(text[at:s.start]))
+		escapeHTML.WriteString(&b, text[at:s.start])
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		escapeHTML.WriteString(&b, text[s.start:s.end])
 		b.WriteString("</mark>")
 		at = s.end
 	}
-	b.WriteString(html.EscapeString(strings.TrimRightFunc(text[at:end], unicode.IsSpace)))
+	escapeHTML.WriteString(&b, strings.TrimRightFunc(text[at:end], unicode.IsSpace))
 	if end < len(text) {
 		b.WriteString(" …")
 	}
 	return b.String()
 }
+
+// escapeHTML escapes as html.EscapeString does, writing straight into a
+// snippet.
+var escapeHTML = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
 // mergeSpans sorts spans, drops any that are out of range or not on rune
 // boundaries, and merges overlapping ones.

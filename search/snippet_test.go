@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"html"
 	"strings"
 	"testing"
 	"unicode"
@@ -173,4 +174,32 @@ func firstRunes(s string, n int) string {
 func lastRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[max(0, len(r)-n):])
+}
+
+// A snippet escapes its text as html.EscapeString does, with the marks
+// and ellipses around it.
+func TestFrameEscapesAsHTMLPackage(t *testing.T) {
+	esc := html.EscapeString
+	for _, tt := range []struct {
+		text       string
+		start, end int
+		spans      []span
+		want       string
+	}{
+		{"", 0, 0, nil, ""},
+		{"plain words", 0, 11, nil, "plain words"},
+		{`"quoted" & 'single' <b>bold</b>`, 0, -1, nil, esc(`"quoted" & 'single' <b>bold</b>`)},
+		{"&amp; already escaped", 0, -1, []span{{0, 5}}, "<mark>" + esc("&amp;") + "</mark>" + esc(" already escaped")},
+		{`a <x> & "y" 'z' tail`, 2, 15, []span{{2, 5}, {8, 11}},
+			"… <mark>" + esc("<x>") + "</mark>" + esc(" & ") + "<mark>" + esc(`"y"`) + "</mark>" + esc(" 'z'") + " …"},
+		{"తెలుగు <వార్త> & \"కోట్\"   ", 0, -1, nil, esc("తెలుగు <వార్త> & \"కోట్\"")},
+		{`<<&&>>''""`, 0, 10, []span{{4, 6}}, esc("<<&&") + "<mark>" + esc(">>") + "</mark>" + esc(`''""`)},
+	} {
+		if tt.end < 0 {
+			tt.end = len(tt.text)
+		}
+		if got := frame(tt.text, tt.start, tt.end, tt.spans); got != tt.want {
+			t.Errorf("frame(%q, %d, %d, %v) = %q, want %q", tt.text, tt.start, tt.end, tt.spans, got, tt.want)
+		}
+	}
 }
