@@ -54,6 +54,9 @@ type Request struct {
 	Explain bool
 	// IncludeEmbargoed finds documents under embargo too (for writers).
 	IncludeEmbargoed bool
+
+	// parsed is the query as Heavy read it, which Search then plans.
+	parsed *parsed
 }
 
 // Ref names another document.
@@ -384,7 +387,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
-	root, notice, err := parseQuery(r.Query, r.Plain, r.Lenient)
+	root, notice, err := r.parse()
 	if err != nil {
 		return nil, err
 	}

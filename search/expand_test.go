@@ -151,8 +151,50 @@ func TestHeavyQueries(t *testing.T) {
 		{strings.Repeat("word ", 16), false, false},
 		{`"open`, false, false}, // fails at once
 	} {
-		if got := (Request{Query: tt.q, Plain: tt.plain}).Heavy(); got != tt.heavy {
+		r := Request{Query: tt.q, Plain: tt.plain}
+		if got := r.Heavy(); got != tt.heavy {
 			t.Errorf("%.40q heavy: %v, want %v", tt.q, got, tt.heavy)
+		}
+	}
+}
+
+// A search of a request Heavy has read finds what one of the same request
+// unread finds; a request changed after Heavy read it (another query, or
+// the same read another way) is read again.
+func TestSearchAfterHeavy(t *testing.T) {
+	e := defaultEngine(t)
+	ctx := context.Background()
+	ids := func(r Request) string {
+		t.Helper()
+		res, err := e.Search(ctx, r)
+		if err != nil {
+			return "error: " + ErrorCode(err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return fmt.Sprint(res.Total, out, res.Notice != nil)
+	}
+	for _, tt := range []struct {
+		name   string
+		read   Request
+		change func(*Request)
+	}{
+		{"unchanged", Request{Query: "జపాన్ రష్యా"}, func(*Request) {}},
+		{"a prefix", Request{Query: "minist*"}, func(*Request) {}},
+		{"another query", Request{Query: "జపాన్"}, func(r *Request) { r.Query = "Tokyo" }},
+		{"read plainly", Request{Query: "Japan -Russia"}, func(r *Request) { r.Plain = true }},
+		{"read leniently", Request{Query: `"Japan Russia`}, func(r *Request) { r.Lenient = true }},
+		{"an error", Request{Query: `"open`}, func(*Request) {}},
+	} {
+		r := tt.read
+		r.Heavy()
+		tt.change(&r)
+		fresh := r
+		fresh.parsed = nil
+		if got, want := ids(r), ids(fresh); got != want {
+			t.Errorf("%s: %s, unread %s", tt.name, got, want)
 		}
 	}
 }
