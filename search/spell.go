@@ -198,7 +198,7 @@ func (sg *suggester) correct(w string) (correction, bool) {
 			if d := sg.letters[i] - n; d > int(max) || -d > int(max) {
 				continue
 			}
-			d := sg.spell.distance(typed, sg.runes[i], sg.indel[i], limit, &rows)
+			d := sg.spell.distance(typed, sg.wordRunes(i), sg.wordIndel(i), limit, &rows)
 			if d > limit {
 				continue
 			}

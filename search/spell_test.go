@@ -445,7 +445,7 @@ func TestCorrectAgreesWithPlainScan(t *testing.T) {
 				if first == 0 || !strings.HasPrefix(c.word, string(first)) || c.count < spellPopular*own || c.count == 0 || c.word == w {
 					continue
 				}
-				d := halves(sg.spell.editDistance(rw, sg.runes[i], 10))
+				d := halves(sg.spell.editDistance(rw, sg.wordRunes(i), 10))
 				if d > halves(max) {
 					continue
 				}

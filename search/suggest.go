@@ -29,11 +29,16 @@ type suggester struct {
 	titles []string
 	keys   []string            // the titles in matching form
 	fold   func(string) string // the matching form
-	// For spelling: each word's runes and its letters, and which letters
-	// are near.
-	runes   [][]rune
+	// For spelling: each word's runes, one word after the other
+	// (runes[at[i]:at[i+1]] are word i's), what adding or leaving out
+	// each costs (indel, the same bounds), its letters, and which letters
+	// are near. Arrays of numbers, not a slice a word: the collector
+	// marks a served heap's objects on every cycle, and two a word were
+	// most of them.
+	runes   []rune
+	indel   []int32
+	at      []int32
 	letters []int
-	indel   [][]int32 // what adding or leaving out each rune costs
 	spell   speller
 	// counted are, by first letter, the words a correction compares
 	// (see byCount).
@@ -61,7 +66,12 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 		sg.words = append(sg.words, suggestWord{w, f, n})
 	}
 	slices.SortFunc(sg.words, func(a, b suggestWord) int { return strings.Compare(a.word, b.word) })
-	sg.runes, sg.letters, sg.indel = make([][]rune, len(sg.words)), make([]int, len(sg.words)), make([][]int32, len(sg.words))
+	sg.letters, sg.at = make([]int, len(sg.words)), make([]int32, len(sg.words)+1)
+	n := 0
+	for _, w := range sg.words {
+		n += utf8.RuneCountInString(w.word)
+	}
+	sg.runes, sg.indel = make([]rune, 0, n), make([]int32, 0, n)
 	j := 0 // last's words are sorted too: walk both
 	for i, w := range sg.words {
 		if last != nil {
@@ -69,13 +79,20 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 				j++
 			}
 			if j < len(last.words) && last.words[j].word == w.word {
-				sg.runes[i], sg.letters[i], sg.indel[i] = last.runes[j], last.letters[j], last.indel[j]
+				sg.runes = append(sg.runes, last.wordRunes(j)...)
+				sg.indel = append(sg.indel, last.wordIndel(j)...)
+				sg.letters[i] = last.letters[j]
+				sg.at[i+1] = int32(len(sg.runes))
 				continue
 			}
 		}
-		sg.runes[i] = []rune(w.word)
-		sg.letters[i] = letters(sg.runes[i])
-		sg.indel[i] = sg.spell.prepare(sg.runes[i]).indel
+		start := len(sg.runes)
+		for _, r := range w.word {
+			sg.runes = append(sg.runes, r)
+			sg.indel = append(sg.indel, halves(sg.spell.indelCost(r)))
+		}
+		sg.letters[i] = letters(sg.runes[start:])
+		sg.at[i+1] = int32(len(sg.runes))
 	}
 	var folded map[string]string
 	if last != nil {
@@ -94,6 +111,12 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 	}
 	return sg
 }
+
+// wordRunes are the runes of word i.
+func (sg *suggester) wordRunes(i int) []rune { return sg.runes[sg.at[i]:sg.at[i+1]:sg.at[i+1]] }
+
+// wordIndel is what adding or leaving out each rune of word i costs.
+func (sg *suggester) wordIndel(i int) []int32 { return sg.indel[sg.at[i]:sg.at[i+1]:sg.at[i+1]] }
 
 // Suggest returns up to MaxSuggestions completions of what the reader has
 // typed: titles where it starts the title or a word of it (or, in Chinese

@@ -105,9 +105,14 @@ func TestSuggesterFromLastEqualsFresh(t *testing.T) {
 	}
 	got := newSuggesterFrom(newSuggester(first, langs), next, langs)
 	want := newSuggester(next, langs)
-	if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) ||
+	if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) || !reflect.DeepEqual(got.at, want.at) ||
 		!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
 		!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
 		t.Errorf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
+	}
+	for i, w := range got.words {
+		if r := got.wordRunes(i); string(r) != w.word || len(got.wordIndel(i)) != len(r) || got.letters[i] != letters(r) {
+			t.Errorf("word %d %q: runes %q, %d costs, %d letters", i, w.word, string(r), len(got.wordIndel(i)), got.letters[i])
+		}
 	}
 }
