@@ -1,10 +1,18 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,4 +106,150 @@ func BenchmarkSuggestionsVisible(b *testing.B) {
 	for b.Loop() {
 		s.visible(now)
 	}
+}
+
+// synthDocs makes n documents of about size bytes from the words of the
+// default corpus (and lk-pmd's where PRESSEARCH_SHARED has it), drawn
+// Zipf-like in each document's language, as pressbench does, under ids
+// prefix and a number.
+func synthDocs(b *testing.B, n, size int, prefix string, rng *rand.Rand) []corpus.Document {
+	base, err := corpus.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if shared := os.Getenv("PRESSEARCH_SHARED"); shared != "" {
+		if pmd, err := corpus.Load(filepath.Join(shared, "data", "lk-pmd", "press-releases.jsonl")); err == nil {
+			base = append(base, pmd...)
+		}
+	}
+	seen := map[string]map[string]bool{}
+	vocab := map[string][]string{}
+	for _, d := range base {
+		if seen[d.Lang] == nil {
+			seen[d.Lang] = map[string]bool{}
+		}
+		for _, w := range strings.Fields(d.Title + " " + d.Body) {
+			if !seen[d.Lang][w] {
+				seen[d.Lang][w] = true
+				vocab[d.Lang] = append(vocab[d.Lang], w)
+			}
+		}
+	}
+	langs := make([]string, 0, len(vocab))
+	for l := range vocab {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	docs := make([]corpus.Document, n)
+	for i := range docs {
+		lang := langs[rng.Intn(len(langs))]
+		words := vocab[lang]
+		target := size/2 + rng.Intn(size)
+		var t strings.Builder
+		for t.Len() < target {
+			t.WriteString(words[int(float64(len(words))*rng.Float64()*rng.Float64()*rng.Float64())])
+			t.WriteByte(' ')
+		}
+		fields := strings.Fields(t.String())
+		docs[i] = corpus.Document{ID: fmt.Sprintf("%s%07d", prefix, i), Lang: lang, Title: strings.Join(fields[:min(6, len(fields))], " "),
+			Body: t.String(), Date: fmt.Sprintf("2025-%02d-%02d", 1+rng.Intn(12), 1+rng.Intn(28)), Kind: corpus.KindPressRelease, Source: "Ministry A"}
+	}
+	return docs
+}
+
+// cpuTime is the CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkBulkUpsert compares the CPU a document takes in bulk writes of
+// 1,000 new documents (NDJSON parsed, applied, durable) to a live
+// collection of 20,000 with the CPU a document took to build those 20,000,
+// as pressbench -writes does over HTTP; "settled" counts the merges that
+// follow the writes until the index's files stop changing.
+// BULK_CPUPROFILE=FILE profiles the writes and what follows them.
+func BenchmarkBulkUpsert(b *testing.B) {
+	const built, added, request = 20000, 10000, 1000
+	rng := rand.New(rand.NewSource(1))
+	docs := synthDocs(b, built, 2048, "d", rng)
+	extra := synthDocs(b, added, 2048, "new-", rng)
+	var bodies [][]byte
+	for i := 0; i < len(extra); i += request {
+		var body bytes.Buffer
+		enc := json.NewEncoder(&body)
+		for j := i; j < min(i+request, len(extra)); j++ {
+			enc.Encode(&extra[j])
+		}
+		bodies = append(bodies, body.Bytes())
+	}
+	for b.Loop() {
+		s, err := OpenStore(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.PaceWrites(500 * time.Millisecond) // as serve
+		runtime.GC()
+		cpu, start := cpuTime(), time.Now()
+		sum, err := s.Build(context.Background(), docs, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		buildCPU, buildTime := cpuTime()-cpu, time.Since(start)
+		l, err := s.OpenLive(sum.Generation)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		if path := os.Getenv("BULK_CPUPROFILE"); path != "" {
+			f, err := os.Create(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pprof.StartCPUProfile(f)
+			defer f.Close()
+			defer pprof.StopCPUProfile()
+		}
+		cpu, start = cpuTime(), time.Now()
+		for _, body := range bodies {
+			out, err := l.Apply(context.Background(), corpus.ParseBulk(body), WriteOptions{})
+			if err != nil || len(out) != request || out[0].Result != Created {
+				b.Fatal(len(out), err)
+			}
+		}
+		bulkCPU, bulkTime := cpuTime()-cpu, time.Since(start)
+		dir := s.Path(sum.Generation)
+		last, since := dirBytes(dir), time.Now()
+		for time.Since(since) < 3*time.Second {
+			time.Sleep(100 * time.Millisecond) // merges say nothing when they end
+			if n := dirBytes(dir); n != last {
+				last, since = n, time.Now()
+			}
+		}
+		settledCPU := cpuTime() - cpu
+		pprof.StopCPUProfile()
+		if err := l.Close(); err != nil {
+			b.Fatal(err)
+		}
+		ms := func(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1e3 / float64(n) }
+		b.ReportMetric(ms(buildCPU, built), "build-ms/doc")
+		b.ReportMetric(ms(bulkCPU, added), "bulk-ms/doc")
+		b.ReportMetric(ms(settledCPU, added), "settled-ms/doc")
+		b.ReportMetric(buildCPU.Seconds()/buildTime.Seconds(), "build-cores")
+		b.ReportMetric(bulkCPU.Seconds()/bulkTime.Seconds(), "bulk-cores")
+		b.ReportMetric(float64(added)/bulkTime.Seconds()/(float64(built)/buildTime.Seconds()), "bulk/build")
+	}
+}
+
+// dirBytes is the size of the files under dir.
+func dirBytes(dir string) int64 {
+	var n int64
+	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			n += info.Size()
+		}
+		return nil
+	})
+	return n
 }
