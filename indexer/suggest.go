@@ -376,15 +376,15 @@ func suggestDocKeyed(a Analysis, keys *suggestKeyCache, d *corpus.Document, titl
 // suggestDelta is what one write changes in a suggestState: applied in
 // order, the words' counts, the documents that leave, then those that come.
 type suggestDelta struct {
-	DF    map[string]int  `json:"df,omitempty"`
-	Forms formCounts      `json:"forms,omitempty"`
+	DF    wordCounts      `json:"df,omitempty"`
+	Forms formDeltas      `json:"forms,omitempty"`
 	Out   []string        `json:"out,omitempty"` // ids that leave Titles and Embargo
 	In    []*embargoEntry `json:"in,omitempty"`  // documents that come; Until zero for no embargo
 }
 
 func (d *suggestDelta) words(words []suggestWord, n int) {
 	if d.DF == nil {
-		d.DF, d.Forms = map[string]int{}, formCounts{}
+		d.DF, d.Forms = wordCounts{}, formDeltas{}
 	}
 	for _, w := range words {
 		d.DF[w.Key] += n
