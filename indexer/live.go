@@ -392,6 +392,22 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		return
 	}
 	defer reader.Close()
+	// Which of the group's ids the index has, all at once: most ids of a
+	// bulk request are new, and reading each one's stored document tried
+	// every segment of the index for it, one id after the other.
+	var ids []string
+	for _, w := range group {
+		for i := range w.actions {
+			if id := w.actions[i].ID(); id != "" {
+				ids = append(ids, id)
+			}
+		}
+	}
+	present, err := l.present(reader, ids)
+	if err != nil {
+		fail(err)
+		return
+	}
 	// What each id is as the writes before apply them: the stored
 	// document, until a write of the group changes it.
 	applied := map[string]*old{}
@@ -404,7 +420,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 			w.err = err // out of time before it was applied: nothing is
 			continue
 		}
-		rec, err := l.plan(w, reader, applied, stats, batch, l.seq+uint64(len(recs))+1)
+		rec, err := l.plan(w, reader, present, applied, stats, batch, l.seq+uint64(len(recs))+1)
 		if err != nil {
 			// The state of the group is not known to be right any more:
 			// apply none of it.
@@ -430,7 +446,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 // writes before it in the group leave (applied, stats), and adds what it
 // changes to batch, applied and stats. It returns w's log record as write
 // seq, or nil where w applies nothing.
-func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[string]*old, stats *fieldStats, batch *splitBatch, seq uint64) (*walRecord, error) {
+func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[string]bool, applied map[string]*old, stats *fieldStats, batch *splitBatch, seq uint64) (*walRecord, error) {
 	actions := w.actions
 	lookupIn := func(m map[string]*old, id string) (*old, error) {
 		if o, ok := m[id]; ok {
@@ -439,7 +455,11 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[strin
 		if o, ok := applied[id]; ok {
 			return o, nil
 		}
-		o, err := l.stored(reader, id)
+		o := &old{}
+		var err error
+		if has, known := present[id]; !known || has {
+			o, err = l.stored(reader, id)
+		}
 		if err == nil {
 			applied[id] = o // as the index has it: the same for every write after
 		}
@@ -448,6 +468,9 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, applied map[strin
 	corpus.CheckActions(actions, func(id string) bool {
 		if o, ok := applied[id]; ok {
 			return o.exists
+		}
+		if has, known := present[id]; known {
+			return has
 		}
 		return l.has(reader, id)
 	})
@@ -752,6 +775,33 @@ func (l *Live) has(r index.IndexReader, id string) bool {
 	}
 	defer tfr.Close()
 	return tfr.Count() > 0
+}
+
+// present reports, for each of ids, whether the index has it.
+func (l *Live) present(r index.IndexReader, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = false
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	dr, err := r.DocIDReaderOnly(ids)
+	if err != nil {
+		return nil, err
+	}
+	defer dr.Close()
+	for {
+		iid, err := dr.Next()
+		if err != nil || iid == nil {
+			return out, err
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
 }
 
 // stored reads what a write needs of the document id as the index has it.
