@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -103,30 +105,58 @@ func decodeLine(text []byte) (Document, string) {
 // the corpus JSON shape or {"delete": "ID"}. Every line is validated on its
 // own as the loader validates a line of a .jsonl file; a bad line gets its
 // reason and the others stand. Blank lines are skipped. References and
-// duplicates across lines are checked by CheckActions.
+// duplicates across lines are checked by CheckActions. The lines of a
+// large request are read on every core.
 func ParseBulk(data []byte) []Action {
-	var out []Action
-	err := eachLine(data, func(line int, text []byte) {
-		a := Action{Line: line}
-		if id, isDelete, reason := parseDelete(text); isDelete {
-			a.Delete, a.Reason = id, reason
-			out = append(out, a)
-			return
-		}
-		d, reason := decodeLine(text)
-		if reason == "" {
-			reason = validateAlone(&d)
-		}
-		if reason == "" {
-			a.Doc = &d
-		}
-		a.Reason = reason
-		out = append(out, a)
+	type line struct {
+		n    int
+		text []byte
+	}
+	var lines []line
+	err := eachLine(data, func(n int, text []byte) {
+		lines = append(lines, line{n, bytes.Clone(text)}) // the scanner's buffer is reused
 	})
+	out := make([]Action, len(lines))
+	parse := func(from, to int) {
+		for i := from; i < to; i++ {
+			out[i] = parseAction(lines[i].n, lines[i].text)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(lines)/parallelLines)
+	if workers < 2 {
+		parse(0, len(lines))
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { parse(w*len(lines)/workers, (w+1)*len(lines)/workers) })
+		}
+		wg.Wait()
+	}
 	if err != nil {
 		out = append(out, Action{Line: err.Line, Reason: err.Reason})
 	}
 	return out
+}
+
+// parallelLines is the fewest lines a core reads of a bulk request.
+const parallelLines = 64
+
+// parseAction reads the action of one line of a bulk request.
+func parseAction(line int, text []byte) Action {
+	a := Action{Line: line}
+	if id, isDelete, reason := parseDelete(text); isDelete {
+		a.Delete, a.Reason = id, reason
+		return a
+	}
+	d, reason := decodeLine(text)
+	if reason == "" {
+		reason = validateAlone(&d)
+	}
+	if reason == "" {
+		a.Doc = &d
+	}
+	a.Reason = reason
+	return a
 }
 
 // parseDelete reads a delete action, {"delete": "ID"} and nothing else. It

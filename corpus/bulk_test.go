@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -93,6 +95,46 @@ func TestParseBulk(t *testing.T) {
 	if got[0].Doc.PublishAt != "2029-12-31T23:00:00Z" {
 		t.Errorf("publish_at %q, want it in UTC", got[0].Doc.PublishAt)
 	}
+}
+
+// TestParseBulkOnEveryCore: a request long enough to be read on every core
+// gives, line for line, what its pieces give read alone.
+func TestParseBulkOnEveryCore(t *testing.T) {
+	piece := strings.Join([]string{
+		`{"id": "a", "title": "t", "body": "b", "publish_at": "2030-01-01T00:00:00+01:00"}`,
+		``,
+		`{"delete": "old"}`,
+		`{"delete": "x", "id": "x"}`,
+		`{"id": "b", "title": "t"}`,
+		`not json`,
+		"{\"id\": \"d\", \"title\": \"\xff\", \"body\": \"b\"}",
+		`{"id": "e", "title": "ప్రభుత్వం", "body": "b", "lang": "te"}`,
+	}, "\n") + "\n"
+	alone := ParseBulk([]byte(piece))
+	for _, copies := range []int{1, parallelLines / 8, 4 * parallelLines, 4*parallelLines + 3} {
+		t.Run(fmt.Sprint(copies), func(t *testing.T) {
+			var want []Action
+			for c := range copies {
+				for _, a := range alone {
+					a.Line += c * 8
+					want = append(want, a)
+				}
+			}
+			got := ParseBulk([]byte(strings.Repeat(piece, copies)))
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%d actions read, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []Action) int {
+	for i := range min(len(a), len(b)) {
+		if !reflect.DeepEqual(a[i], b[i]) {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
 
 func TestCheckActions(t *testing.T) {
