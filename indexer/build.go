@@ -141,6 +141,22 @@ type analyzedField struct{ document.Field }
 
 func (analyzedField) Analyze() {}
 
+// Size estimates what the field holds in memory from its value and its
+// number of terms. Bleve's scorch asks every document of a batch for its
+// size, only to add it to its memory statistics and take it back once
+// the batch's segment is made; the exact size walked every location of
+// every term (4% of a bulk upsert's CPU).
+func (f analyzedField) Size() int {
+	return analyzedFieldBytes + len(f.Name()) + len(f.Value()) + analyzedTermBytes*len(f.AnalyzedTokenFrequencies())
+}
+
+// The estimate's bytes for a field, and for each term: its entry in the
+// map, the term, its frequency and a location or two.
+const (
+	analyzedFieldBytes = 96
+	analyzedTermBytes  = 160
+)
+
 // prepare maps one document and analyzes its fields, as the index would.
 // A document written through the documents API (api) is marked so. Each
 // document stores the token counts of its text fields, so that the

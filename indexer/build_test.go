@@ -257,3 +257,33 @@ func TestPanicWhileReadingIsTheBuildsError(t *testing.T) {
 		t.Errorf("a failed build left generations %v", gens)
 	}
 }
+
+// TestAnalyzedFieldSizeEstimate: the size an analyzed field tells Bleve
+// is within a factor of two of what Bleve's own reckoning gives, over the
+// documents of the default corpus.
+func TestAnalyzedFieldSizeEstimate(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, text := NewMapping(), textFields(defaults)
+	var estimate, exact int
+	for i := range docs {
+		p := prepare(m, defaults, text, &docs[i], false)
+		if p.err != nil {
+			t.Fatal(p.err)
+		}
+		for _, f := range p.doc.Fields {
+			a, ok := f.(analyzedField)
+			if !ok {
+				continue
+			}
+			estimate += a.Size()
+			exact += a.Field.Size()
+		}
+	}
+	if exact == 0 || estimate < exact/2 || estimate > 2*exact {
+		t.Errorf("estimated %d bytes, Bleve reckons %d", estimate, exact)
+	}
+	t.Logf("estimated %d bytes, Bleve reckons %d", estimate, exact)
+}
