@@ -294,7 +294,8 @@ func prepareAll(ctx context.Context, m mapping.IndexMapping, r *Registry, docs D
 	}()
 	for range workers {
 		go func() {
-			keys := newSuggestKeyCache() // this worker's
+			keys := takeSuggestKeys() // this worker's
+			defer keepSuggestKeys(keys)
 			for j := range jobs {
 				out := make([]prepared, len(j.docs))
 				for i := range j.docs {

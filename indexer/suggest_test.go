@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -188,5 +189,34 @@ func TestSuggestWordsAsPlainly(t *testing.T) {
 	}
 	if len(keys.m) > maxSuggestKeys {
 		t.Errorf("the cache holds %d words, bound %d", len(keys.m), maxSuggestKeys)
+	}
+}
+
+// TestSpareSuggestKeys: the caches of finished workers are handed to the
+// next ones, words and all, and no more of them are kept than there are
+// cores.
+func TestSpareSuggestKeys(t *testing.T) {
+	var taken []*suggestKeyCache
+	for range runtime.GOMAXPROCS(0) + 2 {
+		taken = append(taken, takeSuggestKeys())
+	}
+	taken[0].key("Parliament")
+	for _, c := range taken {
+		keepSuggestKeys(c)
+	}
+	spareSuggestKeys.Lock()
+	kept := len(spareSuggestKeys.caches)
+	spareSuggestKeys.Unlock()
+	if kept > runtime.GOMAXPROCS(0) {
+		t.Errorf("%d caches kept, more than the %d cores", kept, runtime.GOMAXPROCS(0))
+	}
+	found := false
+	for range kept {
+		if c := takeSuggestKeys(); len(c.m) > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the cache that had read a word was not handed on")
 	}
 }
