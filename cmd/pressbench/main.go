@@ -87,6 +87,7 @@ func main() {
 	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
 	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
 	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
+	flag.IntVar(&profileSeconds, "serve-cpuprofile-seconds", profileSeconds, "how many seconds each profile of -serve-cpuprofile covers")
 	flag.StringVar(&o.opensearch, "opensearch", "", "also build and search the documents on this OpenSearch cluster (URLs, comma-separated) with pressearch's OpenSearch backend")
 	flag.StringVar(&o.corpus, "corpus", "", "measure the documents of this corpus file (e.g. ../shared/data/lk-pmd/press-releases.jsonl) instead of synthesized ones; -docs is then ignored")
 	hostile := flag.Bool("hostile", false, "instead, index lk-pmd, serve it, and measure an expensive query alone and what -copies clients sending it do to ordinary queries")
@@ -747,8 +748,11 @@ func dump(dir string, docs []corpus.Document, queries []string) error {
 }
 
 // fetchProfile saves two seconds of the serve process's CPU profile.
+// profileSeconds is how long a profile of serve lasts (-serve-cpuprofile-seconds).
+var profileSeconds = 2
+
 func fetchProfile(base, path string) error {
-	resp, err := http.Get(base + "/debug/pprof/profile?seconds=2")
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, profileSeconds))
 	if err != nil {
 		return err
 	}
