@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -58,6 +59,15 @@ type Live struct {
 	closed    bool
 	changed   chan struct{} // closed and replaced at each write
 	persisted atomic.Uint64 // the last write the index has persisted
+
+	// Writes logged (durable) whose Bleve batch waits for the next Flush
+	// (see DeferBatches): under mu. indexed is the last write in the
+	// index; seq, the last logged, is ahead of it while writes wait.
+	deferred bool
+	indexed  uint64
+	pend     *bleve.Batch
+	pendRecs []*walRecord
+	overlay  map[string]*old // each id as the waiting writes leave it
 
 	// suggMu guards sugg, which writes change through pending and
 	// completion's reads bring up to date (lock order: cacheMu, mu,
@@ -135,6 +145,7 @@ func (l *Live) load() error {
 		return err
 	}
 	l.persisted.Store(l.seq)
+	l.indexed = l.seq
 	l.stats = newFieldStats(l.registry)
 	found, err := decodeStats(l.idx, l.stats)
 	if err != nil {
@@ -293,21 +304,70 @@ func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 	l.qmu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if w.taken {
-		// Applied with the writes of another, which held l.mu until it
-		// had applied them.
-		return w.out, w.err
+	// Unless applied with the writes of another, which held l.mu until
+	// it had applied them.
+	if !w.taken {
+		l.qmu.Lock()
+		group := l.queue // w and those queued since
+		l.queue = nil
+		l.qmu.Unlock()
+		now := time.Now()
+		for _, g := range group {
+			g.taken, g.now = true, now
+		}
+		l.applyGroup(group)
 	}
-	l.qmu.Lock()
-	group := l.queue // w and those queued since
-	l.queue = nil
-	l.qmu.Unlock()
-	now := time.Now()
-	for _, g := range group {
-		g.taken, g.now = true, now
+	if opts.Wait && w.err == nil {
+		if err := l.flushLocked(); err != nil {
+			return nil, err
+		}
 	}
-	l.applyGroup(group)
 	return w.out, w.err
+}
+
+// DeferBatches makes the writes that follow wait, logged (durable) and
+// answered, for the next Flush (or a write of splitMin documents or more)
+// to reach the index, in one Bleve batch for all of them: under steady
+// single writes, one segment and one snapshot a refresh of what searches
+// see, rather than one a write, each of which every search then visits
+// until Bleve merges it. Outcomes, statistics and the log are as without
+// it; Seq counts the writes logged. For a live collection whose searches
+// are refreshed (search.Engine.SwapLive, which flushes at every refresh);
+// a write that asks to wait (WriteOptions.Wait) is flushed before Apply
+// returns.
+func (l *Live) DeferBatches() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.deferred = true
+}
+
+// Flush applies to the index the writes that wait for it (see
+// DeferBatches), in one batch. A failure closes the live collection: the
+// log has the writes, applied again when it is next opened.
+func (l *Live) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.flushLocked()
+}
+
+// flushLocked is Flush under l.mu.
+func (l *Live) flushLocked() error {
+	if l.pend == nil || l.idx == nil {
+		return nil
+	}
+	batch, recs := l.pend, l.pendRecs
+	l.pend, l.pendRecs, l.overlay = nil, nil, nil
+	l.commits.Add(1) // odd: under way
+	defer l.commits.Add(1)
+	if err := l.applyBatch(batch, l.seq, l.stats); err != nil {
+		l.closed = true
+		return fmt.Errorf("writes logged, not indexed (applied again at the next open): %w", err)
+	}
+	l.pendMu.Lock()
+	l.pending = append(l.pending, recs...)
+	l.pendMu.Unlock()
+	l.releaseLog()
+	return nil
 }
 
 // pendingWrite is one write to the live collection, analyzed, until it is
@@ -386,6 +446,19 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		fail(ErrClosed)
 		return
 	}
+	docs := 0
+	for _, w := range group {
+		docs += len(w.actions)
+	}
+	// Small writes wait for the next flush where batches are deferred;
+	// a large one goes to the index at once, after those that wait.
+	deferring := l.deferred && docs < splitMin
+	if !deferring {
+		if err := l.flushLocked(); err != nil {
+			fail(err)
+			return
+		}
+	}
 	reader, err := l.reader()
 	if err != nil {
 		fail(err)
@@ -409,10 +482,18 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		return
 	}
 	// What each id is as the writes before apply them: the stored
-	// document, until a write of the group changes it.
+	// document, until a write (of the group, or waiting for a flush)
+	// changes it.
 	applied := map[string]*old{}
-	stats := l.stats.clone()
 	batch := l.newSplitBatch()
+	if deferring {
+		applied = maps.Clone(l.overlay)
+		if applied == nil {
+			applied = map[string]*old{}
+		}
+		batch = &splitBatch{parts: []*bleve.Batch{l.idx.NewBatch()}}
+	}
+	stats := l.stats.clone()
 	var recs []*walRecord
 	var done []*pendingWrite
 	for _, w := range group {
@@ -433,6 +514,14 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		}
 	}
 	if len(recs) == 0 {
+		return
+	}
+	if deferring {
+		if err := l.commitDeferred(batch.parts[0], recs, stats, applied); err != nil {
+			for _, w := range done {
+				w.out, w.err = nil, err
+			}
+		}
 		return
 	}
 	if err := l.commit(batch, recs, stats); err != nil {
@@ -666,6 +755,30 @@ func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) e
 	return nil
 }
 
+// commitDeferred logs recs, then adds batch to the writes that wait for
+// the next flush, with the new statistics and what each id written is
+// (applied).
+func (l *Live) commitDeferred(batch *bleve.Batch, recs []*walRecord, stats *fieldStats, applied map[string]*old) error {
+	if _, err := l.log.append(recs...); err != nil {
+		return fmt.Errorf("write-ahead log: %w", err)
+	}
+	if l.pend == nil {
+		l.pend = l.idx.NewBatch()
+	}
+	l.pend.Merge(batch)
+	l.pendRecs = append(l.pendRecs, recs...)
+	l.overlay = applied
+	l.stats, l.seq = stats, recs[len(recs)-1].Seq
+	l.signal()
+	return nil
+}
+
+// signal closes the channel Changed returned, for a new one.
+func (l *Live) signal() {
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
 // drain applies to completion's state the writes committed since it was
 // last read. Under suggMu.
 func (l *Live) drain() {
@@ -700,9 +813,13 @@ func (l *Live) applyBatch(batch *bleve.Batch, seq uint64, stats *fieldStats) err
 	if err := l.idx.Batch(batch); err != nil {
 		return err
 	}
-	l.stats, l.seq = stats, seq
-	close(l.changed)
-	l.changed = make(chan struct{})
+	l.indexed = seq
+	if seq > l.seq {
+		// A write applied as it is logged; a flush of deferred writes
+		// (seq, the last logged) has had its statistics and signal.
+		l.stats, l.seq = stats, seq
+		l.signal()
+	}
 	return nil
 }
 
@@ -975,15 +1092,15 @@ func firstTitles(idx bleve.Index, embargo map[string]*embargoEntry) ([]titleEntr
 // log can let go of what it holds.
 func (l *Live) saveSuggestions() error {
 	l.mu.Lock()
-	if l.saved == l.seq {
+	if l.saved == l.indexed {
 		l.mu.Unlock()
 		return nil
 	}
 	l.suggMu.Lock()
 	l.drain()
 	raw, err := json.Marshal(l.sugg)
+	seq := l.sugg.Seq // the writes in the index, not those waiting for it
 	l.suggMu.Unlock()
-	seq := l.seq
 	l.mu.Unlock()
 	if err != nil {
 		return err
@@ -1106,8 +1223,9 @@ func (l *Live) Close() error {
 		l.mu.Unlock()
 		return nil
 	}
+	ferr := l.flushLocked() // on failure, the log keeps them
 	l.closed = true
-	seq := l.seq
+	seq := l.indexed
 	l.mu.Unlock()
 	deadline := time.Now().Add(flushWait)
 	for l.persisted.Load() < seq && time.Now().Before(deadline) {
@@ -1116,12 +1234,12 @@ func (l *Live) Close() error {
 	serr := l.saveSuggestions()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if serr == nil && l.persisted.Load() >= l.seq && l.saved >= l.seq && !l.pinned {
+	if serr == nil && ferr == nil && l.persisted.Load() >= l.seq && l.saved >= l.seq && !l.pinned {
 		serr = l.log.reset()
 	}
 	l.log.close()
 	err := l.idx.Close()
 	l.idx = nil
 	// Closed, the generation may be pruned: give its lease up.
-	return errors.Join(err, serr, l.lease.Release())
+	return errors.Join(err, ferr, serr, l.lease.Release())
 }

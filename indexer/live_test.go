@@ -339,33 +339,142 @@ func TestLiveWritesEqualFreshBuild(t *testing.T) {
 		}, 200, 30},
 	}
 	for _, set := range sets {
-		t.Run(set.name, func(t *testing.T) {
-			pool := set.pool(t)
-			for seed := int64(1); seed <= 3; seed++ {
-				rng := rand.New(rand.NewSource(seed))
-				m := &mutator{rng: rng, pool: pool, now: time.Now()}
-				c := collection{}
-				for _, d := range pool[:set.start] {
-					d.Related, d.TranslationOf = nil, ""
-					c[d.ID] = modelDoc{Document: d}
-				}
-				l := buildLive(t, c.docs())
-				for step := 0; step < set.steps; step++ {
-					actions := m.actions(c)
-					atomic := rng.Intn(4) == 0
-					out, err := l.Apply(context.Background(), actions, WriteOptions{Atomic: atomic, Writer: "test"})
-					if err != nil {
+		// Deferred: the writes wait for flushes that come at random
+		// steps, as the refreshes of searches come.
+		for _, deferred := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/deferred=%v", set.name, deferred), func(t *testing.T) {
+				pool := set.pool(t)
+				for seed := int64(1); seed <= 3; seed++ {
+					rng := rand.New(rand.NewSource(seed))
+					m := &mutator{rng: rng, pool: pool, now: time.Now()}
+					c := collection{}
+					for _, d := range pool[:set.start] {
+						d.Related, d.TranslationOf = nil, ""
+						c[d.ID] = modelDoc{Document: d}
+					}
+					l := buildLive(t, c.docs())
+					if deferred {
+						l.DeferBatches()
+					}
+					for step := 0; step < set.steps; step++ {
+						actions := m.actions(c)
+						atomic := rng.Intn(4) == 0
+						out, err := l.Apply(context.Background(), actions, WriteOptions{Atomic: atomic, Writer: "test"})
+						if err != nil {
+							t.Fatal(err)
+						}
+						applyModel(c, actions, out)
+						if deferred && rng.Intn(3) == 0 {
+							if err := l.Flush(); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					if err := l.Flush(); err != nil {
 						t.Fatal(err)
 					}
-					applyModel(c, actions, out)
+					sameAsFreshBuild(t, l, c)
+					if t.Failed() {
+						t.Fatalf("seed %d", seed)
+					}
 				}
-				sameAsFreshBuild(t, l, c)
-				if t.Failed() {
-					t.Fatalf("seed %d", seed)
-				}
-			}
-		})
+			})
+		}
 	}
+}
+
+// Deferred writes (DeferBatches) answer as they would applied at once, are
+// durable before they reach the index (a crash before the flush loses none
+// of them: the log gives them again), and reach it in one Bleve batch at the
+// flush; a write that asks to wait is flushed before it answers.
+func TestDeferredWritesOneBatchAtTheFlush(t *testing.T) {
+	pool, c := defaultCollection(t, 3)
+	l := buildLive(t, c.docs())
+	before := filepath.Join(t.TempDir(), "before")
+	copyDir(t, l.dir, before)
+	l.DeferBatches()
+	doc := func(id, title string) *corpus.Document {
+		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
+	}
+	kept := pool[0].ID
+	writes := []struct {
+		actions []corpus.Action
+		atomic  bool
+		want    []Result
+	}{
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey")}}, false, []Result{Created}},
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey corrected")}}, false, []Result{Replaced}},
+		{[]corpus.Action{{Delete: "x"}, {Doc: doc("y", "Quokka count")}}, false, []Result{Deleted, Created}},
+		{[]corpus.Action{{Delete: "x"}}, false, []Result{NotFound}},
+		{[]corpus.Action{{Doc: doc("z", "Bilby")}, {Delete: "x"}}, true, []Result{NotApplied, NotFound}},
+		{[]corpus.Action{{Delete: kept}, {Doc: doc("x", "Numbat again")}}, false, []Result{Deleted, Created}},
+	}
+	batches := func() uint64 {
+		st, _ := l.idx.StatsMap()["index"].(map[string]interface{})
+		n, _ := st["TotBatches"].(uint64)
+		return n
+	}
+	seq, b := l.Seq(), batches()
+	docs, _ := l.idx.DocCount()
+	for i, w := range writes {
+		for k := range w.actions {
+			w.actions[k].Line = k + 1
+		}
+		out, err := l.Apply(context.Background(), w.actions, WriteOptions{Atomic: w.atomic})
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+		var got []Result
+		for _, o := range out {
+			got = append(got, o.Result)
+		}
+		if !slices.Equal(got, w.want) {
+			t.Errorf("write %d: %v, want %v", i, got, w.want)
+		}
+		applyModel(c, w.actions, out)
+	}
+	if got, want := l.Seq(), seq+4; got != want {
+		t.Errorf("at write %d, want %d: one a write that applied something", got, want)
+	}
+	if got := batches() - b; got != 0 {
+		t.Errorf("%d Bleve batches before the flush, want 0", got)
+	}
+	if n, _ := l.idx.DocCount(); n != docs {
+		t.Errorf("%d documents in the index before the flush, want %d", n, docs)
+	}
+	// A crash now: the index has none of the writes, the log all.
+	l.mu.Lock()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	l.mu.Unlock()
+	again, err := OpenLive(before)
+	if err != nil {
+		t.Fatalf("open after a crash: %v", err)
+	}
+	if got := again.Seq(); got != seq+4 {
+		t.Errorf("after replay at write %d, want %d", got, seq+4)
+	}
+	sameAsFreshBuild(t, again, c)
+	again.Close()
+
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := batches() - b; got != 1 {
+		t.Errorf("%d Bleve batches for the writes flushed, want 1", got)
+	}
+	sameAsFreshBuild(t, l, c)
+
+	w := doc("w", "Wombat")
+	out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: w}}, WriteOptions{Wait: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyModel(c, []corpus.Action{{Line: 1, Doc: w}}, out)
+	if got := batches() - b; got != 2 {
+		t.Errorf("%d Bleve batches after a write that waits, want 2", got)
+	}
+	sameAsFreshBuild(t, l, c)
 }
 
 // abandon closes l as a crash would leave it: the log and the index as they

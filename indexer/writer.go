@@ -152,6 +152,12 @@ func (s *Store) Rebuild(ctx context.Context, l *Live, progress Progress) (*Live,
 		l.mu.Unlock()
 		return nil, Summary{}, ErrClosed
 	}
+	// The stored documents read are those of the index: the writes
+	// waiting for a flush go to it first.
+	if err := l.flushLocked(); err != nil {
+		l.mu.Unlock()
+		return nil, Summary{}, err
+	}
 	from := l.seq
 	l.pinned, l.pin = true, from // the log keeps every write after from
 	r, err := l.reader()
@@ -354,6 +360,10 @@ func (s *Store) Adopt(ctx context.Context, l *Live, sw Switch, replace bool) (*L
 	defer l.mu.Unlock()
 	if l.closed {
 		return nil, ErrClosed
+	}
+	// Count against every write, those waiting for a flush too.
+	if err := l.flushLocked(); err != nil {
+		return nil, err
 	}
 	next, err := OpenIndex(s.Path(sw.Generation))
 	if err != nil {

@@ -61,6 +61,9 @@ const refreshEvery = 50 * time.Millisecond
 // uses it any more, for the caller to close; an index put in service with
 // Swap is closed.
 func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
+	if err := w.Flush(); err != nil { // searches start from every write
+		return nil, err
+	}
 	o := scoring.Options{FacetFields: facetFields, Written: true,
 		StatsOf: func(r index.IndexReader) (*scoring.Stats, error) {
 			st, err := indexer.ReadStats(r, e.langs)
@@ -75,6 +78,9 @@ func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
 	}
 	ws := &writerState{w: w, backend: backend, langs: e.langs, stop: make(chan struct{}), done: make(chan struct{}),
 		remake: make(chan struct{}, 1)}
+	// The writes between two refreshes reach the index together, at the
+	// refresh: one segment and one snapshot for all of them.
+	w.DeferBatches()
 	changed := w.Changed()
 	ws.seen.Store(w.Seq())
 	l, err := ws.live(w.Generation())
@@ -231,6 +237,9 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 // refresh puts in service the live collection ws as it is now.
 func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
 	seq := ws.w.Seq()
+	if err := ws.w.Flush(); err != nil {
+		return err
+	}
 	if err := ws.backend.Refresh(ctx); err != nil {
 		return err
 	}
