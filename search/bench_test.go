@@ -145,3 +145,24 @@ func segmentsOf(b *testing.B, idx bleve.Index) int {
 	}
 	return len(snap.Segments())
 }
+
+// BenchmarkSuggesterFromLast times the completions of a live collection
+// made again from the last ones after a few writes: 20,000 words (one in
+// a hundred new, as many gone) and 20,000 titles (ten new ones first, ten
+// gone), what the engine does at most every suggestEvery under writes.
+func BenchmarkSuggesterFromLast(b *testing.B) {
+	langs := indexer.DefaultRegistry()
+	state := func(first int) *indexer.Suggestions {
+		s := &indexer.Suggestions{Words: map[string]int{}, Forms: map[string]string{}}
+		for i := first; i < first+20000; i++ {
+			s.Words[fmt.Sprintf("word%06d", i*7919%1000003)] = 1 + i%97
+			s.Titles = append(s.Titles, fmt.Sprintf("Title of release %d", 1000000-i))
+		}
+		return s
+	}
+	last := newSuggester(state(10), langs)
+	next := state(0)
+	for b.Loop() {
+		newSuggesterFrom(last, next, langs)
+	}
+}

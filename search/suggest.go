@@ -57,15 +57,7 @@ func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 	sg := &suggester{titles: s.Titles, fold: langs.Fold}
 	sg.spell.near, sg.spell.slight = langs.Spelling()
-	sg.words = make([]suggestWord, 0, len(s.Words))
-	for w, n := range s.Words {
-		f := s.Forms[w]
-		if f == "" {
-			f = w
-		}
-		sg.words = append(sg.words, suggestWord{w, f, n})
-	}
-	slices.SortFunc(sg.words, func(a, b suggestWord) int { return strings.Compare(a.word, b.word) })
+	sg.words = sortedWords(last, s)
 	sg.letters, sg.at = make([]int, len(sg.words)), make([]int32, len(sg.words)+1)
 	n := 0
 	for _, w := range sg.words {
@@ -94,16 +86,22 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 		sg.letters[i] = letters(sg.runes[start:])
 		sg.at[i+1] = int32(len(sg.runes))
 	}
-	var folded map[string]string
-	if last != nil {
-		folded = make(map[string]string, len(last.titles))
-		for i, t := range last.titles {
-			folded[t] = last.keys[i]
-		}
-	}
 	sg.keys = make([]string, len(s.Titles))
+	// Titles come newest first: from one state to the next, a few come
+	// in and a few leave, and the rest keep their order. Walk both lists,
+	// looking a little ahead in last's where a title left.
+	j = 0
 	for i, t := range s.Titles {
-		k, ok := folded[t]
+		k, ok := "", false
+		if last != nil {
+			for d := 0; d < titleLookahead && j+d < len(last.titles); d++ {
+				if last.titles[j+d] == t {
+					k, ok = last.keys[j+d], true
+					j += d + 1
+					break
+				}
+			}
+		}
 		if !ok {
 			k = langs.Fold(t)
 		}
@@ -117,6 +115,65 @@ func (sg *suggester) wordRunes(i int) []rune { return sg.runes[sg.at[i]:sg.at[i+
 
 // wordIndel is what adding or leaving out each rune of word i costs.
 func (sg *suggester) wordIndel(i int) []int32 { return sg.indel[sg.at[i]:sg.at[i+1]:sg.at[i+1]] }
+
+// titleLookahead is how far, in the last suggester's titles, a title is
+// looked for past where the walk is: further, it is folded again.
+const titleLookahead = 8
+
+// sortedWords returns the words of s sorted, with their forms and counts.
+// Most are last's words (sorted already): they are taken in last's order,
+// and only those new since are sorted and merged in.
+func sortedWords(last *suggester, s *indexer.Suggestions) []suggestWord {
+	word := func(w string, n int) suggestWord {
+		f := s.Forms[w]
+		if f == "" {
+			f = w
+		}
+		return suggestWord{w, f, n}
+	}
+	out := make([]suggestWord, 0, len(s.Words))
+	if last != nil {
+		for _, lw := range last.words {
+			if n, ok := s.Words[lw.word]; ok {
+				out = append(out, word(lw.word, n))
+			}
+		}
+	}
+	if len(out) == len(s.Words) {
+		return out
+	}
+	var had map[string]bool
+	if len(out) > 0 {
+		had = make(map[string]bool, len(out))
+		for _, w := range out {
+			had[w.word] = true
+		}
+	}
+	added := make([]suggestWord, 0, len(s.Words)-len(out))
+	for w, n := range s.Words {
+		if !had[w] {
+			added = append(added, word(w, n))
+		}
+	}
+	cmp := func(a, b suggestWord) int { return strings.Compare(a.word, b.word) }
+	slices.SortFunc(added, cmp)
+	if len(out) == 0 {
+		return added
+	}
+	merged := make([]suggestWord, 0, len(s.Words))
+	i, k := 0, 0
+	for i < len(out) && k < len(added) {
+		if cmp(out[i], added[k]) < 0 {
+			merged = append(merged, out[i])
+			i++
+		} else {
+			merged = append(merged, added[k])
+			k++
+		}
+	}
+	merged = append(merged, out[i:]...)
+	return append(merged, added[k:]...)
+}
 
 // Suggest returns up to MaxSuggestions completions of what the reader has
 // typed: titles where it starts the title or a word of it (or, in Chinese

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -90,29 +91,56 @@ func TestSuggest(t *testing.T) {
 
 // A suggester made from the last one of a collection equals one made from
 // nothing: what it takes over (titles' matching forms, words' letters and
-// spelling costs) is what it would have worked out.
+// spelling costs, the words' order) is what it would have worked out.
 func TestSuggesterFromLastEqualsFresh(t *testing.T) {
 	langs := indexer.DefaultRegistry()
 	first := &indexer.Suggestions{
-		Titles: []string{"విదేశాంగ మంత్రి ప్రకటన", "Minister meets the Zanzibar delegation", "Trade talks"},
+		Titles: []string{"విదేశాంగ మంత్రి ప్రకటన", "Minister meets the Zanzibar delegation", "Trade talks", "Trade talks", "Budget"},
 		Words:  map[string]int{"minister": 3, "zanzibar": 2, "మంత్రి": 4, "talks": 1, "eu": 2},
 		Forms:  map[string]string{"eu": "EU"},
 	}
-	next := &indexer.Suggestions{
-		Titles: []string{"Numbat survey", "విదేశాంగ మంత్రి ప్రకటన", "Trade talks", "రష్యా పర్యటన"},
-		Words:  map[string]int{"minister": 2, "numbat": 1, "మంత్రి": 5, "రష్యా": 1, "eu": 3, "aardvark": 1},
-		Forms:  map[string]string{"eu": "EU"},
+	many := &indexer.Suggestions{Words: map[string]int{}}
+	for i := range 40 {
+		many.Titles = append(many.Titles, fmt.Sprintf("Title %d", i))
+		many.Words[fmt.Sprintf("w%02d", i)] = i + 1
 	}
-	got := newSuggesterFrom(newSuggester(first, langs), next, langs)
-	want := newSuggester(next, langs)
-	if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) || !reflect.DeepEqual(got.at, want.at) ||
-		!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
-		!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
-		t.Errorf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
+	cases := []struct {
+		name        string
+		first, next *indexer.Suggestions
+	}{
+		{"words and titles in and out", first, &indexer.Suggestions{
+			Titles: []string{"Numbat survey", "విదేశాంగ మంత్రి ప్రకటన", "Trade talks", "రష్యా పర్యటన", "Budget"},
+			Words:  map[string]int{"minister": 2, "numbat": 1, "మంత్రి": 5, "రష్యా": 1, "eu": 3, "aardvark": 1},
+			Forms:  map[string]string{"eu": "EU"},
+		}},
+		{"the same words, other counts and forms", first, &indexer.Suggestions{
+			Titles: first.Titles[1:],
+			Words:  map[string]int{"minister": 1, "zanzibar": 7, "మంత్రి": 4, "talks": 2, "eu": 2},
+			Forms:  map[string]string{"minister": "Minister"},
+		}},
+		{"words only new", first, &indexer.Suggestions{
+			Titles: []string{"Zebra"},
+			Words:  map[string]int{"zebra": 1, "aardvark": 2},
+		}},
+		{"many titles gone at once", many, &indexer.Suggestions{
+			Titles: append(append([]string{"New"}, many.Titles[:3]...), many.Titles[20:]...),
+			Words:  map[string]int{"w00": 9, "w39": 1, "w20": 3, "a": 1},
+		}},
 	}
-	for i, w := range got.words {
-		if r := got.wordRunes(i); string(r) != w.word || len(got.wordIndel(i)) != len(r) || got.letters[i] != letters(r) {
-			t.Errorf("word %d %q: runes %q, %d costs, %d letters", i, w.word, string(r), len(got.wordIndel(i)), got.letters[i])
-		}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := newSuggesterFrom(newSuggester(c.first, langs), c.next, langs)
+			want := newSuggester(c.next, langs)
+			if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) || !reflect.DeepEqual(got.at, want.at) ||
+				!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
+				!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
+				t.Errorf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
+			}
+			for i, w := range got.words {
+				if r := got.wordRunes(i); string(r) != w.word || len(got.wordIndel(i)) != len(r) || got.letters[i] != letters(r) {
+					t.Errorf("word %d %q: runes %q, %d costs, %d letters", i, w.word, string(r), len(got.wordIndel(i)), got.letters[i])
+				}
+			}
+		})
 	}
 }
