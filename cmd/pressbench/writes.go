@@ -198,10 +198,13 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	profiles.Wait()
 	profile(".calm")
 	calmStart := time.Now()
+	calmCPU := procCPU(srv.pid)
 	calm, _, err := sendWithin(srv.base, queries, 2, w.minSearch, 0)
 	if err != nil {
 		return err
 	}
+	calmCPU = procCPU(srv.pid) - calmCPU
+	calmTime := time.Since(calmStart)
 	// The searches under writes stop at a time limit where they (or the
 	// writes) fall far behind, and say so: a phase that cannot keep up is
 	// measured at the rate it can, not waited for.
@@ -262,10 +265,12 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	profiles.Wait()
 	profile(".busy")
 	busyStart := time.Now()
+	busyCPU := procCPU(srv.pid)
 	busy, cut, err := sendWithin(srv.base, queries, 2, w.minSearch, busyLimit)
 	close(stop)
 	wg.Wait()
 	busyTime := time.Since(busyStart)
+	busyCPU = procCPU(srv.pid) - busyCPU
 	if err != nil {
 		return err
 	}
@@ -278,6 +283,14 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if writeErr != nil {
 		fmt.Fprintln(os.Stderr, "the first failed write:", writeErr)
 	}
+	// serve's CPU, less sensitive to the machine's load than latencies:
+	// a search's alone, and what each write took beyond the searches
+	// beside it (its own work, the merges, refreshes and completions it
+	// causes), the searches counted at their CPU alone.
+	perSearch := calmCPU.Seconds() / float64(len(calm))
+	fmt.Printf("pressearch: serve's CPU: %.2f ms a search alone (%.2f cores busy); under writes %.2f cores busy, %.2f ms a write beyond the searches\n",
+		perSearch*1e3, calmCPU.Seconds()/calmTime.Seconds(), busyCPU.Seconds()/busyTime.Seconds(),
+		(busyCPU.Seconds()-perSearch*float64(len(busy)))*1e3/float64(max(written, 1)))
 	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
 	for i := 0; i < len(replacements); i += w.bulk {
