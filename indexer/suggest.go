@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -44,10 +45,11 @@ type Suggestions struct {
 }
 
 // Suggestion bounds.
-const (
-	maxSuggestWords = 20000
-	maxWordRunes    = 30
-)
+const maxWordRunes = 30
+
+// maxSuggestWords is how many words completion offers (a variable for the
+// tests).
+var maxSuggestWords = 20000
 
 // Titles: completion offers the first maxSuggestTitles; the state keeps
 // titleMargin more, so that listed documents can leave (deleted, or
@@ -376,6 +378,12 @@ type suggestState struct {
 	Titles  []titleEntry             `json:"titles"`
 	Short   bool                     `json:"short,omitempty"`
 	Embargo map[string]*embargoEntry `json:"embargo,omitempty"`
+
+	// What visible worked out last (nil: nothing to start from) and the
+	// words whose counts or forms changed since: the next is worked out
+	// from them rather than from every word.
+	last  *Suggestions
+	dirty map[string]bool
 }
 
 func newSuggestState() *suggestState {
@@ -455,6 +463,16 @@ func (d *suggestDelta) add(s suggestDoc, now time.Time) {
 // join the titles first, so that the state stays small.
 func (s *suggestState) apply(d *suggestDelta, seq uint64, now time.Time) {
 	s.release(now)
+	if s.last != nil {
+		// A word's count may stay and its forms change (a document
+		// replaced by one that writes it otherwise).
+		for w := range d.DF {
+			s.dirty[w] = true
+		}
+		for w := range d.Forms {
+			s.dirty[w] = true
+		}
+	}
 	for w, n := range d.DF {
 		if n == 0 {
 			continue
@@ -537,8 +555,116 @@ func (s *suggestState) needsTitles() bool {
 
 // visible returns what completion offers at now: the most frequent words of
 // the documents not under embargo, each as most of them write it, and the
-// first titles of those documents.
+// first titles of those documents. Where nothing is under embargo, the
+// words are worked out from those visible offered last and the words
+// changed since (see visibleFrom), else from every word.
 func (s *suggestState) visible(now time.Time) *Suggestions {
+	if len(s.Embargo) > 0 {
+		s.last, s.dirty = nil, nil
+		return s.visibleAll(now)
+	}
+	var out *Suggestions
+	if s.last != nil {
+		out = s.visibleFrom(s.last)
+	}
+	if out == nil {
+		out = s.visibleAll(now)
+	}
+	s.last, s.dirty = out, map[string]bool{}
+	return out
+}
+
+// visibleFrom works out what visible offers from last, what it offered
+// when the words of s.dirty had other counts or forms, and nothing was
+// under embargo then or now; nil where it cannot (a word offered fell
+// below those that were not). Every word not offered in last ranks below
+// its last word (by count, then word) and, unless changed, still does:
+// the words offered now are the first maxSuggestWords of last's and the
+// changed words that rank above that last word.
+func (s *suggestState) visibleFrom(last *Suggestions) *Suggestions {
+	type wordCount struct {
+		w string
+		n int
+	}
+	above := func(a, b wordCount) bool { return a.n > b.n || a.n == b.n && a.w < b.w }
+	full := len(last.Words) >= maxSuggestWords // else last offered every word
+	var cut wordCount                          // last's last word
+	if full {
+		first := true
+		for w, n := range last.Words {
+			if c := (wordCount{w, n}); first || above(cut, c) {
+				cut, first = c, false
+			}
+		}
+	}
+	words := maps.Clone(last.Words)
+	forms := maps.Clone(last.Forms)
+	for w := range s.dirty {
+		n := s.DF[w]
+		_, in := words[w]
+		c := wordCount{w, n}
+		switch {
+		case n <= 0 && !full:
+			delete(words, w)
+			delete(forms, w)
+			continue
+		case n <= 0 && in:
+			return nil
+		case n <= 0:
+			continue
+		case full && in && above(cut, c):
+			return nil // fell below the last word: one not offered may rank above it
+		case full && !in && !above(c, cut):
+			continue // still below the last word offered
+		}
+		words[w] = n
+		if f := mostWritten(w, n, s.Forms[w], nil); f != w {
+			forms[w] = f
+		} else {
+			delete(forms, w)
+		}
+	}
+	// The words past maxSuggestWords leave: the last of them, one at a
+	// time where they are few (a write's), else all those ranked after.
+	drop := func(w string) {
+		delete(words, w)
+		delete(forms, w)
+	}
+	if excess := len(words) - maxSuggestWords; excess > 0 && excess <= 8 {
+		for range excess {
+			first := true
+			var low wordCount
+			for w, n := range words {
+				if c := (wordCount{w, n}); first || above(low, c) {
+					low, first = c, false
+				}
+			}
+			drop(low.w)
+		}
+	} else if excess > 0 {
+		items := make([]wordCount, 0, len(words))
+		for w, n := range words {
+			items = append(items, wordCount{w, n})
+		}
+		slices.SortFunc(items, func(a, b wordCount) int {
+			if a.n != b.n {
+				return b.n - a.n
+			}
+			return strings.Compare(a.w, b.w)
+		})
+		for _, c := range items[maxSuggestWords:] {
+			drop(c.w)
+		}
+	}
+	out := &Suggestions{Titles: make([]string, 0, min(len(s.Titles), maxSuggestTitles)), Words: words, Forms: forms}
+	for _, t := range s.Titles[:min(len(s.Titles), maxSuggestTitles)] {
+		out.Titles = append(out.Titles, t.Title)
+	}
+	return out
+}
+
+// visibleAll is visible worked out from every word.
+func (s *suggestState) visibleAll(now time.Time) *Suggestions {
 	hidden := map[string]int{}
 	hiddenForms := formCounts{}
 	titles := append([]titleEntry(nil), s.Titles...)

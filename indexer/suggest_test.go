@@ -220,3 +220,64 @@ func TestSpareSuggestKeys(t *testing.T) {
 		t.Error("the cache that had read a word was not handed on")
 	}
 }
+
+// What completion offers, worked out from what it offered last and the
+// words changed since, is what it offers worked out from every word, after
+// any changes: words coming in, rising, falling (below the last offered,
+// or out), forms changing, with fewer words than it offers or more.
+func TestVisibleFromLastEqualsFromEveryWord(t *testing.T) {
+	defer func(k int) { maxSuggestWords = k }(maxSuggestWords)
+	for _, k := range []int{1, 5, 12} {
+		maxSuggestWords = k
+		for seed := int64(1); seed <= 20; seed++ {
+			rng := rand.New(rand.NewSource(seed))
+			s := newSuggestState()
+			now := time.Now()
+			vocab := 4 + rng.Intn(30)
+			word := func() suggestWord {
+				w := suggestWord{Key: fmt.Sprintf("w%02d", rng.Intn(vocab))}
+				if rng.Intn(4) == 0 {
+					w.Form = strings.ToUpper(w.Key[:1]) + w.Key[1:]
+				}
+				return w
+			}
+			var docs [][]suggestWord
+			used := 0
+			for step := 0; step < 150; step++ {
+				d := &suggestDelta{}
+				for range 1 + rng.Intn(3) {
+					if len(docs) > 0 && rng.Intn(3) == 0 {
+						i := rng.Intn(len(docs))
+						d.words(docs[i], -1)
+						docs = slices.Delete(docs, i, i+1)
+						continue
+					}
+					var doc []suggestWord
+					seen := map[string]bool{}
+					for range 1 + rng.Intn(4) {
+						if w := word(); !seen[w.Key] {
+							seen[w.Key] = true
+							doc = append(doc, w)
+						}
+					}
+					d.words(doc, 1)
+					docs = append(docs, doc)
+				}
+				s.apply(d, uint64(step+1), now)
+				if s.last != nil {
+					if got := s.visibleFrom(s.last); got != nil {
+						used++
+						want := s.visibleAll(now)
+						if !reflect.DeepEqual(got.Words, want.Words) || !reflect.DeepEqual(got.Forms, want.Forms) {
+							t.Fatalf("k %d seed %d step %d: from the last\n%v %v\nfrom every word\n%v %v", k, seed, step, got.Words, got.Forms, want.Words, want.Forms)
+						}
+					}
+				}
+				s.visible(now)
+			}
+			if used < 20 {
+				t.Errorf("k %d seed %d: worked out from the last %d times of 150", k, seed, used)
+			}
+		}
+	}
+}
