@@ -159,9 +159,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // serving is an engine in service and what keeps it current.
 // writeNap is how long serve's live collection holds writes in memory
 // before Bleve writes them to a segment file (the log has them): the writes
-// of half a second share a file and its merges, and searches meanwhile see
-// at most that many small segments in memory.
-const writeNap = 500 * time.Millisecond
+// of two seconds share a file and its merges (a file every half second
+// kept Bleve's merger busy with small files under steady writes), and
+// searches meanwhile see the segments of that many refreshes in memory.
+const writeNap = 2 * time.Second
 
 type serving struct {
 	engine *search.Engine
