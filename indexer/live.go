@@ -30,7 +30,9 @@ import (
 // as the loader validates a corpus, appended to the generation's
 // write-ahead log and synced, then applied to the index in one Bleve batch
 // together with the field statistics it changes; completion's state
-// changes with it. A write is searchable once Apply returns.
+// changes with it. A write is searchable once Apply returns, or, where
+// batches are deferred (DeferBatches, under a refreshed engine), at the
+// next Flush.
 //
 // Bleve persists its batches in the background (unsafe_batch); the log is
 // what makes an acknowledged write durable. When the index has persisted a
@@ -264,9 +266,10 @@ type WriteOptions struct {
 	// written through the API (a rebuild's own writes).
 	Corpus bool
 	// Wait asks for the answer only once the write is searchable
-	// (refresh=wait_for). A Live write is searchable as Apply returns,
-	// once the engine refreshes its view; a backend whose writes become
-	// searchable later (OpenSearch's refresh) waits for them.
+	// (refresh=wait_for). A Live write is in the index as Apply returns
+	// (deferred ones are flushed first), and searchable once the engine
+	// refreshes its view; a backend whose writes become searchable later
+	// (OpenSearch's refresh) waits for them.
 	Wait bool
 }
 
@@ -284,8 +287,8 @@ type old struct {
 // Apply writes actions to the live collection and returns the outcome of
 // each, in order. Refused actions (see corpus.Action.Reason, and deletes
 // of ids that are not there) fail alone, unless opts.Atomic, where one
-// failure applies nothing. Once Apply returns, what it applied is durable
-// and searchable.
+// failure applies nothing. Once Apply returns, what it applied is durable,
+// and in the index unless deferred (see DeferBatches).
 //
 // Writes are analyzed by their callers, at once; those that wait for the
 // one before them are then applied together (group commit): in order,
