@@ -54,8 +54,7 @@ const suggestEvery = 500 * time.Millisecond
 // collection under writes: a write is searchable within it. The writes
 // of a refresh reach the index together (Live.DeferBatches), as one
 // segment; each refresh is a new snapshot, whose dictionaries the
-// searches read again. At 50 writes a second, 200 ms took a third less
-// of serve's CPU a write than 50 ms, with writeNap at 2 s (BENCHMARKS.md).
+// searches read again: fewer of them than at 50 ms, each a little larger.
 const refreshEvery = 200 * time.Millisecond
 
 // SwapLive puts the live collection w in service, and keeps what searches

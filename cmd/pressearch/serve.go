@@ -159,10 +159,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // serving is an engine in service and what keeps it current.
 // writeNap is how long serve's live collection holds writes in memory
 // before Bleve writes them to a segment file (the log has them): the writes
-// of two seconds share a file and its merges (a file every half second
-// kept Bleve's merger busy with small files under steady writes), and
-// searches meanwhile see the segments of that many refreshes in memory.
-const writeNap = 2 * time.Second
+// of half a second share a file and its merges, and searches meanwhile see
+// at most that many refreshes' segments in memory. Two seconds let more
+// parts of a bulk pile up between persists, which the persister then
+// merged again in memory on one core: at 100,000 documents the bulk fell
+// from 1.07x to 0.78x the build and one write's p99 rose from 36 to 63 ms
+// (BENCHMARKS.md, session 5).
+const writeNap = 500 * time.Millisecond
 
 type serving struct {
 	engine *search.Engine
