@@ -383,6 +383,37 @@ func TestLiveWritesEqualFreshBuild(t *testing.T) {
 	}
 }
 
+// aWrite is one write of writeSequence and the results it must give.
+type aWrite struct {
+	actions []corpus.Action
+	atomic  bool
+	want    []Result
+}
+
+// writeSequence is a sequence of writes that creates, replaces and deletes
+// documents, misses one, fails an atomic write, and deletes kept, a
+// document of the collection.
+func writeSequence(kept string) []aWrite {
+	doc := func(id, title string) *corpus.Document {
+		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
+	}
+	return []aWrite{
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey")}}, false, []Result{Created}},
+		{[]corpus.Action{{Doc: doc("x", "Numbat survey corrected")}}, false, []Result{Replaced}},
+		{[]corpus.Action{{Delete: "x"}, {Doc: doc("y", "Quokka count")}}, false, []Result{Deleted, Created}},
+		{[]corpus.Action{{Delete: "x"}}, false, []Result{NotFound}},
+		{[]corpus.Action{{Doc: doc("z", "Bilby")}, {Delete: "x"}}, true, []Result{NotApplied, NotFound}},
+		{[]corpus.Action{{Delete: kept}, {Doc: doc("x", "Numbat again")}}, false, []Result{Deleted, Created}},
+	}
+}
+
+// totBatches is how many batches Bleve has applied to l's index.
+func totBatches(l *Live) uint64 {
+	st, _ := l.idx.StatsMap()["index"].(map[string]interface{})
+	n, _ := st["TotBatches"].(uint64)
+	return n
+}
+
 // Deferred writes (DeferBatches) answer as they would applied at once, are
 // durable before they reach the index (a crash before the flush loses none
 // of them: the log gives them again), and reach it in one Bleve batch at the
@@ -393,27 +424,8 @@ func TestDeferredWritesOneBatchAtTheFlush(t *testing.T) {
 	before := filepath.Join(t.TempDir(), "before")
 	copyDir(t, l.dir, before)
 	l.DeferBatches()
-	doc := func(id, title string) *corpus.Document {
-		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
-	}
-	kept := pool[0].ID
-	writes := []struct {
-		actions []corpus.Action
-		atomic  bool
-		want    []Result
-	}{
-		{[]corpus.Action{{Doc: doc("x", "Numbat survey")}}, false, []Result{Created}},
-		{[]corpus.Action{{Doc: doc("x", "Numbat survey corrected")}}, false, []Result{Replaced}},
-		{[]corpus.Action{{Delete: "x"}, {Doc: doc("y", "Quokka count")}}, false, []Result{Deleted, Created}},
-		{[]corpus.Action{{Delete: "x"}}, false, []Result{NotFound}},
-		{[]corpus.Action{{Doc: doc("z", "Bilby")}, {Delete: "x"}}, true, []Result{NotApplied, NotFound}},
-		{[]corpus.Action{{Delete: kept}, {Doc: doc("x", "Numbat again")}}, false, []Result{Deleted, Created}},
-	}
-	batches := func() uint64 {
-		st, _ := l.idx.StatsMap()["index"].(map[string]interface{})
-		n, _ := st["TotBatches"].(uint64)
-		return n
-	}
+	writes := writeSequence(pool[0].ID)
+	batches := func() uint64 { return totBatches(l) }
 	seq, b := l.Seq(), batches()
 	docs, _ := l.idx.DocCount()
 	for i, w := range writes {
@@ -465,7 +477,7 @@ func TestDeferredWritesOneBatchAtTheFlush(t *testing.T) {
 	}
 	sameAsFreshBuild(t, l, c)
 
-	w := doc("w", "Wombat")
+	w := &corpus.Document{ID: "w", Lang: "en", Title: "Wombat", Body: "Wombat in Colombo.", Kind: corpus.KindPressRelease}
 	out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: w}}, WriteOptions{Wait: true})
 	if err != nil {
 		t.Fatal(err)
@@ -650,27 +662,8 @@ func TestCreatedAndDeletedInOneWrite(t *testing.T) {
 func TestWritesWaitingAreAppliedTogether(t *testing.T) {
 	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
-	doc := func(id, title string) *corpus.Document {
-		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " in Colombo.", Kind: corpus.KindPressRelease}
-	}
-	kept := pool[0].ID
-	writes := []struct {
-		actions []corpus.Action
-		atomic  bool
-		want    []Result
-	}{
-		{[]corpus.Action{{Doc: doc("x", "Numbat survey")}}, false, []Result{Created}},
-		{[]corpus.Action{{Doc: doc("x", "Numbat survey corrected")}}, false, []Result{Replaced}},
-		{[]corpus.Action{{Delete: "x"}, {Doc: doc("y", "Quokka count")}}, false, []Result{Deleted, Created}},
-		{[]corpus.Action{{Delete: "x"}}, false, []Result{NotFound}},
-		{[]corpus.Action{{Doc: doc("z", "Bilby")}, {Delete: "x"}}, true, []Result{NotApplied, NotFound}},
-		{[]corpus.Action{{Delete: kept}, {Doc: doc("x", "Numbat again")}}, false, []Result{Deleted, Created}},
-	}
-	batches := func() uint64 {
-		st, _ := l.idx.StatsMap()["index"].(map[string]interface{})
-		n, _ := st["TotBatches"].(uint64)
-		return n
-	}
+	writes := writeSequence(pool[0].ID)
+	batches := func() uint64 { return totBatches(l) }
 	before := filepath.Join(t.TempDir(), "before")
 	l.mu.Lock() // a write being applied: those that come meanwhile queue
 	copyDir(t, l.dir, before)
