@@ -33,6 +33,9 @@ type writeOptions struct {
 	// the least time the searches alone and those under writes each take
 	// (the queries repeated)
 	minSearch time.Duration
+	// phases left out, for quicker runs while iterating: plain Bleve's,
+	// and the replacements with the size against a fresh build
+	skipPlain, skipSize bool
 }
 
 // benchKey is the write key of the server pressbench starts.
@@ -80,48 +83,22 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		runtime.NumCPU(), runtime.Version(), time.Now().Format("2006-01-02"))
 
 	// Plain Bleve: its own batches, durable as they are by default.
-	bdir := filepath.Join(tmp, "bleve")
-	plain, err := bleve.New(bdir, bleve.NewIndexMapping())
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	if err := bleveBatches(plain, docs, 1000); err != nil {
-		return err
-	}
-	plainBuild := time.Since(start)
-	start = time.Now()
-	if err := bleveBatches(plain, added, w.bulk); err != nil {
-		return err
-	}
-	plainBulk := time.Since(start)
+	var plainBuild, plainBulk time.Duration
 	var plainOne []time.Duration
-	for i := 0; i < w.puts; i++ {
-		d := docs[rng.Intn(len(docs))]
-		t := time.Now()
-		if err := bleveBatches(plain, []corpus.Document{d}, 1); err != nil {
+	var plainSize, plainFresh int64
+	if !w.skipPlain {
+		var err error
+		if plainBuild, plainBulk, plainOne, plainSize, plainFresh, err = plainRun(tmp, docs, added, replacements, w, rng); err != nil {
 			return err
 		}
-		plainOne = append(plainOne, time.Since(t))
+		fmt.Printf("plain Bleve: full build %.0f documents/s, bulk upsert %.0f documents/s, one write p50 %s p99 %s, size after replacing / fresh %.2f\n",
+			float64(len(docs))/plainBuild.Seconds(), float64(len(added))/plainBulk.Seconds(),
+			percentile(plainOne, .5).Round(time.Microsecond), percentile(plainOne, .99).Round(time.Microsecond), float64(plainSize)/float64(plainFresh))
+	} else {
+		for range w.puts { // the documents pressearch's single writes take stay the same
+			rng.Intn(len(docs))
+		}
 	}
-	if err := bleveBatches(plain, replacements, w.bulk); err != nil {
-		return err
-	}
-	plainSize := settledSize(bdir)
-	plain.Close()
-	fdir := filepath.Join(tmp, "bleve-fresh")
-	fresh, err := bleve.New(fdir, bleve.NewIndexMapping())
-	if err != nil {
-		return err
-	}
-	if err := bleveBatches(fresh, finalCollection(docs, added, replacements), 1000); err != nil {
-		return err
-	}
-	plainFresh := settledSize(fdir)
-	fresh.Close()
-	fmt.Printf("plain Bleve: full build %.0f documents/s, bulk upsert %.0f documents/s, one write p50 %s p99 %s, size after replacing / fresh %.2f\n",
-		float64(len(docs))/plainBuild.Seconds(), float64(len(added))/plainBulk.Seconds(),
-		percentile(plainOne, .5).Round(time.Microsecond), percentile(plainOne, .99).Round(time.Microsecond), float64(plainSize)/float64(plainFresh))
 
 	// pressearch: a build, then serve and its documents API.
 	data := filepath.Join(tmp, "pressearch")
@@ -129,7 +106,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if err != nil {
 		return err
 	}
-	start = time.Now()
+	start := time.Now()
 	buildCPU := selfCPU()
 	sum, err := store.Build(ctx, docs, nil)
 	if err != nil {
@@ -293,27 +270,31 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		(busyCPU.Seconds()-perSearch*float64(len(busy)))*1e3/float64(max(written, 1)))
 	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
-	for i := 0; i < len(replacements); i += w.bulk {
-		if err := bulk(client, srv.base, replacements[i:min(i+w.bulk, len(replacements))]); err != nil {
+	var size, freshSize int64
+	var liveParts, freshParts parts
+	if !w.skipSize {
+		for i := 0; i < len(replacements); i += w.bulk {
+			if err := bulk(client, srv.base, replacements[i:min(i+w.bulk, len(replacements))]); err != nil {
+				return err
+			}
+		}
+		gen, err := store.Current()
+		if err != nil {
 			return err
 		}
+		settledSize(store.Path(gen))
+		srv.stop()
+		size = dirSize(store.Path(gen))
+		liveParts = sizeParts(store.Path(gen))
+		final := finalCollection(docs, added, replacements)
+		final = append(final, rest[:min(written, len(rest))]...)
+		freshDir := filepath.Join(tmp, "fresh")
+		if _, err := indexer.BuildIndex(ctx, freshDir, final, indexer.Config{}, nil); err != nil {
+			return err
+		}
+		freshSize = dirSize(freshDir)
+		freshParts = sizeParts(freshDir)
 	}
-	gen, err := store.Current()
-	if err != nil {
-		return err
-	}
-	settledSize(store.Path(gen))
-	srv.stop()
-	size := dirSize(store.Path(gen))
-	liveParts := sizeParts(store.Path(gen))
-	final := finalCollection(docs, added, replacements)
-	final = append(final, rest[:min(written, len(rest))]...)
-	freshDir := filepath.Join(tmp, "fresh")
-	if _, err := indexer.BuildIndex(ctx, freshDir, final, indexer.Config{}, nil); err != nil {
-		return err
-	}
-	freshSize := dirSize(freshDir)
-	freshParts := sizeParts(freshDir)
 	_ = sum
 
 	fmt.Println()
@@ -331,6 +312,51 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		rate(len(added), bulkTime)/rate(len(docs), build), rate(len(added), plainBulk)/rate(len(docs), plainBuild))
 	fmt.Printf("index size after the writes: %s\nfresh build:                  %s\n", liveParts, freshParts)
 	return nil
+}
+
+// plainRun measures plain Bleve on the same documents: its build, its
+// bulk, its single writes (durable, as Bleve's Batch is by default) and its
+// size after the replacements against a fresh build.
+func plainRun(tmp string, docs, added, replacements []corpus.Document, w writeOptions, rng *rand.Rand) (build, bulk time.Duration, one []time.Duration, size, fresh int64, err error) {
+	bdir := filepath.Join(tmp, "bleve")
+	plain, err := bleve.New(bdir, bleve.NewIndexMapping())
+	if err != nil {
+		return
+	}
+	start := time.Now()
+	if err = bleveBatches(plain, docs, 1000); err != nil {
+		return
+	}
+	build = time.Since(start)
+	start = time.Now()
+	if err = bleveBatches(plain, added, w.bulk); err != nil {
+		return
+	}
+	bulk = time.Since(start)
+	for i := 0; i < w.puts; i++ {
+		d := docs[rng.Intn(len(docs))]
+		t := time.Now()
+		if err = bleveBatches(plain, []corpus.Document{d}, 1); err != nil {
+			return
+		}
+		one = append(one, time.Since(t))
+	}
+	if err = bleveBatches(plain, replacements, w.bulk); err != nil {
+		return
+	}
+	size = settledSize(bdir)
+	plain.Close()
+	fdir := filepath.Join(tmp, "bleve-fresh")
+	f, err := bleve.New(fdir, bleve.NewIndexMapping())
+	if err != nil {
+		return
+	}
+	if err = bleveBatches(f, finalCollection(docs, added, replacements), 1000); err != nil {
+		return
+	}
+	fresh = settledSize(fdir)
+	f.Close()
+	return
 }
 
 // selfCPU is the CPU time this process has used.
