@@ -268,6 +268,9 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	fmt.Printf("pressearch: serve's CPU: %.2f ms a search alone (%.2f cores busy); under writes %.2f cores busy, %.2f ms a write beyond the searches\n",
 		perSearch*1e3, calmCPU.Seconds()/calmTime.Seconds(), busyCPU.Seconds()/busyTime.Seconds(),
 		(busyCPU.Seconds()-perSearch*float64(len(busy)))*1e3/float64(max(written, 1)))
+	fmt.Printf("pressearch: searches done: %d alone in %s (%.0f/s), %d under writes in %s (%.0f/s)\n",
+		len(calm), calmTime.Round(time.Millisecond), float64(len(calm))/calmTime.Seconds(),
+		len(busy), busyTime.Round(time.Millisecond), float64(len(busy))/busyTime.Seconds())
 	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
 	var size, freshSize int64
