@@ -271,6 +271,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	fmt.Printf("pressearch: searches done: %d alone in %s (%.0f/s), %d under writes in %s (%.0f/s)\n",
 		len(calm), calmTime.Round(time.Millisecond), float64(len(calm))/calmTime.Seconds(),
 		len(busy), busyTime.Round(time.Millisecond), float64(len(busy))/busyTime.Seconds())
+	rss, peak := procMemory(srv.pid)
+	fmt.Printf("pressearch: serve's resident memory %.0f MB, at its peak %.0f MB\n", float64(rss)/1e6, float64(peak)/1e6)
 	profiles.Wait()
 	// Replace a share of the documents, let the merges settle, close.
 	var size, freshSize int64
