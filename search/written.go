@@ -51,11 +51,17 @@ func (v *suggestView) newer(o *suggestView) bool {
 const suggestEvery = 500 * time.Millisecond
 
 // refreshEvery is the least time between two refreshes of a live
-// collection under writes: a write is searchable within it. The writes
-// of a refresh reach the index together (Live.DeferBatches), as one
-// segment; each refresh is a new snapshot, whose dictionaries the
-// searches read again: fewer of them than at 50 ms, each a little larger.
-const refreshEvery = 200 * time.Millisecond
+// collection under writes: a write is searchable within it (and the
+// flush and refresh after it: well within a second). The writes of a
+// refresh reach the index together (Live.DeferBatches), as one segment;
+// each refresh is a new snapshot, whose dictionaries the searches read
+// again, and, with Bleve's persister nap of half a second, a segment file
+// that its merger merges again. At 200 ms a nap held two or three
+// refreshes' segments and wrote them as two files or one: at 20,000
+// documents under 50 writes/s Bleve's merges took 4.3 s of serve's CPU in
+// 25 s, against 0.8 s with one refresh every 700 ms (BENCHMARKS.md,
+// session 6).
+const refreshEvery = 600 * time.Millisecond
 
 // SwapLive puts the live collection w in service, and keeps what searches
 // see of it up to date as it is written: a write is searchable within
