@@ -380,51 +380,106 @@ type pendingWrite struct {
 	actions []corpus.Action
 	opts    WriteOptions
 	preps   map[int]prepared // by action, for the documents written
-	now     time.Time        // when it is applied
-	taken   bool             // applied in a group (under mu)
-	out     []Outcome
-	err     error
+	logged  map[int][]byte   // by action: its walAction encoded, where it was
+	// words, where not nil, counts the words of every document of preps
+	// (each once, as suggestDelta.add does), worked out on the workers
+	// that analyzed them rather than one document after the other under
+	// the writers' lock.
+	words *suggestDelta
+	now   time.Time // when it is applied
+	taken bool      // applied in a group (under mu)
+	out   []Outcome
+	err   error
 }
 
 // prepareWrite analyzes the documents of actions that are not refused
 // already, on every core when there are many.
 func (l *Live) prepareWrite(ctx context.Context, actions []corpus.Action, opts WriteOptions, now time.Time) (*pendingWrite, error) {
 	w := &pendingWrite{ctx: ctx, actions: actions, opts: opts, now: now, preps: map[int]prepared{}}
-	var docs []corpus.Document
 	var at []int
 	for i := range actions {
 		if a := &actions[i]; a.Reason == "" && a.Doc != nil {
-			docs = append(docs, *a.Doc)
 			at = append(at, i)
 		}
 	}
-	switch len(docs) {
+	switch len(at) {
 	case 0:
 	case 1:
-		p := prepare(l.mapping, l.registry, l.text, &docs[0], !opts.Corpus)
+		p := prepare(l.mapping, l.registry, l.text, actions[at[0]].Doc, !opts.Corpus)
 		if p.err != nil {
 			return nil, p.err
 		}
 		w.preps[at[0]] = p
 	default:
-		k := 0
-		b := newBudget(0)
-		err := prepareAll(ctx, l.mapping, l.registry, Slice(docs), b, func(string) bool { return !opts.Corpus }, func(p prepared) error {
-			// A write holds its documents until its batch: it is bounded
-			// by the size of a request, not by the budget of a build.
-			b.give(p.weight)
-			if p.err != nil {
-				return p.err
-			}
-			w.preps[at[k]] = p
-			k++
-			return nil
-		}, func() error { return nil })
-		if err != nil {
+		if err := l.prepareMany(ctx, w, at); err != nil {
 			return nil, err
 		}
 	}
 	return w, ctx.Err()
+}
+
+// prepareChunk is how many documents a worker of prepareMany takes at a
+// time.
+const prepareChunk = 16
+
+// prepareMany analyzes the documents of w's actions at, on every core.
+// Each worker also encodes the documents it analyzed as the log writes
+// them and counts their words for completion: work that was done one
+// document after the other under the writers' lock, while the other cores
+// waited (a tenth of a bulk request's time).
+func (l *Live) prepareMany(ctx context.Context, w *pendingWrite, at []int) error {
+	api := !w.opts.Corpus
+	preps := make([]prepared, len(at))
+	logged := make([][]byte, len(at))
+	workers := min(runtime.GOMAXPROCS(0), (len(at)+prepareChunk-1)/prepareChunk)
+	sums := make([]*suggestDelta, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			keys := takeSuggestKeys() // this worker's
+			defer keepSuggestKeys(keys)
+			sum := &suggestDelta{}
+			sums[k] = sum
+			for ctx.Err() == nil {
+				from := int(next.Add(prepareChunk)) - prepareChunk
+				if from >= len(at) {
+					return
+				}
+				for i := from; i < min(from+prepareChunk, len(at)); i++ {
+					d := w.actions[at[i]].Doc
+					p := prepareKeyed(l.mapping, l.registry, l.text, d, api, keys)
+					preps[i] = p
+					if p.err != nil {
+						continue
+					}
+					sum.words(p.suggest.words, 1)
+					if raw, err := json.Marshal(walAction{Doc: d, API: api}); err == nil {
+						logged[i] = raw
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w.logged = make(map[int][]byte, len(at))
+	for i, p := range preps {
+		if p.err != nil {
+			return p.err
+		}
+		w.preps[at[i]] = p
+		if logged[i] != nil {
+			w.logged[at[i]] = logged[i]
+		}
+	}
+	w.words = sums[0]
+	for _, s := range sums[1:] {
+		w.words.merge(s)
+	}
+	return nil
 }
 
 // apply applies one write, analyzed and with its time, now. Under l.mu.
@@ -612,6 +667,14 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 	}
 	// The changes, in order, to the statistics and completion.
 	delta := &suggestDelta{}
+	if w.words != nil {
+		// The words of every document analyzed, counted already: those
+		// not written are taken out again below.
+		delta.DF, delta.Forms = w.words.DF, w.words.Forms
+		w.words = nil
+	}
+	counted := delta.DF != nil
+	written := make(map[int]bool, len(good))
 	rec := &walRecord{Seq: seq, Time: w.now, Writer: w.opts.Writer, Suggest: delta}
 	for _, i := range good {
 		a := &actions[i]
@@ -634,12 +697,24 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 			return nil, fmt.Errorf("document %s was not analyzed", a.ID())
 		}
 		stats.add(p.lengths)
-		delta.add(p.suggest, w.now)
+		if counted {
+			delta.come(p.suggest, w.now)
+			written[i] = true
+		} else {
+			delta.add(p.suggest, w.now)
+		}
 		if err := batch.part(a.ID()).IndexAdvanced(p.doc); err != nil {
 			return nil, err
 		}
-		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !w.opts.Corpus})
+		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !w.opts.Corpus, raw: w.logged[i]})
 		applied[a.ID()] = &old{exists: true, lengths: p.lengths, suggest: p.suggest}
+	}
+	if counted {
+		for i, p := range w.preps {
+			if !written[i] {
+				delta.words(p.suggest.words, -1)
+			}
+		}
 	}
 	return rec, nil
 }

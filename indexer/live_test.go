@@ -926,3 +926,65 @@ func defaultCollection(t *testing.T, n int) ([]corpus.Document, collection) {
 	}
 	return pool, c
 }
+
+// The words of a large write are counted for completion on the workers
+// that analyze its documents, all of them; those of documents refused
+// after the analysis (an id twice in the request, a reference to nothing)
+// are taken out again. Completion, in the live collection and from its
+// log after a crash, is then what a fresh build offers, as with writes of
+// one document.
+func TestWordsOfDocumentsAnalyzedButRefused(t *testing.T) {
+	pool, c := defaultCollection(t, 3)
+	l := buildLive(t, c.docs())
+	before := filepath.Join(t.TempDir(), "before")
+	l.mu.Lock()
+	copyDir(t, l.dir, before)
+	l.mu.Unlock()
+	doc := func(id, title string, related ...string) *corpus.Document {
+		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " seen near Colombo.", Kind: corpus.KindPressRelease, Related: related}
+	}
+	replaced := pool[0]
+	replaced.Related, replaced.TranslationOf = nil, ""
+	replaced.Title = "Wombatsurvey corrected"
+	for _, tc := range []struct {
+		name    string
+		actions []corpus.Action
+		want    []Result
+	}{
+		{"twice and a reference to nothing", []corpus.Action{{Doc: doc("a", "Numbatcount")}, {Doc: doc("a", "Quollcensus")},
+			{Doc: doc("b", "Bilbyrecord", "no-such-id")}, {Doc: doc("c", "Dunnartsighting", "a")}, {Doc: &replaced}},
+			[]Result{Created, Invalid, Invalid, Created, Replaced}},
+		{"a reference to a refused one", []corpus.Action{{Doc: doc("d", "Potoroosurvey", "e")}, {Doc: doc("e", "Bettongcount", "no-such-id")},
+			{Delete: "a"}, {Doc: doc("f", "Quokkatally")}},
+			[]Result{Invalid, Invalid, Deleted, Created}},
+	} {
+		for i := range tc.actions {
+			tc.actions[i].Line = i + 1
+		}
+		out, err := l.Apply(context.Background(), tc.actions, WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Result
+		for _, o := range out {
+			got = append(got, o.Result)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Fatalf("%s: results %v, want %v (%+v)", tc.name, got, tc.want, out)
+		}
+		applyModel(c, tc.actions, out)
+		sameAsFreshBuild(t, l, c)
+		if s := l.SuggestionsNow(); s.Words["quollcensus"] != 0 || s.Words["bilbyrecord"] != 0 || s.Words["bettongcount"] != 0 {
+			t.Errorf("%s: completion offers words of refused documents: %v", tc.name, s.Words)
+		}
+	}
+	l.abandon()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	again, err := OpenLive(before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	sameAsFreshBuild(t, again, c)
+}

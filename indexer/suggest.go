@@ -452,6 +452,32 @@ func (d *suggestDelta) remove(old suggestDoc) {
 // embargo if it is at now.
 func (d *suggestDelta) add(s suggestDoc, now time.Time) {
 	d.words(s.words, 1)
+	d.come(s, now)
+}
+
+// merge adds o's counts of words and forms to d's.
+func (d *suggestDelta) merge(o *suggestDelta) {
+	if d.DF == nil {
+		d.DF, d.Forms = wordCounts{}, formDeltas{}
+	}
+	for w, n := range o.DF {
+		d.DF[w] += n
+	}
+	for w, forms := range o.Forms {
+		m := d.Forms[w]
+		if m == nil {
+			d.Forms[w] = forms
+			continue
+		}
+		for f, n := range forms {
+			m[f] += n
+		}
+	}
+}
+
+// come records that the document s comes into the collection, under
+// embargo if it is at now, its words counted already.
+func (d *suggestDelta) come(s suggestDoc, now time.Time) {
 	e := &embargoEntry{titleEntry: s.title}
 	if now.Before(s.publishAt) {
 		e.Until, e.Words = s.publishAt, s.words

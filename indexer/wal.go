@@ -39,6 +39,8 @@ type walAction struct {
 	Doc    *corpus.Document `json:"doc,omitempty"`
 	Delete string           `json:"delete,omitempty"`
 	API    bool             `json:"api,omitempty"` // written through the documents API
+
+	raw []byte // the action encoded already, where it was (see encodeRecord)
 }
 
 // wal is a generation's write-ahead log. A write is appended and synced
@@ -175,7 +177,7 @@ func readWALFile(path string, last, repair bool, f func(*walRecord) error) error
 func (w *wal) append(recs ...*walRecord) (int64, error) {
 	var buf []byte
 	for _, r := range recs {
-		payload, err := json.Marshal(r)
+		payload, err := encodeRecord(r)
 		if err != nil {
 			return 0, err
 		}

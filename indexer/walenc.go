@@ -3,6 +3,7 @@ package indexer
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -81,4 +82,97 @@ func needsEscape(s string) bool {
 		}
 	}
 	return false
+}
+
+// encodeRecord encodes r as json.Marshal does, but with the actions that
+// are encoded already (walAction.raw, by the workers that analyzed their
+// documents) copied as they are: a bulk request's record is mostly its
+// documents, which json.Marshal encoded one after the other under the
+// writers' lock (and would scan again as a Marshaler's output).
+func encodeRecord(r *walRecord) ([]byte, error) {
+	size := 0
+	for _, a := range r.Actions {
+		size += len(a.raw) + 1
+	}
+	if size == len(r.Actions) {
+		return json.Marshal(r)
+	}
+	head, err := json.Marshal(walHead{Seq: r.Seq, Time: r.Time, Writer: r.Writer})
+	if err != nil {
+		return nil, err
+	}
+	var suggest []byte
+	if r.Suggest != nil {
+		if suggest, err = r.Suggest.encode(); err != nil {
+			return nil, err
+		}
+	}
+	buf := make([]byte, 0, len(head)+len(`,"actions":[]`)+size+len(`,"suggest":`)+len(suggest)+1)
+	buf = append(buf, head[:len(head)-1]...) // without its closing brace
+	buf = append(buf, `,"actions":[`...)
+	for i, a := range r.Actions {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		raw := a.raw
+		if raw == nil {
+			if raw, err = json.Marshal(a); err != nil {
+				return nil, err
+			}
+		}
+		buf = append(buf, raw...)
+	}
+	buf = append(buf, ']')
+	if suggest != nil {
+		buf = append(buf, `,"suggest":`...)
+		buf = append(buf, suggest...)
+	}
+	return append(buf, '}'), nil
+}
+
+// walHead is the fields of a walRecord before its actions, as it encodes
+// them.
+type walHead struct {
+	Seq    uint64    `json:"seq"`
+	Time   time.Time `json:"time"`
+	Writer string    `json:"writer,omitempty"`
+}
+
+// encode encodes d as json.Marshal does, its word counts written by their
+// MarshalJSON directly: json.Marshal would scan their output again, tens
+// of thousands of words for a bulk request.
+func (d *suggestDelta) encode() ([]byte, error) {
+	buf := []byte{'{'}
+	field := func(name string, raw []byte) {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, name...)
+		buf = append(buf, '"', ':')
+		buf = append(buf, raw...)
+	}
+	if len(d.DF) > 0 {
+		raw, _ := d.DF.MarshalJSON()
+		field("df", raw)
+	}
+	if len(d.Forms) > 0 {
+		raw, _ := d.Forms.MarshalJSON()
+		field("forms", raw)
+	}
+	if len(d.Out) > 0 {
+		raw, err := json.Marshal(d.Out)
+		if err != nil {
+			return nil, err
+		}
+		field("out", raw)
+	}
+	if len(d.In) > 0 {
+		raw, err := json.Marshal(d.In)
+		if err != nil {
+			return nil, err
+		}
+		field("in", raw)
+	}
+	return append(buf, '}'), nil
 }

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
+
+	"pressearch/corpus"
 )
 
 // TestDeltaCountsEncodeAsEncodingJSON: the log's word and form counts,
@@ -58,6 +61,66 @@ func TestDeltaCountsEncodeAsEncodingJSON(t *testing.T) {
 			}
 			if len(tc.df) > 0 && len(a.DF) != len(tc.df) {
 				t.Errorf("%d words read back, want %d", len(a.DF), len(tc.df))
+			}
+		})
+	}
+}
+
+// TestRecordEncodesAsEncodingJSON: a log record with some of its actions
+// encoded already (by the workers of a large write) and its completion
+// changes written by hand reads back as the same record encoded whole by
+// encoding/json.
+func TestRecordEncodesAsEncodingJSON(t *testing.T) {
+	at := time.Date(2026, 12, 1, 16, 30, 0, 123456789, time.UTC)
+	doc := func(id, title string) *corpus.Document {
+		return &corpus.Document{ID: id, Lang: "te", Title: title, Body: "ప్రభుత్వం <b>&amp;</b> \u2028 \"q\"", Date: "2025-01-02",
+			Kind: corpus.KindPressRelease, Source: "Ministry A", Related: []string{"x"}, PublishAt: "2027-01-01T00:00:00Z"}
+	}
+	encoded := func(a walAction) walAction {
+		raw, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.raw = raw
+		return a
+	}
+	full := &suggestDelta{DF: wordCounts{"ప్రభుత్వం": 2, "say \"hi\"": -1, "zero": 0}, Forms: formDeltas{"india": {"India": 1}},
+		Out: []string{"a", "b"}, In: []*embargoEntry{{titleEntry: titleEntry{ID: "n", Date: "2025-01-01", Title: "<t>"}},
+			{titleEntry: titleEntry{ID: "e"}, Until: at, Words: []suggestWord{{Key: "eu", Form: "EU"}}}}}
+	for _, tc := range []struct {
+		name string
+		rec  walRecord
+	}{
+		{"none encoded", walRecord{Seq: 1, Time: at, Actions: []walAction{{Doc: doc("a", "A")}, {Delete: "b"}}, Suggest: full}},
+		{"all encoded", walRecord{Seq: 2, Time: at, Writer: "key <1>", Actions: []walAction{encoded(walAction{Doc: doc("a", "A"), API: true}),
+			encoded(walAction{Doc: doc("c", "ప్ర"), API: true})}, Suggest: full}},
+		{"some encoded", walRecord{Seq: 3, Time: at, Actions: []walAction{{Delete: "z"}, encoded(walAction{Doc: doc("a", "A"), API: true}),
+			{Doc: doc("d", "D")}}, Suggest: &suggestDelta{}}},
+		{"no completion", walRecord{Seq: 4, Time: at, Actions: []walAction{encoded(walAction{Doc: doc("a", "A")})}}},
+		{"only words", walRecord{Seq: 5, Time: at, Actions: []walAction{encoded(walAction{Doc: doc("a", "A")})},
+			Suggest: &suggestDelta{DF: wordCounts{"w": 1}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := encodeRecord(&tc.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(&tc.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(got) {
+				t.Fatalf("not JSON: %s", got)
+			}
+			var a, b walRecord
+			if err := json.Unmarshal(got, &a); err != nil {
+				t.Fatalf("%s: %v", got, err)
+			}
+			if err := json.Unmarshal(want, &b); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("read back\n%+v\nwant\n%+v", a, b)
 			}
 		})
 	}
