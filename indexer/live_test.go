@@ -988,3 +988,32 @@ func TestWordsOfDocumentsAnalyzedButRefused(t *testing.T) {
 	defer again.Close()
 	sameAsFreshBuild(t, again, c)
 }
+
+// LargeWritesFor says large writes go on while one is under way and for
+// largeWritesQuiet after the last ended, and not before any or after that.
+func TestLargeWritesFor(t *testing.T) {
+	l := &Live{}
+	now := time.Now()
+	if got := l.largeWritesFor(now); got != 0 {
+		t.Errorf("before any large write: %s", got)
+	}
+	l.large.Add(1)
+	if got := l.largeWritesFor(now); got != largeWritesQuiet {
+		t.Errorf("while one is under way: %s, want %s", got, largeWritesQuiet)
+	}
+	l.largeEnd.Store(now.UnixNano())
+	l.large.Add(-1)
+	for _, tc := range []struct {
+		after time.Duration
+		want  time.Duration
+	}{
+		{0, largeWritesQuiet},
+		{largeWritesQuiet / 5, largeWritesQuiet * 4 / 5},
+		{largeWritesQuiet, 0},
+		{time.Minute, 0},
+	} {
+		if got := l.largeWritesFor(now.Add(tc.after)); got != tc.want {
+			t.Errorf("%s after the last: %s, want %s", tc.after, got, tc.want)
+		}
+	}
+}

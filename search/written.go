@@ -204,11 +204,38 @@ func (ws *writerState) suggestions() {
 		case <-ws.remake:
 		case <-wake:
 		}
+		if !ws.waitLargeWrites() {
+			return
+		}
 		ws.makeView()
 		select {
 		case <-ws.stop:
 			return
 		case <-time.After(suggestEvery): // let writes in before making them again
+		}
+	}
+}
+
+// largeWritesLag bounds how long completions wait for a series of large
+// writes to end (see waitLargeWrites).
+const largeWritesLag = 5 * time.Second
+
+// waitLargeWrites waits while large writes come one after the other (a
+// bulk upsert sent in requests of many documents), up to largeWritesLag:
+// the completions are made once after them, within a second of the last,
+// rather than again after each. It reports false where ws was taken out
+// of service meanwhile.
+func (ws *writerState) waitLargeWrites() bool {
+	limit := time.Now().Add(largeWritesLag)
+	for {
+		d := min(ws.w.LargeWritesFor(), time.Until(limit))
+		if d <= 0 {
+			return true
+		}
+		select {
+		case <-ws.stop:
+			return false
+		case <-time.After(d):
 		}
 	}
 }

@@ -444,3 +444,38 @@ func TestOlderCompletionsNeverReplaceNewer(t *testing.T) {
 		}
 	}
 }
+
+// Completions wait for a series of large writes to end, and then follow
+// it within a second, without Refresh.
+func TestCompletionsFollowLargeWrites(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, w := liveEngine(t, docs)
+	for round, word := range []string{"wallabyville", "bandicootville"} {
+		var actions []corpus.Action
+		for i := range 250 {
+			d := corpus.Document{ID: fmt.Sprintf("large-%d-%d", round, i), Lang: "en", Title: fmt.Sprintf("%s report %d", word, i),
+				Body: "The " + word + " report.", Kind: corpus.KindPressRelease}
+			actions = append(actions, corpus.Action{Line: i + 1, Doc: &d})
+		}
+		if out, err := w.Apply(context.Background(), actions, indexer.WriteOptions{}); err != nil || !out[0].Result.OK() {
+			t.Fatalf("%+v %v", out[:1], err)
+		}
+		deadline := time.Now().Add(3 * time.Second)
+		for {
+			sug, err := e.Suggest(word[:8])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sug) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("completions did not follow a large write within 3 s")
+			}
+			time.Sleep(20 * time.Millisecond) // polling what a reader would see
+		}
+	}
+}
