@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -42,6 +43,29 @@ type Suggestions struct {
 	Titles []string          `json:"titles"`
 	Words  map[string]int    `json:"words"`
 	Forms  map[string]string `json:"forms,omitempty"`
+
+	// id tells these apart (zero: not worked out by a suggestState);
+	// where they were worked out from earlier ones (from, their id),
+	// changed holds, sorted, every word whose count or form may differ
+	// from theirs (see ChangedSince).
+	id, from uint64
+	changed  []string
+}
+
+// suggestionIDs numbers the Suggestions a suggestState works out.
+var suggestionIDs atomic.Uint64
+
+// ChangedSince returns, where s was worked out from o, the words whose
+// counts or forms in s may differ from those in o, sorted (among them
+// those in one and not the other); every other word of either has the
+// same count and form in both. ok is false where s was not worked out
+// from o: then which words changed is not known. The words are s's own,
+// not to be changed.
+func (s *Suggestions) ChangedSince(o *Suggestions) (words []string, ok bool) {
+	if s == nil || o == nil || o.id == 0 || s.from != o.id {
+		return nil, false
+	}
+	return s.changed, true
 }
 
 // Suggestion bounds.
@@ -384,6 +408,8 @@ type suggestState struct {
 	// from them rather than from every word.
 	last  *Suggestions
 	dirty map[string]bool
+	// shown is what visible returned last, worked out in any way.
+	shown *Suggestions
 }
 
 func newSuggestState() *suggestState {
@@ -584,19 +610,47 @@ func (s *suggestState) needsTitles() bool {
 // first titles of those documents. Where nothing is under embargo, the
 // words are worked out from those visible offered last and the words
 // changed since (see visibleFrom), else from every word.
+//
+// What it returns tells the words changed since what it returned before
+// (see Suggestions.ChangedSince): those visibleFrom looked at, else those
+// whose counts or forms differ.
 func (s *suggestState) visible(now time.Time) *Suggestions {
+	var out *Suggestions
 	if len(s.Embargo) > 0 {
 		s.last, s.dirty = nil, nil
-		return s.visibleAll(now)
-	}
-	var out *Suggestions
-	if s.last != nil {
-		out = s.visibleFrom(s.last)
-	}
-	if out == nil {
 		out = s.visibleAll(now)
+	} else {
+		if s.last != nil {
+			out = s.visibleFrom(s.last)
+		}
+		if out == nil {
+			out = s.visibleAll(now)
+		}
+		s.last, s.dirty = out, map[string]bool{}
 	}
-	s.last, s.dirty = out, map[string]bool{}
+	if prev := s.shown; out.from == 0 && prev != nil {
+		out.from, out.changed = prev.id, changedWords(prev, out)
+	}
+	out.id = suggestionIDs.Add(1)
+	s.shown = out
+	return out
+}
+
+// changedWords returns, sorted, the words whose counts or forms differ
+// between a and b (in one and not the other among them).
+func changedWords(a, b *Suggestions) []string {
+	var out []string
+	for w, n := range b.Words {
+		if m, ok := a.Words[w]; !ok || m != n || a.Forms[w] != b.Forms[w] {
+			out = append(out, w)
+		}
+	}
+	for w := range a.Words {
+		if _, ok := b.Words[w]; !ok {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
@@ -625,7 +679,11 @@ func (s *suggestState) visibleFrom(last *Suggestions) *Suggestions {
 	}
 	words := maps.Clone(last.Words)
 	forms := maps.Clone(last.Forms)
+	// The words that may differ from last's: the changed ones, and those
+	// that leave past maxSuggestWords.
+	changed := make([]string, 0, len(s.dirty))
 	for w := range s.dirty {
+		changed = append(changed, w)
 		n := s.DF[w]
 		_, in := words[w]
 		c := wordCount{w, n}
@@ -655,6 +713,9 @@ func (s *suggestState) visibleFrom(last *Suggestions) *Suggestions {
 	drop := func(w string) {
 		delete(words, w)
 		delete(forms, w)
+		if !s.dirty[w] {
+			changed = append(changed, w)
+		}
 	}
 	if excess := len(words) - maxSuggestWords; excess > 0 && excess <= 8 {
 		for range excess {
@@ -682,7 +743,9 @@ func (s *suggestState) visibleFrom(last *Suggestions) *Suggestions {
 			drop(c.w)
 		}
 	}
-	out := &Suggestions{Titles: make([]string, 0, min(len(s.Titles), maxSuggestTitles)), Words: words, Forms: forms}
+	slices.Sort(changed)
+	out := &Suggestions{Titles: make([]string, 0, min(len(s.Titles), maxSuggestTitles)), Words: words, Forms: forms,
+		from: last.id, changed: changed}
 	for _, t := range s.Titles[:min(len(s.Titles), maxSuggestTitles)] {
 		out.Titles = append(out.Titles, t.Title)
 	}

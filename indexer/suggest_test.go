@@ -242,7 +242,8 @@ func TestVisibleFromLastEqualsFromEveryWord(t *testing.T) {
 				return w
 			}
 			var docs [][]suggestWord
-			used := 0
+			used, told := 0, 0
+			var prev *Suggestions
 			for step := 0; step < 150; step++ {
 				d := &suggestDelta{}
 				for range 1 + rng.Intn(3) {
@@ -273,11 +274,40 @@ func TestVisibleFromLastEqualsFromEveryWord(t *testing.T) {
 						}
 					}
 				}
-				s.visible(now)
+				cur := s.visible(now)
+				if changed, ok := cur.ChangedSince(prev); ok {
+					told++
+					if !slices.IsSorted(changed) {
+						t.Fatalf("k %d seed %d step %d: changed words not sorted: %q", k, seed, step, changed)
+					}
+					for _, w := range unchangedWords(prev, cur, changed) {
+						if prev.Words[w] != cur.Words[w] || prev.Forms[w] != cur.Forms[w] {
+							t.Fatalf("k %d seed %d step %d: %q not among the changed %q: count %d -> %d, form %q -> %q",
+								k, seed, step, w, changed, prev.Words[w], cur.Words[w], prev.Forms[w], cur.Forms[w])
+						}
+					}
+				}
+				if _, ok := cur.ChangedSince(cur); ok {
+					t.Fatalf("k %d seed %d step %d: worked out from itself", k, seed, step)
+				}
+				prev = cur
 			}
-			if used < 20 {
-				t.Errorf("k %d seed %d: worked out from the last %d times of 150", k, seed, used)
+			if used < 20 || told < 20 {
+				t.Errorf("k %d seed %d: worked out from the last %d times of 150, the changed words told %d times", k, seed, used, told)
 			}
 		}
 	}
+}
+
+// unchangedWords are the words of a or b not among changed.
+func unchangedWords(a, b *Suggestions, changed []string) []string {
+	var out []string
+	for _, m := range []map[string]int{a.Words, b.Words} {
+		for w := range m {
+			if !slices.Contains(changed, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }
