@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +165,77 @@ func BenchmarkSuggesterFromLast(b *testing.B) {
 	next := state(0)
 	for b.Loop() {
 		newSuggesterFrom(last, next, langs)
+	}
+}
+
+// BenchmarkSuggesterAfterWrite times the completions of a live collection
+// made again from the last ones after one write, as the engine does under
+// writes at most every suggestEvery: a collection of 3,000 documents of
+// 150 words (Zipf-like, from 100,000), whose completions offer 20,000 words
+// and the titles; each write (made beforehand, with the indexer's part)
+// replaces a document with one of 150 other words.
+func BenchmarkSuggesterAfterWrite(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	word := func() string {
+		n := rng.Intn(1 + rng.Intn(100000))
+		w := []byte{'q'}
+		for ; n > 0; n /= 26 {
+			w = append(w, byte('a'+n%26))
+		}
+		return string(w)
+	}
+	doc := func(i int) corpus.Document {
+		words := make([]string, 150)
+		for k := range words {
+			words[k] = word()
+		}
+		return corpus.Document{ID: fmt.Sprintf("d%05d", i), Lang: "en", Date: "2025-01-01",
+			Title: strings.Join(words[:6], " "), Body: strings.Join(words[6:], " ")}
+	}
+	docs := make([]corpus.Document, 3000)
+	for i := range docs {
+		docs[i] = doc(i)
+	}
+	store, err := indexer.OpenStore(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	unlock, err := store.LockWriter()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer unlock()
+	w, err := store.OpenLive(sum.Generation)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The completions after each of 64 writes, and the suggesters made
+	// of them.
+	langs := indexer.DefaultRegistry()
+	var srcs []*indexer.Suggestions
+	var made []*suggester
+	for range 64 {
+		src, _, _ := w.SuggestionsAt()
+		if len(src.Words) < 20000 {
+			b.Fatalf("%d words offered, want 20,000", len(src.Words))
+		}
+		srcs, made = append(srcs, src), append(made, newSuggester(src, langs))
+		d := doc(rng.Intn(len(docs)))
+		if _, err := w.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, indexer.WriteOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := 1 + i%(len(srcs)-1)
+		newSuggesterFrom(made[k-1], srcs[k], langs)
 	}
 }

@@ -25,7 +25,8 @@ type suggestWord struct {
 
 // suggester completes prefixes from one generation's titles and words.
 type suggester struct {
-	words  []suggestWord // sorted by word
+	src    *indexer.Suggestions // what it was made of
+	words  []suggestWord        // sorted by word
 	titles []string
 	keys   []string            // the titles in matching form
 	fold   func(string) string // the matching form
@@ -54,9 +55,20 @@ func newSuggester(s *indexer.Suggestions, langs *indexer.Registry) *suggester {
 // the suggester of an earlier state of the same collection, what it worked
 // out of the titles and words both have (matching forms, letters, spelling
 // costs), which is most of the work.
+//
+// Where s was worked out from last's (see Suggestions.ChangedSince), only
+// the words changed since are looked at: the others, and their runes,
+// costs and letters, are last's, copied a run at a time.
 func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Registry) *suggester {
-	sg := &suggester{titles: s.Titles, fold: langs.Fold}
+	sg := &suggester{src: s, titles: s.Titles, fold: langs.Fold}
 	sg.spell.near, sg.spell.slight = langs.Spelling()
+	if last != nil {
+		if changed, ok := s.ChangedSince(last.src); ok {
+			sg.wordsChanged(last, s, changed)
+			sg.titleKeys(last, s, langs)
+			return sg
+		}
+	}
 	sg.words = sortedWords(last, s)
 	sg.letters, sg.at = make([]int, len(sg.words)), make([]int32, len(sg.words)+1)
 	n := 0
@@ -86,11 +98,18 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 		sg.letters[i] = letters(sg.runes[start:])
 		sg.at[i+1] = int32(len(sg.runes))
 	}
+	sg.titleKeys(last, s, langs)
+	return sg
+}
+
+// titleKeys works out the matching forms of s's titles, taking those of
+// last's (nil: none) where they are the same.
+func (sg *suggester) titleKeys(last *suggester, s *indexer.Suggestions, langs *indexer.Registry) {
 	sg.keys = make([]string, len(s.Titles))
 	// Titles come newest first: from one state to the next, a few come
 	// in and a few leave, and the rest keep their order. Walk both lists,
 	// looking a little ahead in last's where a title left.
-	j = 0
+	j := 0
 	for i, t := range s.Titles {
 		k, ok := "", false
 		if last != nil {
@@ -107,7 +126,58 @@ func newSuggesterFrom(last *suggester, s *indexer.Suggestions, langs *indexer.Re
 		}
 		sg.keys[i] = k
 	}
-	return sg
+}
+
+// wordsChanged makes sg's words, with their runes, costs and letters,
+// from last's and the words of s changed since (sorted): last's others
+// are s's too, with the same counts and forms, and are copied in runs
+// between the changed ones.
+func (sg *suggester) wordsChanged(last *suggester, s *indexer.Suggestions, changed []string) {
+	n := len(last.words) + len(changed)
+	sg.words, sg.letters = make([]suggestWord, 0, n), make([]int, 0, n)
+	sg.at = make([]int32, 1, n+1)
+	sg.runes = make([]rune, 0, len(last.runes)+len(changed)*8)
+	sg.indel = make([]int32, 0, cap(sg.runes))
+	j := 0 // in last's words
+	// upTo copies last's words from j to end.
+	upTo := func(end int) {
+		if end <= j {
+			return
+		}
+		sg.words = append(sg.words, last.words[j:end]...)
+		sg.letters = append(sg.letters, last.letters[j:end]...)
+		shift := int32(len(sg.runes)) - last.at[j]
+		sg.runes = append(sg.runes, last.runes[last.at[j]:last.at[end]]...)
+		sg.indel = append(sg.indel, last.indel[last.at[j]:last.at[end]]...)
+		for _, a := range last.at[j+1 : end+1] {
+			sg.at = append(sg.at, a+shift)
+		}
+		j = end
+	}
+	for _, w := range changed {
+		k := j + sort.Search(len(last.words)-j, func(i int) bool { return last.words[j+i].word >= w })
+		upTo(k)
+		if j < len(last.words) && last.words[j].word == w {
+			j++ // replaced or gone
+		}
+		count, ok := s.Words[w]
+		if !ok {
+			continue
+		}
+		f := s.Forms[w]
+		if f == "" {
+			f = w
+		}
+		sg.words = append(sg.words, suggestWord{w, f, count})
+		start := len(sg.runes)
+		for _, r := range w {
+			sg.runes = append(sg.runes, r)
+			sg.indel = append(sg.indel, halves(sg.spell.indelCost(r)))
+		}
+		sg.letters = append(sg.letters, letters(sg.runes[start:]))
+		sg.at = append(sg.at, int32(len(sg.runes)))
+	}
+	upTo(len(last.words))
 }
 
 // wordRunes are the runes of word i.

@@ -1,13 +1,17 @@
 package search
 
 import (
+	"context"
 	"fmt"
+	"math/rand"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
+	"pressearch/corpus"
 	"pressearch/indexer"
 )
 
@@ -130,17 +134,96 @@ func TestSuggesterFromLastEqualsFresh(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := newSuggesterFrom(newSuggester(c.first, langs), c.next, langs)
-			want := newSuggester(c.next, langs)
-			if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) || !reflect.DeepEqual(got.at, want.at) ||
-				!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
-				!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
-				t.Errorf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
-			}
-			for i, w := range got.words {
-				if r := got.wordRunes(i); string(r) != w.word || len(got.wordIndel(i)) != len(r) || got.letters[i] != letters(r) {
-					t.Errorf("word %d %q: runes %q, %d costs, %d letters", i, w.word, string(r), len(got.wordIndel(i)), got.letters[i])
-				}
-			}
+			sameSuggester(t, got, newSuggester(c.next, langs))
 		})
+	}
+}
+
+// sameSuggester fails t where got, made from a last suggester, differs
+// from want, made from nothing.
+func sameSuggester(t *testing.T, got, want *suggester) {
+	t.Helper()
+	if !reflect.DeepEqual(got.words, want.words) || !reflect.DeepEqual(got.runes, want.runes) || !reflect.DeepEqual(got.at, want.at) ||
+		!reflect.DeepEqual(got.letters, want.letters) || !reflect.DeepEqual(got.indel, want.indel) ||
+		!reflect.DeepEqual(got.titles, want.titles) || !reflect.DeepEqual(got.keys, want.keys) {
+		t.Fatalf("made from the last:\n%+v\nfrom nothing:\n%+v", got, want)
+	}
+	for i, w := range got.words {
+		if r := got.wordRunes(i); string(r) != w.word || len(got.wordIndel(i)) != len(r) || got.letters[i] != letters(r) {
+			t.Fatalf("word %d %q: runes %q, %d costs, %d letters", i, w.word, string(r), len(got.wordIndel(i)), got.letters[i])
+		}
+	}
+}
+
+// Under writes, a suggester made from the last one and the words changed
+// since (Suggestions.ChangedSince) equals one made from nothing: words
+// coming, going, their counts and forms changing, with embargoes or not.
+func TestSuggesterFromChangedWordsEqualsFresh(t *testing.T) {
+	pool, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := map[string]corpus.Document{}
+	for _, d := range pool[:4] {
+		d.Related, d.TranslationOf = nil, ""
+		c[d.ID] = d
+	}
+	sum, err := store.Build(context.Background(), docsOf(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := store.LockWriter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	w, err := store.OpenLive(sum.Generation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	langs := indexer.DefaultRegistry()
+	ed := &editor{rng: rand.New(rand.NewSource(5)), pool: pool, now: time.Now()}
+	src, _, _ := w.SuggestionsAt()
+	last := newSuggester(src, langs)
+	told, made := 0, 0
+	const steps, embargoes = 60, 45 // embargoes from this step on
+	for step := range steps {
+		actions := ed.write(c)
+		for _, a := range actions {
+			if a.Doc != nil && step < embargoes {
+				a.Doc.PublishAt = ""
+			}
+		}
+		out, err := w.Apply(context.Background(), actions, indexer.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range out {
+			switch o.Result {
+			case indexer.Created, indexer.Replaced:
+				c[o.ID] = *actions[i].Doc
+			case indexer.Deleted:
+				delete(c, o.ID)
+			}
+		}
+		next, _, _ := w.SuggestionsAt()
+		if next == src {
+			continue
+		}
+		made++
+		if _, ok := next.ChangedSince(src); ok {
+			told++
+		}
+		got := newSuggesterFrom(last, next, langs)
+		sameSuggester(t, got, newSuggester(next, langs))
+		src, last = next, got
+	}
+	if told != made || made < steps/2 {
+		t.Errorf("made from the changed words %d times of %d, in %d writes", told, made, steps)
 	}
 }
