@@ -1098,8 +1098,9 @@ func (l *Live) largeWritesFor(now time.Time) time.Duration {
 }
 
 // suggestEvery is how often, at most, completion is worked out again while
-// writes go on: it sorts every word of the collection, and what it offers
-// may lag the writes by this much.
+// writes go on (from the last one and the words written since, where it
+// can; from every word of the collection where it cannot), and what it
+// offers may lag the writes by this much.
 const suggestEvery = 500 * time.Millisecond
 
 // Suggestions returns what completion offers now, as of the writes of the

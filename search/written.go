@@ -46,8 +46,9 @@ func (v *suggestView) newer(o *suggestView) bool {
 }
 
 // suggestEvery is the least time between two makings of the completions
-// of a live collection under writes: they are made of every word of the
-// collection, and follow the writes within it.
+// of a live collection under writes: they are made from the last ones and
+// the words changed since (Suggestions.ChangedSince) where the indexer can
+// tell them, else of every word, and follow the writes within it.
 const suggestEvery = 500 * time.Millisecond
 
 // refreshEvery is the least time between two refreshes of a live
