@@ -215,8 +215,7 @@ func sameAsFreshBuild(t *testing.T, l *Live, c collection) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := l.SuggestionsNow(); !reflect.DeepEqual(got.Titles, freshSugg.Titles) || !reflect.DeepEqual(got.Words, freshSugg.Words) ||
-		!reflect.DeepEqual(got.Forms, freshSugg.Forms) {
+	if got := l.SuggestionsNow(); !got.Equal(freshSugg) {
 		t.Errorf("suggestions differ:\nlive  %d titles %v\nfresh %d titles %v\nwords live %d fresh %d",
 			len(got.Titles), got.Titles[:min(5, len(got.Titles))], len(freshSugg.Titles),
 			freshSugg.Titles[:min(5, len(freshSugg.Titles))], len(got.Words), len(freshSugg.Words))

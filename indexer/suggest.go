@@ -52,6 +52,16 @@ type Suggestions struct {
 	changed  []string
 }
 
+// Equal reports whether s and o offer the same completions: the same
+// titles in the same order, and the same words with the same counts and
+// forms (how each was worked out is not compared).
+func (s *Suggestions) Equal(o *Suggestions) bool {
+	if s == nil || o == nil {
+		return s == o
+	}
+	return slices.Equal(s.Titles, o.Titles) && maps.Equal(s.Words, o.Words) && maps.Equal(s.Forms, o.Forms)
+}
+
 // suggestionIDs numbers the Suggestions a suggestState works out.
 var suggestionIDs atomic.Uint64
 

@@ -311,3 +311,32 @@ func unchangedWords(a, b *Suggestions, changed []string) []string {
 	}
 	return out
 }
+
+func TestSuggestionsEqual(t *testing.T) {
+	base := func() *Suggestions {
+		return &Suggestions{Titles: []string{"A", "B"}, Words: map[string]int{"a": 2, "b": 1}, Forms: map[string]string{"a": "A"}}
+	}
+	worked := base()
+	worked.id, worked.from, worked.changed = 7, 6, []string{"a"}
+	for _, tc := range []struct {
+		name string
+		a, b *Suggestions
+		want bool
+	}{
+		{"both nil", nil, nil, true},
+		{"one nil", base(), nil, false},
+		{"the same", base(), base(), true},
+		{"worked out differently", base(), worked, true},
+		{"titles in another order", base(), &Suggestions{Titles: []string{"B", "A"}, Words: base().Words, Forms: base().Forms}, false},
+		{"another count", base(), &Suggestions{Titles: base().Titles, Words: map[string]int{"a": 1, "b": 1}, Forms: base().Forms}, false},
+		{"a word less", base(), &Suggestions{Titles: base().Titles, Words: map[string]int{"a": 2}, Forms: base().Forms}, false},
+		{"another form", base(), &Suggestions{Titles: base().Titles, Words: base().Words, Forms: map[string]string{"a": "a"}}, false},
+	} {
+		if got := tc.a.Equal(tc.b); got != tc.want {
+			t.Errorf("%s: Equal %v, want %v", tc.name, got, tc.want)
+		}
+		if got := tc.b.Equal(tc.a); got != tc.want {
+			t.Errorf("%s, the other way: Equal %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"reflect"
 	"testing"
 	"time"
 
@@ -467,10 +466,10 @@ func TestRebuildKeepsWrites(t *testing.T) {
 		after[d.ID] = d
 	}
 	want := fresh(after)
-	if sugg := coll.Suggestions(cur); !reflect.DeepEqual(sugg, want) {
+	if sugg := coll.Suggestions(cur); !sugg.Equal(want) {
 		t.Errorf("the collection offers, of the rebuilt generation,\n%+v\nwant (a fresh build)\n%+v", sugg, want)
 	}
-	if sugg, err := s.Suggestions(ctx, cur); err != nil || !reflect.DeepEqual(sugg, want) {
+	if sugg, err := s.Suggestions(ctx, cur); err != nil || !sugg.Equal(want) {
 		t.Errorf("the rebuilt generation offers (%v)\n%+v\nwant (a fresh build)\n%+v", err, sugg, want)
 	}
 	if n, ok := coll.Documents(cur); !ok || int(n) != len(got) {

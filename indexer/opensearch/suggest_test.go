@@ -3,7 +3,6 @@ package opensearch_test
 import (
 	"context"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"testing"
 
@@ -91,10 +90,10 @@ func TestCompletionsFollowWrites(t *testing.T) {
 		want := fresh(c)
 		// (What another process wrote reaches this one's completions at
 		// its next write.)
-		if got := coll.Suggestions(cur); !st.other && !reflect.DeepEqual(got, want) {
+		if got := coll.Suggestions(cur); !st.other && !got.Equal(want) {
 			t.Errorf("%s: the collection offers\n%+v\nwant (a fresh build)\n%+v", st.name, got, want)
 		}
-		if got, err := s.Suggestions(ctx, cur); err != nil || !reflect.DeepEqual(got, want) {
+		if got, err := s.Suggestions(ctx, cur); err != nil || !got.Equal(want) {
 			t.Errorf("%s: the generation offers (%v)\n%+v\nwant\n%+v", st.name, err, got, want)
 		}
 		if n, ok := by.Documents(cur); !ok || int(n) != len(c) {
@@ -130,7 +129,7 @@ func TestCompletionsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	next, _ := s.Current(ctx)
-	if built, err := s.Suggestions(ctx, next); err != nil || !reflect.DeepEqual(built, got) {
+	if built, err := s.Suggestions(ctx, next); err != nil || !built.Equal(got) {
 		t.Errorf("a fresh OpenSearch build offers (%v)\n%+v\nthe written one\n%+v", err, built, got)
 	}
 	path := filepath.Join(t.TempDir(), "bleve")
@@ -142,7 +141,7 @@ func TestCompletionsFollowWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	if built, err := indexer.LoadSuggestions(idx); err != nil || !reflect.DeepEqual(built, got) {
+	if built, err := indexer.LoadSuggestions(idx); err != nil || !built.Equal(got) {
 		t.Errorf("a fresh Bleve build offers (%v)\n%+v\nthe written OpenSearch one\n%+v", err, built, got)
 	}
 }
