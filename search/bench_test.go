@@ -71,19 +71,7 @@ func BenchmarkSearchWritten(b *testing.B) {
 				b.Fatal(err)
 			}
 			store.PaceWrites(time.Hour) // no persist, no merge: one segment a write
-			sum, err := store.Build(context.Background(), docs, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			unlock, err := store.LockWriter()
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer unlock()
-			w, err := store.OpenLive(sum.Generation)
-			if err != nil {
-				b.Fatal(err)
-			}
+			w := openLive(b, store, docs)
 			e := NewEngine()
 			if _, err := e.SwapLive(w); err != nil {
 				b.Fatal(err)
@@ -95,9 +83,11 @@ func BenchmarkSearchWritten(b *testing.B) {
 				if _, err := w.Apply(context.Background(), []corpus.Action{{Doc: &d}}, indexer.WriteOptions{}); err != nil {
 					b.Fatal(err)
 				}
-			}
-			if err := e.Refresh(context.Background()); err != nil {
-				b.Fatal(err)
+				// Each write its own refresh, so its own segment: the
+				// engine applies the writes waiting at a refresh together.
+				if err := e.Refresh(context.Background()); err != nil {
+					b.Fatal(err)
+				}
 			}
 			segs := segmentsOf(b, w.Index())
 			if writes > 0 && segs < 4 {
@@ -200,19 +190,7 @@ func BenchmarkSuggesterAfterWrite(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	unlock, err := store.LockWriter()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer unlock()
-	w, err := store.OpenLive(sum.Generation)
-	if err != nil {
-		b.Fatal(err)
-	}
+	w := openLive(b, store, docs)
 	// The completions after each of 64 writes, and the suggesters made
 	// of them.
 	langs := indexer.DefaultRegistry()

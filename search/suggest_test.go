@@ -172,19 +172,7 @@ func TestSuggesterFromChangedWordsEqualsFresh(t *testing.T) {
 		d.Related, d.TranslationOf = nil, ""
 		c[d.ID] = d
 	}
-	sum, err := store.Build(context.Background(), docsOf(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := store.LockWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	w, err := store.OpenLive(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openLive(t, store, docsOf(c))
 	defer w.Close()
 	langs := indexer.DefaultRegistry()
 	ed := &editor{rng: rand.New(rand.NewSource(5)), pool: pool, now: time.Now()}
@@ -203,14 +191,7 @@ func TestSuggesterFromChangedWordsEqualsFresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, o := range out {
-			switch o.Result {
-			case indexer.Created, indexer.Replaced:
-				c[o.ID] = *actions[i].Doc
-			case indexer.Deleted:
-				delete(c, o.ID)
-			}
-		}
+		record(c, actions, out)
 		next, _, _ := w.SuggestionsAt()
 		if next == src {
 			continue

@@ -48,25 +48,45 @@ func liveEngine(t *testing.T, docs []corpus.Document) (*Engine, *indexer.Live) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := store.Build(context.Background(), docs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unlock, err := store.LockWriter()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(unlock)
-	w, err := store.OpenLive(sum.Generation)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := openLive(t, store, docs)
 	e := NewEngine()
 	if _, err := e.SwapLive(w); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
 	return e, w
+}
+
+// openLive builds docs into store, holds its writer's lock until the
+// test ends, and opens the generation built for writing.
+func openLive(tb testing.TB, store *indexer.Store, docs []corpus.Document) *indexer.Live {
+	tb.Helper()
+	sum, err := store.Build(context.Background(), docs, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	unlock, err := store.LockWriter()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(unlock)
+	w, err := store.OpenLive(sum.Generation)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w
+}
+
+// record applies to the collection c the outcomes out of actions.
+func record(c map[string]corpus.Document, actions []corpus.Action, out []indexer.Outcome) {
+	for i, o := range out {
+		switch o.Result {
+		case indexer.Created, indexer.Replaced:
+			c[o.ID] = *actions[i].Doc
+		case indexer.Deleted:
+			delete(c, o.ID)
+		}
+	}
 }
 
 // editor makes random writes to a collection, as press offices do: new
@@ -262,14 +282,7 @@ func TestWritesSearchAsAFreshBuild(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				for i, o := range out {
-					switch o.Result {
-					case indexer.Created, indexer.Replaced:
-						c[o.ID] = *actions[i].Doc
-					case indexer.Deleted:
-						delete(c, o.ID)
-					}
-				}
+				record(c, actions, out)
 				if step%10 == 9 {
 					// Check on the way too: the view searched follows the
 					// writes, segments and merges.
