@@ -522,6 +522,29 @@ func copyDir(t *testing.T, src, dst string) {
 	}
 }
 
+// persistedCopy copies the files of l as they are now to a new folder and
+// returns it: what a crash would leave of the index and the suggestion
+// file if nothing after this were persisted.
+func persistedCopy(t *testing.T, l *Live) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "before")
+	l.mu.Lock()
+	copyDir(t, l.dir, dir)
+	l.mu.Unlock()
+	return dir
+}
+
+// crashOnto abandons l, as a crash would, and puts its log in the folder
+// before (a copy of its files from earlier) in place of the log there:
+// before is then what a crash leaves when the writes since reached the
+// log alone.
+func crashOnto(t *testing.T, l *Live, before string) {
+	t.Helper()
+	l.abandon()
+	os.RemoveAll(filepath.Join(before, walDir))
+	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+}
+
 // The writes of the log are applied again at open when the index and the
 // suggestion file do not have them, as after a crash, and the result is
 // what a fresh build makes. A write cut short at the end of the log was
@@ -531,10 +554,7 @@ func TestLiveReplaysItsLog(t *testing.T) {
 	l := buildLive(t, c.docs())
 	// The state before the writes, as Bleve and the suggestion file have
 	// it: what a crash before they persisted anything would leave.
-	before := filepath.Join(t.TempDir(), "before")
-	l.mu.Lock()
-	copyDir(t, l.dir, before)
-	l.mu.Unlock()
+	before := persistedCopy(t, l)
 	m := &mutator{rng: rand.New(rand.NewSource(7)), pool: pool, now: time.Now()}
 	for step := 0; step < 25; step++ {
 		actions := m.actions(c)
@@ -545,9 +565,7 @@ func TestLiveReplaysItsLog(t *testing.T) {
 		applyModel(c, actions, out)
 	}
 	seq := l.Seq()
-	l.abandon()
-	os.RemoveAll(filepath.Join(before, walDir))
-	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	crashOnto(t, l, before)
 	files, _ := filepath.Glob(filepath.Join(before, walDir, "*.log"))
 	if len(files) == 0 {
 		t.Fatal("no log files")
@@ -704,9 +722,7 @@ func TestWritesWaitingAreAppliedTogether(t *testing.T) {
 		t.Errorf("%d Bleve batches for the writes that waited, want 1", got)
 	}
 	sameAsFreshBuild(t, l, c)
-	l.abandon()
-	os.RemoveAll(filepath.Join(before, walDir))
-	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	crashOnto(t, l, before)
 	again, err := OpenLive(before)
 	if err != nil {
 		t.Fatalf("open after a crash: %v", err)
@@ -800,10 +816,7 @@ func TestWritesDoNotWaitForCompletions(t *testing.T) {
 func TestLargeWriteIndexedInParts(t *testing.T) {
 	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
-	before := filepath.Join(t.TempDir(), "before")
-	l.mu.Lock()
-	copyDir(t, l.dir, before)
-	l.mu.Unlock()
+	before := persistedCopy(t, l)
 	var actions []corpus.Action
 	for i := 0; len(actions) < splitMin+50; i++ {
 		d := pool[i%len(pool)]
@@ -829,9 +842,7 @@ func TestLargeWriteIndexedInParts(t *testing.T) {
 		}
 	}
 	sameAsFreshBuild(t, l, c)
-	l.abandon()
-	os.RemoveAll(filepath.Join(before, walDir))
-	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	crashOnto(t, l, before)
 	again, err := OpenLive(before)
 	if err != nil {
 		t.Fatalf("open after a crash: %v", err)
@@ -936,10 +947,7 @@ func defaultCollection(t *testing.T, n int) ([]corpus.Document, collection) {
 func TestWordsOfDocumentsAnalyzedButRefused(t *testing.T) {
 	pool, c := defaultCollection(t, 3)
 	l := buildLive(t, c.docs())
-	before := filepath.Join(t.TempDir(), "before")
-	l.mu.Lock()
-	copyDir(t, l.dir, before)
-	l.mu.Unlock()
+	before := persistedCopy(t, l)
 	doc := func(id, title string, related ...string) *corpus.Document {
 		return &corpus.Document{ID: id, Lang: "en", Title: title, Body: title + " seen near Colombo.", Kind: corpus.KindPressRelease, Related: related}
 	}
@@ -978,9 +986,7 @@ func TestWordsOfDocumentsAnalyzedButRefused(t *testing.T) {
 			t.Errorf("%s: completion offers words of refused documents: %v", tc.name, s.Words)
 		}
 	}
-	l.abandon()
-	os.RemoveAll(filepath.Join(before, walDir))
-	copyDir(t, filepath.Join(l.dir, walDir), filepath.Join(before, walDir))
+	crashOnto(t, l, before)
 	again, err := OpenLive(before)
 	if err != nil {
 		t.Fatal(err)
