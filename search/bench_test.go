@@ -163,7 +163,8 @@ func BenchmarkSuggesterFromLast(b *testing.B) {
 // writes at most every suggestEvery: a collection of 3,000 documents of
 // 150 words (Zipf-like, from 100,000), whose completions offer 20,000 words
 // and the titles; each write (made beforehand, with the indexer's part)
-// replaces a document with one of 150 other words.
+// replaces a document with one of 150 other words. Corrected: with the
+// words by count that corrections ask for (see byCount).
 func BenchmarkSuggesterAfterWrite(b *testing.B) {
 	rng := rand.New(rand.NewSource(1))
 	word := func() string {
@@ -210,10 +211,28 @@ func BenchmarkSuggesterAfterWrite(b *testing.B) {
 	if err := w.Close(); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		k := 1 + i%(len(srcs)-1)
-		newSuggesterFrom(made[k-1], srcs[k], langs)
+	// corrected: corrections had asked the last suggester for the words
+	// of their letter by count (all the words start with q), and ask the
+	// new one again.
+	for _, corrected := range []bool{false, true} {
+		b.Run(fmt.Sprintf("corrected=%v", corrected), func(b *testing.B) {
+			for _, sg := range made {
+				sg.countMu.Lock()
+				sg.counted = nil
+				sg.countMu.Unlock()
+				if corrected {
+					sg.byCount('q')
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				k := 1 + i%(len(srcs)-1)
+				sg := newSuggesterFrom(made[k-1], srcs[k], langs)
+				if corrected && len(sg.byCount('q')) < 20000 {
+					b.Fatal("fewer words by count than offered")
+				}
+			}
+		})
 	}
 }

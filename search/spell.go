@@ -216,7 +216,8 @@ func (sg *suggester) correct(w string) (correction, bool) {
 
 // byCount returns the words that start with first, as indexes of words,
 // the most frequent first and of equal counts in the vocabulary's order:
-// worked out when a correction first asks for the letter.
+// worked out when a correction first asks for the letter, unless taken
+// over from the last suggester (countedFrom).
 func (sg *suggester) byCount(first rune) []int32 {
 	sg.countMu.Lock()
 	defer sg.countMu.Unlock()

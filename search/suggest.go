@@ -42,7 +42,8 @@ type suggester struct {
 	letters []int
 	spell   speller
 	// counted are, by first letter, the words a correction compares
-	// (see byCount).
+	// (see byCount), or those taken over from the last suggester
+	// (countedFrom).
 	countMu sync.Mutex
 	counted map[rune][]int32
 }
@@ -139,10 +140,24 @@ func (sg *suggester) wordsChanged(last *suggester, s *indexer.Suggestions, chang
 	sg.runes = make([]rune, 0, len(last.runes)+len(changed)*8)
 	sg.indel = make([]int32, 0, cap(sg.runes))
 	j := 0 // in last's words
+	// The words by count last has worked out are taken over (see
+	// countedFrom): moved is then where each of last's words is in sg's,
+	// -1 where it changed or is gone, and added are sg's words changed
+	// since.
+	counted := last.countedNow()
+	var moved, added []int32
+	if len(counted) > 0 {
+		moved = make([]int32, len(last.words))
+	}
 	// upTo copies last's words from j to end.
 	upTo := func(end int) {
 		if end <= j {
 			return
+		}
+		if moved != nil {
+			for k := j; k < end; k++ {
+				moved[k] = int32(len(sg.words) + k - j)
+			}
 		}
 		sg.words = append(sg.words, last.words[j:end]...)
 		sg.letters = append(sg.letters, last.letters[j:end]...)
@@ -158,6 +173,9 @@ func (sg *suggester) wordsChanged(last *suggester, s *indexer.Suggestions, chang
 		k := j + sort.Search(len(last.words)-j, func(i int) bool { return last.words[j+i].word >= w })
 		upTo(k)
 		if j < len(last.words) && last.words[j].word == w {
+			if moved != nil {
+				moved[j] = -1
+			}
 			j++ // replaced or gone
 		}
 		count, ok := s.Words[w]
@@ -168,6 +186,7 @@ func (sg *suggester) wordsChanged(last *suggester, s *indexer.Suggestions, chang
 		if f == "" {
 			f = w
 		}
+		added = append(added, int32(len(sg.words)))
 		sg.words = append(sg.words, suggestWord{w, f, count})
 		start := len(sg.runes)
 		for _, r := range w {
@@ -178,6 +197,76 @@ func (sg *suggester) wordsChanged(last *suggester, s *indexer.Suggestions, chang
 		sg.at = append(sg.at, int32(len(sg.runes)))
 	}
 	upTo(len(last.words))
+	if len(counted) > 0 {
+		sg.countedFrom(counted, moved, added)
+	}
+}
+
+// countedNow returns the words by count of the letters sg has worked out
+// so far (see byCount).
+func (sg *suggester) countedNow() map[rune][]int32 {
+	sg.countMu.Lock()
+	defer sg.countMu.Unlock()
+	if len(sg.counted) == 0 {
+		return nil
+	}
+	counted := make(map[rune][]int32, len(sg.counted))
+	for first, l := range sg.counted { // lists are not changed once made
+		counted[first] = l
+	}
+	return counted
+}
+
+// countedFrom takes over the words by count (byCount) of the letters the
+// last suggester had worked out (counted): its words that are sg's
+// unchanged, in the same order (moved says where each is now; -1: changed
+// or gone), and sg's words changed since (added) put in where their
+// counts go. Under writes a suggester is made every suggestEvery, and
+// each worked the lists out again as corrections asked for their letters,
+// on the searches' path and one search at a time (byCount's lock): at
+// 100,000 documents under 50 writes/s, 0.25 s of serve's CPU in 25 s,
+// against 0.01 s without writes.
+func (sg *suggester) countedFrom(counted map[rune][]int32, moved, added []int32) {
+	// before reports whether word a comes before word b by count: the
+	// most frequent first, of equal counts in the vocabulary's order.
+	before := func(a, b int32) bool {
+		ca, cb := sg.words[a].count, sg.words[b].count
+		return ca > cb || ca == cb && a < b
+	}
+	byFirst := map[rune][]int32{}
+	for _, k := range added {
+		w := sg.words[k].word
+		if first, _ := utf8.DecodeRuneInString(w); strings.HasPrefix(w, string(first)) {
+			byFirst[first] = append(byFirst[first], k)
+		}
+	}
+	for _, in := range byFirst {
+		slices.SortFunc(in, func(a, b int32) int {
+			if before(a, b) {
+				return -1
+			}
+			return 1
+		})
+	}
+	sg.counted = make(map[rune][]int32, len(counted))
+	for first, l := range counted {
+		in := byFirst[first]
+		var out []int32
+		if n := len(l) + len(in); n > 0 {
+			out = make([]int32, 0, n)
+		}
+		for _, k := range l {
+			k = moved[k]
+			if k < 0 {
+				continue
+			}
+			for len(in) > 0 && before(in[0], k) {
+				out, in = append(out, in[0]), in[1:]
+			}
+			out = append(out, k)
+		}
+		sg.counted[first] = append(out, in...)
+	}
 }
 
 // wordRunes are the runes of word i.

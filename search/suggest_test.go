@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"pressearch/corpus"
 	"pressearch/indexer"
@@ -200,11 +201,54 @@ func TestSuggesterFromChangedWordsEqualsFresh(t *testing.T) {
 		if _, ok := next.ChangedSince(src); ok {
 			told++
 		}
+		// Corrections have asked for the words of some letters by
+		// count: every other letter, in the words' order, and those
+		// last took over from the one before.
+		asked := askLetters(last, step)
 		got := newSuggesterFrom(last, next, langs)
-		sameSuggester(t, got, newSuggester(next, langs))
+		want := newSuggester(next, langs)
+		sameSuggester(t, got, want)
+		sameCounted(t, got, want, asked)
 		src, last = next, got
 	}
 	if told != made || made < steps/2 {
 		t.Errorf("made from the changed words %d times of %d, in %d writes", told, made, steps)
+	}
+}
+
+// askLetters asks sg for the words by count of every other first letter
+// of its words (from the first or the second, as step is even or odd), as
+// corrections do, and returns the letters sg has worked out since it was
+// made or took over.
+func askLetters(sg *suggester, step int) []rune {
+	var firsts []rune
+	for _, w := range sg.words {
+		if r, _ := utf8.DecodeRuneInString(w.word); !slices.Contains(firsts, r) {
+			firsts = append(firsts, r)
+		}
+	}
+	for i := step % 2; i < len(firsts); i += 2 {
+		sg.byCount(firsts[i])
+	}
+	var asked []rune
+	for r := range sg.counted {
+		asked = append(asked, r)
+	}
+	return asked
+}
+
+// sameCounted fails t where got, made from a last suggester that had
+// worked out the words by count of the letters asked, has not taken them
+// over, or has other ones than want, made from nothing, works out.
+func sameCounted(t *testing.T, got, want *suggester, asked []rune) {
+	t.Helper()
+	if len(got.counted) != len(asked) {
+		t.Fatalf("%d letters' words by count taken over, want %d (%q)", len(got.counted), len(asked), string(asked))
+	}
+	for _, r := range asked {
+		g, ok := got.counted[r]
+		if w := want.byCount(r); !ok || !slices.Equal(g, w) {
+			t.Fatalf("words by count of %q: %v (taken over: %v), want %v", r, g, ok, w)
+		}
 	}
 }
