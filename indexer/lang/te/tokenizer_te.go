@@ -33,6 +33,21 @@ const (
 )
 
 func classOf(r rune) int {
+	if r <= unicode.MaxLatin1 {
+		// Latin-1 has no marks nor joiners: only letters and digits
+		// make words. Most text of most documents is here, and
+		// unicode.IsMark searched its tables for each rune (3.7% of a
+		// bulk upsert's CPU at 100,000 documents).
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return clsOther
+		}
+		return clsNone
+	}
+	return classOfAny(r)
+}
+
+// classOfAny is classOf for any rune, Latin-1's too.
+func classOfAny(r rune) int {
 	switch {
 	case r == '\u200c' || r == '\u200d':
 		return clsJoin

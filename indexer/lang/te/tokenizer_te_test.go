@@ -2,6 +2,7 @@ package te
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -66,6 +67,23 @@ func TestTokenizerPositions(t *testing.T) {
 		if tok.Position != i+1 {
 			t.Errorf("token %d %q at position %d, want %d", i, tok.Term, tok.Position, i+1)
 		}
+	}
+}
+
+// classOf's shortcut for Latin-1 classes its runes as classOfAny does.
+func TestClassOfLatin1(t *testing.T) {
+	others := 0
+	for r := rune(0); r <= unicode.MaxLatin1; r++ {
+		got, want := classOf(r), classOfAny(r)
+		if got != want {
+			t.Fatalf("classOf(%U) = %d, want %d", r, got, want)
+		}
+		if got == clsOther {
+			others++
+		}
+	}
+	if others < 62+64 { // a-z, A-Z, 0-9, and Latin-1's accented letters
+		t.Errorf("%d runes of Latin-1 in words", others)
 	}
 }
 
@@ -160,4 +178,26 @@ func FuzzTokenizeAsPlainly(f *testing.F) {
 			t.Fatalf("Words(%q): %d words, want %d", s, len(spans), len(want))
 		}
 	})
+}
+
+// BenchmarkWords splits a text of English words (a press release's
+// sentence, repeated to about 2 KB) and one of Telugu (the seed article).
+func BenchmarkWords(b *testing.B) {
+	english := []byte(strings.Repeat("The Minister of Foreign Affairs met the Ambassador of Japan on 12 March 2024 to discuss trade, tourism and the EU's new visa rules. ", 16))
+	for _, c := range []struct {
+		name string
+		text func(testing.TB) []byte
+	}{{"english", func(testing.TB) []byte { return english }}, {"telugu", seed}} {
+		b.Run(c.name, func(b *testing.B) {
+			text := c.text(b)
+			b.SetBytes(int64(len(text)))
+			n := 0
+			for b.Loop() {
+				Words(text, func(start, end int, numeric bool) { n++ })
+			}
+			if n == 0 {
+				b.Fatal("no words")
+			}
+		})
+	}
 }
