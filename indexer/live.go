@@ -726,6 +726,12 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 			}
 		}
 	}
+	if len(actions) < splitMin {
+		// A document replaced leaves most of its words' counts as they
+		// were: the log holds those that change, and completion looks
+		// at no other.
+		delta.net()
+	}
 	return rec, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -1021,5 +1022,54 @@ func TestLargeWritesFor(t *testing.T) {
 		if got := l.largeWritesFor(now.Add(tc.after)); got != tc.want {
 			t.Errorf("%s after the last: %s, want %s", tc.after, got, tc.want)
 		}
+	}
+}
+
+// A document written again as it was changes no word's count: its write's
+// log record holds none, and completion offers what it offered, itself
+// (the searches' completions are then not made again); one word changed
+// is logged alone, and completion changes with it.
+func TestRewriteLogsTheWordsItChanges(t *testing.T) {
+	a := corpus.Document{ID: "a", Lang: "en", Title: "Alpha", Body: "harbour dredging begins", Kind: corpus.KindPressRelease}
+	b := corpus.Document{ID: "b", Lang: "en", Title: "Beta", Body: "harbour fishing fleet", Kind: corpus.KindPressRelease}
+	changed := a
+	changed.Body = "harbour dredging ends"
+	tests := []struct {
+		name   string
+		doc    corpus.Document
+		same   bool
+		logged map[string]int
+	}{
+		{"as it was", a, true, map[string]int{}},
+		{"a word changed", changed, false, map[string]int{"begins": -1, "ends": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := buildLive(t, []corpus.Document{a, b})
+			before := l.SuggestionsNow()
+			d := tt.doc
+			out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+			if err != nil || out[0].Result != Replaced {
+				t.Fatalf("%+v %v", out, err)
+			}
+			after := l.SuggestionsNow()
+			if (after == before) != tt.same {
+				t.Errorf("the same completions: %v, want %v", after == before, tt.same)
+			}
+			if !tt.same && (after.Words["ends"] != 1 || after.Words["begins"] != 0) {
+				t.Errorf("completion offers %v after the write", after.Words)
+			}
+			logged := map[string]int{}
+			err = l.log.read(0, false, func(r *walRecord) error {
+				if r.Suggest != nil {
+					maps.Copy(logged, r.Suggest.DF)
+				}
+				return nil
+			})
+			if err != nil || !maps.Equal(logged, tt.logged) {
+				t.Errorf("the log's word counts %v (%v), want %v", logged, err, tt.logged)
+			}
+			sameAsFreshBuild(t, l, collection{"a": {Document: tt.doc, API: true}, "b": {Document: b}})
+		})
 	}
 }

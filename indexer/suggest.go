@@ -475,6 +475,27 @@ func (d *suggestDelta) words(words []suggestWord, n int) {
 	}
 }
 
+// net drops the words whose count, and the forms whose count, d leaves as
+// they were: a document replaced by itself, or by one with a few words
+// changed, changes few of them, and the log need not hold the others.
+func (d *suggestDelta) net() {
+	for w, n := range d.DF {
+		if n == 0 {
+			delete(d.DF, w)
+		}
+	}
+	for w, forms := range d.Forms {
+		for f, n := range forms {
+			if n == 0 {
+				delete(forms, f)
+			}
+		}
+		if len(forms) == 0 {
+			delete(d.Forms, w)
+		}
+	}
+}
+
 // remove records that the document old leaves the collection.
 func (d *suggestDelta) remove(old suggestDoc) {
 	d.words(old.words, -1)
@@ -527,12 +548,22 @@ func (s *suggestState) apply(d *suggestDelta, seq uint64, now time.Time) {
 	s.release(now)
 	if s.last != nil {
 		// A word's count may stay and its forms change (a document
-		// replaced by one that writes it otherwise).
-		for w := range d.DF {
-			s.dirty[w] = true
+		// replaced by one that writes it otherwise). A word whose count
+		// and forms' counts the write leaves as they were (a document
+		// written again as it was: its words leave and come back) is not
+		// changed.
+		for w, n := range d.DF {
+			if n != 0 {
+				s.dirty[w] = true
+			}
 		}
-		for w := range d.Forms {
-			s.dirty[w] = true
+		for w, forms := range d.Forms {
+			for _, n := range forms {
+				if n != 0 {
+					s.dirty[w] = true
+					break
+				}
+			}
 		}
 	}
 	for w, n := range d.DF {
@@ -623,13 +654,20 @@ func (s *suggestState) needsTitles() bool {
 //
 // What it returns tells the words changed since what it returned before
 // (see Suggestions.ChangedSince): those visibleFrom looked at, else those
-// whose counts or forms differ.
+// whose counts or forms differ. Where nothing it offers changed since
+// (no word's count or forms, the same titles), it is what it returned
+// before, itself.
 func (s *suggestState) visible(now time.Time) *Suggestions {
 	var out *Suggestions
 	if len(s.Embargo) > 0 {
 		s.last, s.dirty = nil, nil
 		out = s.visibleAll(now)
 	} else {
+		if s.last != nil && len(s.dirty) == 0 && s.sameTitles(s.last) {
+			// Nothing offered changed since: the same, not worked out
+			// again (nor, after it, the searches' completions).
+			return s.last
+		}
 		if s.last != nil {
 			out = s.visibleFrom(s.last)
 		}
@@ -644,6 +682,20 @@ func (s *suggestState) visible(now time.Time) *Suggestions {
 	out.id = suggestionIDs.Add(1)
 	s.shown = out
 	return out
+}
+
+// sameTitles reports whether the titles s offers are last's.
+func (s *suggestState) sameTitles(last *Suggestions) bool {
+	titles := s.Titles[:min(len(s.Titles), maxSuggestTitles)]
+	if len(titles) != len(last.Titles) {
+		return false
+	}
+	for i, t := range titles {
+		if t.Title != last.Titles[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // changedWords returns, sorted, the words whose counts or forms differ

@@ -340,3 +340,69 @@ func TestSuggestionsEqual(t *testing.T) {
 		}
 	}
 }
+
+// A write that leaves every word's count and forms and the titles offered
+// as they were gives back what was offered before, itself; any change to
+// a count, a form or a title offered gives new completions, worked out
+// from the last, telling the words changed.
+func TestVisibleUnchangedByANetZeroWrite(t *testing.T) {
+	now := time.Now()
+	doc := func(id, date, title string, words ...string) suggestDoc {
+		d := suggestDoc{title: titleEntry{ID: id, Date: date, Title: title}}
+		for _, w := range words {
+			key, form, _ := strings.Cut(w, "/")
+			d.words = append(d.words, suggestWord{Key: key, Form: form})
+		}
+		return d
+	}
+	a := doc("a", "2025-01-02", "Alpha", "budget", "rice", "lanka/Lanka")
+	b := doc("b", "2025-01-01", "Beta", "budget", "fishery")
+	tests := []struct {
+		name    string
+		out     suggestDoc // replaced by in
+		in      suggestDoc
+		same    bool
+		changed []string
+	}{
+		{"written again as it was", a, a, true, nil},
+		{"the same words in another order", a, doc("a", "2025-01-02", "Alpha", "lanka/Lanka", "rice", "budget"), true, nil},
+		{"a word changed", a, doc("a", "2025-01-02", "Alpha", "budget", "paddy", "lanka/Lanka"), false, []string{"paddy", "rice"}},
+		{"a form changed", a, doc("a", "2025-01-02", "Alpha", "budget", "rice", "lanka"), false, []string{"lanka"}},
+		{"the title changed", a, doc("a", "2025-01-02", "Alpha, corrected", "budget", "rice", "lanka/Lanka"), false, nil},
+		{"another document's words", b, doc("b", "2025-01-01", "Beta", "budget", "fishery", "rice"), false, []string{"rice"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSuggestState()
+			first := &suggestDelta{}
+			first.add(a, now)
+			first.add(b, now)
+			s.apply(first, 1, now)
+			s.visible(now)
+			before := s.visible(now) // worked out from the last: what follows is too
+			d := &suggestDelta{}
+			d.remove(tt.out)
+			d.add(tt.in, now)
+			d.net()
+			s.apply(d, 2, now)
+			got := s.visible(now)
+			if (got == before) != tt.same {
+				t.Fatalf("the same completions: %v, want %v", got == before, tt.same)
+			}
+			want := s.visibleAll(now)
+			if !got.Equal(want) {
+				t.Fatalf("offered %+v, from every word %+v", got, want)
+			}
+			if tt.same {
+				if len(d.DF) != 0 || len(d.Forms) != 0 {
+					t.Fatalf("the write's counts after net: %v %v, want none", d.DF, d.Forms)
+				}
+				return
+			}
+			changed, ok := got.ChangedSince(before)
+			if !ok || !slices.Equal(changed, tt.changed) {
+				t.Fatalf("changed since: %q (%v), want %q", changed, ok, tt.changed)
+			}
+		})
+	}
+}
