@@ -420,6 +420,39 @@ type suggestState struct {
 	dirty map[string]bool
 	// shown is what visible returned last, worked out in any way.
 	shown *Suggestions
+	// titleDates is the date of each listed title by id, for removeTitle
+	// to find it where its date and id sort it rather than by reading the
+	// list (22,000 titles, for each document a write replaces); it is of
+	// the list titlesAt was taken of, else made again.
+	titleDates map[string]string
+	titlesAt   titlesHeader
+}
+
+// titlesHeader tells a list of titles from another: its first element and
+// length.
+type titlesHeader struct {
+	first *titleEntry
+	n     int
+}
+
+func headerOf(titles []titleEntry) titlesHeader {
+	if len(titles) == 0 {
+		return titlesHeader{}
+	}
+	return titlesHeader{&titles[0], len(titles)}
+}
+
+// dates returns s.titleDates, made again where the list is not the one it
+// was made of (replaced whole: read again from the index, or decoded).
+func (s *suggestState) dates() map[string]string {
+	if s.titleDates == nil || s.titlesAt != headerOf(s.Titles) {
+		s.titleDates = make(map[string]string, len(s.Titles))
+		for _, t := range s.Titles {
+			s.titleDates[t.ID] = t.Date
+		}
+		s.titlesAt = headerOf(s.Titles)
+	}
+	return s.titleDates
 }
 
 func newSuggestState() *suggestState {
@@ -612,15 +645,25 @@ func (s *suggestState) titleIndex(t titleEntry) int {
 }
 
 func (s *suggestState) removeTitle(id string) {
-	for i, t := range s.Titles {
-		if t.ID == id {
-			if len(s.Titles) == keptTitles() {
-				s.Short = true
-			}
-			s.Titles = append(s.Titles[:i], s.Titles[i+1:]...)
+	dates := s.dates()
+	date, ok := dates[id]
+	if !ok {
+		return
+	}
+	i := s.titleIndex(titleEntry{ID: id, Date: date})
+	if i == len(s.Titles) || s.Titles[i].ID != id {
+		// Not where its date puts it: look for it.
+		if i = slices.IndexFunc(s.Titles, func(t titleEntry) bool { return t.ID == id }); i < 0 {
+			delete(dates, id)
 			return
 		}
 	}
+	if len(s.Titles) == keptTitles() {
+		s.Short = true
+	}
+	s.Titles = append(s.Titles[:i], s.Titles[i+1:]...)
+	delete(dates, id)
+	s.titlesAt = headerOf(s.Titles)
 }
 
 // insertTitle lists t where it belongs, if it belongs among the first
@@ -631,12 +674,25 @@ func (s *suggestState) insertTitle(t titleEntry) {
 	if i == len(s.Titles) && (s.Short || len(s.Titles) >= keptTitles()) {
 		return
 	}
+	if s.titlesAt != headerOf(s.Titles) {
+		s.titleDates = nil // of another list: made again when next asked for
+	}
+	dates := s.titleDates
 	s.Titles = append(s.Titles, titleEntry{})
 	copy(s.Titles[i+1:], s.Titles[i:])
 	s.Titles[i] = t
+	if dates != nil {
+		dates[t.ID] = t.Date
+	}
 	if len(s.Titles) > keptTitles() {
+		if dates != nil {
+			for _, gone := range s.Titles[keptTitles():] {
+				delete(dates, gone.ID)
+			}
+		}
 		s.Titles = s.Titles[:keptTitles()]
 	}
+	s.titlesAt = headerOf(s.Titles)
 }
 
 // needsTitles reports whether the titles offered are not all known: the

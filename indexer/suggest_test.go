@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -404,5 +405,54 @@ func TestVisibleUnchangedByANetZeroWrite(t *testing.T) {
 				t.Fatalf("changed since: %q (%v), want %q", changed, ok, tt.changed)
 			}
 		})
+	}
+}
+
+// The titles listed after any inserts and removals, with the list read
+// again whole at times (refilled from the index), are those of a plain
+// list where each removal reads the list for the id.
+func TestTitlesRemovedByDate(t *testing.T) {
+	defer func(m, g int) { maxSuggestTitles, titleMargin = m, g }(maxSuggestTitles, titleMargin)
+	maxSuggestTitles, titleMargin = 8, 4
+	for seed := int64(1); seed <= 30; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		s := newSuggestState()
+		var want []titleEntry
+		wantShort := false
+		entry := func() titleEntry {
+			return titleEntry{ID: fmt.Sprintf("d%02d", rng.Intn(40)), Date: fmt.Sprintf("2025-01-%02d", 1+rng.Intn(5))}
+		}
+		for step := 0; step < 300; step++ {
+			switch op := rng.Intn(10); {
+			case op < 5:
+				e := entry()
+				if slices.ContainsFunc(want, func(w titleEntry) bool { return w.ID == e.ID }) {
+					continue // a document is listed once: written again, it leaves first
+				}
+				i := sort.Search(len(want), func(i int) bool { return !want[i].before(e) })
+				if i < len(want) || !wantShort && len(want) < keptTitles() {
+					want = slices.Insert(want, i, e)
+					want = want[:min(len(want), keptTitles())]
+				}
+				s.insertTitle(e)
+			case op < 9:
+				id := entry().ID
+				if i := slices.IndexFunc(want, func(w titleEntry) bool { return w.ID == id }); i >= 0 {
+					if len(want) == keptTitles() {
+						wantShort = true
+					}
+					want = slices.Delete(want, i, i+1)
+				}
+				s.removeTitle(id)
+			default:
+				// Read again whole, as refillTitles does.
+				want = slices.Clone(want)
+				s.Titles, s.Short = slices.Clone(want), false
+				wantShort = false
+			}
+			if !slices.Equal(s.Titles, want) || s.Short != wantShort {
+				t.Fatalf("seed %d step %d: titles %v (short %v), want %v (%v)", seed, step, s.Titles, s.Short, want, wantShort)
+			}
+		}
 	}
 }
