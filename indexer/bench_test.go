@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -126,6 +127,45 @@ func BenchmarkSuggestionsVisible(b *testing.B) {
 			s.visible(now)
 		}
 	})
+}
+
+// BenchmarkTitlesOfABulkRequest times the titles of a bulk request of
+// 1,000 new documents (dates drawn from a year) going into a full list of
+// keptTitles, as completion's state applies the request: one after the
+// other, each moving the list's tail, or at once.
+func BenchmarkTitlesOfABulkRequest(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	entry := func(n int) titleEntry {
+		return titleEntry{ID: fmt.Sprintf("d%07d", n), Date: fmt.Sprintf("2025-%02d-%02d", 1+rng.Intn(12), 1+rng.Intn(28)), Title: fmt.Sprint("title ", n)}
+	}
+	base := newSuggestState()
+	for n := range keptTitles() {
+		base.Titles = append(base.Titles, entry(n))
+	}
+	slices.SortFunc(base.Titles, func(a, b titleEntry) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	var titles []titleEntry
+	for n := range 1000 {
+		titles = append(titles, entry(keptTitles()+n))
+	}
+	for _, at := range []bool{false, true} {
+		b.Run(map[bool]string{false: "one by one", true: "at once"}[at], func(b *testing.B) {
+			for b.Loop() {
+				s := &suggestState{Titles: slices.Clone(base.Titles)}
+				if at {
+					s.insertTitles(slices.Clone(titles))
+				} else {
+					for _, t := range titles {
+						s.insertTitle(t)
+					}
+				}
+			}
+		})
+	}
 }
 
 // synthDocs makes n documents of about size bytes from the words of the

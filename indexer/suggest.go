@@ -620,14 +620,65 @@ func (s *suggestState) apply(d *suggestDelta, seq uint64, now time.Time) {
 		delete(s.Embargo, id)
 		s.removeTitle(id)
 	}
+	var titles []titleEntry
 	for _, e := range d.In {
 		if e.Until.IsZero() {
-			s.insertTitle(e.titleEntry)
+			titles = append(titles, e.titleEntry)
 		} else {
 			s.Embargo[e.ID] = e
 		}
 	}
+	s.insertTitles(titles)
 	s.Seq = seq
+}
+
+// insertTitles lists each of titles where it belongs, as insertTitle one
+// after the other does. Where the list holds every visible document or
+// is full, that keeps the first keptTitles of the list and titles
+// together: worked out in one merge of the two in order, rather than a
+// copy of the list's tail for each title (a bulk request of 1,000
+// documents into a list of 22,000).
+func (s *suggestState) insertTitles(titles []titleEntry) {
+	if len(titles) < 8 || s.Short {
+		for _, t := range titles {
+			s.insertTitle(t)
+		}
+		return
+	}
+	slices.SortFunc(titles, func(a, b titleEntry) int {
+		switch {
+		case a.before(b):
+			return -1
+		case b.before(a):
+			return 1
+		}
+		return 0
+	})
+	merged := make([]titleEntry, 0, min(len(s.Titles)+len(titles), keptTitles()))
+	i, j := 0, 0
+	for len(merged) < cap(merged) {
+		// Of equal ones (as insertTitle places them), the new before the
+		// listed one.
+		if j < len(titles) && (i == len(s.Titles) || !s.Titles[i].before(titles[j])) {
+			merged = append(merged, titles[j])
+			j++
+		} else {
+			merged = append(merged, s.Titles[i])
+			i++
+		}
+	}
+	if s.titleDates != nil && s.titlesAt == headerOf(s.Titles) {
+		// The dates of the list: of the new list once those listed and
+		// those left out are in and out.
+		for _, t := range titles[:j] {
+			s.titleDates[t.ID] = t.Date
+		}
+		for _, gone := range s.Titles[i:] {
+			delete(s.titleDates, gone.ID)
+		}
+		s.titlesAt = headerOf(merged)
+	}
+	s.Titles = merged
 }
 
 // release moves the documents whose embargo is over at now into Titles.

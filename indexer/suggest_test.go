@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"fmt"
+	"maps"
 	"math/rand"
 	"reflect"
 	"runtime"
@@ -452,6 +453,69 @@ func TestTitlesRemovedByDate(t *testing.T) {
 			}
 			if !slices.Equal(s.Titles, want) || s.Short != wantShort {
 				t.Fatalf("seed %d step %d: titles %v (short %v), want %v (%v)", seed, step, s.Titles, s.Short, want, wantShort)
+			}
+		}
+	}
+}
+
+// Titles inserted many at once (a bulk request's) are listed as inserted
+// one after the other: into an empty list, one short of full, full, with
+// dates and ids before, among and after the listed ones, with fewer than
+// the list keeps and more, and into a list that is Short.
+func TestTitlesInsertedAtOnceAsOneByOne(t *testing.T) {
+	defer func(m, g int) { maxSuggestTitles, titleMargin = m, g }(maxSuggestTitles, titleMargin)
+	maxSuggestTitles, titleMargin = 20, 5
+	rng := rand.New(rand.NewSource(3))
+	entry := func(n int) titleEntry {
+		date := ""
+		if rng.Intn(5) > 0 {
+			date = fmt.Sprintf("2025-01-%02d", 1+rng.Intn(9))
+		}
+		return titleEntry{ID: fmt.Sprintf("d%04d", n), Date: date, Title: fmt.Sprint("title ", n)}
+	}
+	for _, tc := range []struct {
+		name          string
+		listed, added int
+		short         bool
+	}{
+		{"empty, a few", 0, 10, false},
+		{"empty, more than kept", 0, 60, false},
+		{"one short of full", keptTitles() - 1, 12, false},
+		{"full", keptTitles(), 30, false},
+		{"half, many", keptTitles() / 2, 100, false},
+		{"short", keptTitles() - 1, 30, true},
+		{"too few to merge", keptTitles(), 3, false},
+	} {
+		for round := range 20 {
+			n := 0
+			one := newSuggestState()
+			for range tc.listed {
+				one.insertTitle(entry(n))
+				n++
+			}
+			one.Short = tc.short
+			var titles []titleEntry
+			for range tc.added {
+				titles = append(titles, entry(n))
+				n++
+			}
+			all := newSuggestState()
+			all.Titles, all.Short = slices.Clone(one.Titles), one.Short
+			for _, t := range titles {
+				one.insertTitle(t)
+			}
+			all.dates() // kept in step by the inserts
+			all.insertTitles(slices.Clone(titles))
+			if !reflect.DeepEqual(all.Titles, one.Titles) {
+				t.Fatalf("%s, round %d: at once\n%v\none by one\n%v", tc.name, round, all.Titles, one.Titles)
+			}
+			want := map[string]string{}
+			for _, e := range all.Titles {
+				want[e.ID] = e.Date
+			}
+			if all.titlesAt != headerOf(all.Titles) || !maps.Equal(all.titleDates, want) {
+				t.Fatalf("%s, round %d: the list's dates %v (of this list: %v), want %v", tc.name, round, all.titleDates,
+					all.titlesAt == headerOf(all.Titles), want)
 			}
 		}
 	}
