@@ -267,7 +267,11 @@ func BenchmarkBulkUpsert(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			pprof.StartCPUProfile(f)
+			if err := pprof.StartCPUProfile(f); err != nil {
+				// Another profile runs (-test.cpuprofile): the file would
+				// stay empty, and stopping ours would stop that one.
+				b.Fatalf("BULK_CPUPROFILE: %v (not with -test.cpuprofile)", err)
+			}
 			defer f.Close()
 			defer pprof.StopCPUProfile()
 		}
