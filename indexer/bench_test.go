@@ -142,12 +142,7 @@ func BenchmarkTitlesOfABulkRequest(b *testing.B) {
 	for n := range keptTitles() {
 		base.Titles = append(base.Titles, entry(n))
 	}
-	slices.SortFunc(base.Titles, func(a, b titleEntry) int {
-		if a.before(b) {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(base.Titles, compareTitles)
 	var titles []titleEntry
 	for n := range 1000 {
 		titles = append(titles, entry(keptTitles()+n))

@@ -361,6 +361,17 @@ func (a titleEntry) before(b titleEntry) bool {
 	return a.ID < b.ID
 }
 
+// compareTitles orders titles as before does, for slices.SortFunc.
+func compareTitles(a, b titleEntry) int {
+	switch {
+	case a.before(b):
+		return -1
+	case b.before(a):
+		return 1
+	}
+	return 0
+}
+
 // embargoEntry is a document that was under embargo when it was written:
 // what it adds to completion once its moment has come.
 type embargoEntry struct {
@@ -645,15 +656,7 @@ func (s *suggestState) insertTitles(titles []titleEntry) {
 		}
 		return
 	}
-	slices.SortFunc(titles, func(a, b titleEntry) int {
-		switch {
-		case a.before(b):
-			return -1
-		case b.before(a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(titles, compareTitles)
 	merged := make([]titleEntry, 0, min(len(s.Titles)+len(titles), keptTitles()))
 	i, j := 0, 0
 	for len(merged) < cap(merged) {
