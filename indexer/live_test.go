@@ -490,6 +490,108 @@ func TestDeferredWritesOneBatchAtTheFlush(t *testing.T) {
 	sameAsFreshBuild(t, l, c)
 }
 
+// Under DeferBatches, a write of splitMin documents or more is answered
+// once logged and reaches the index as one Bleve batch before anything
+// else takes the writers' lock: what follows it (small writes waiting for
+// a flush, another large write, one that asks to wait) finds it there, a
+// crash right after its answer loses none of it, and the collection ends
+// as a fresh build of the same documents makes it.
+func TestDeferredLargeWrites(t *testing.T) {
+	// A step: n documents (new ones, or replacing the first n written
+	// before), or a flush where n is 0.
+	type step struct {
+		n       int
+		replace bool
+		wait    bool
+		batches int // Bleve batches the step adds; -1: not counted
+	}
+	cases := []struct {
+		name  string
+		steps []step
+		crash bool // after the last step's answer
+	}{
+		{"large writes", []step{{n: splitMin, batches: 1}, {n: splitMin + 7, batches: 1}}, false},
+		{"replacing", []step{{n: splitMin, batches: 1}, {n: splitMin, replace: true, batches: 1}}, false},
+		{"small writes waiting before", []step{{n: 3}, {n: 1}, {n: splitMin, batches: 2}, {n: 2}, {batches: 1}}, false},
+		{"one that waits after", []step{{n: splitMin, batches: 1}, {n: 1, wait: true, batches: 1}}, false},
+		{"a large one that waits", []step{{n: splitMin, wait: true, batches: -1}}, false},
+		{"crash after the answer", []step{{n: splitMin, batches: 1}, {n: splitMin, replace: true, batches: 1}}, true},
+	}
+	pool, _ := defaultCollection(t, 0)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := collection{}
+			for _, d := range pool[:3] {
+				d.Related, d.TranslationOf = nil, ""
+				c[d.ID] = modelDoc{Document: d}
+			}
+			l := buildLive(t, c.docs())
+			l.DeferBatches()
+			var written []string
+			before, writes := "", uint64(0)
+			for i, st := range tc.steps {
+				if tc.crash && i == len(tc.steps)-1 {
+					before = persistedCopy(t, l)
+				}
+				b := totBatches(l)
+				if st.n == 0 {
+					if err := l.Flush(); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					var actions []corpus.Action
+					for k := range st.n {
+						d := pool[(i+k)%len(pool)]
+						d.Related, d.TranslationOf = nil, ""
+						d.ID = fmt.Sprintf("step%d-%d", i, k)
+						if st.replace {
+							d.ID = written[k]
+						} else {
+							written = append(written, d.ID)
+						}
+						actions = append(actions, corpus.Action{Line: k + 1, Doc: &d})
+					}
+					out, err := l.Apply(context.Background(), actions, WriteOptions{Wait: st.wait})
+					if err != nil {
+						t.Fatalf("step %d: %v", i, err)
+					}
+					want := Created
+					if st.replace {
+						want = Replaced
+					}
+					for _, o := range out {
+						if o.Result != want {
+							t.Fatalf("step %d: %s %v, want %v", i, o.ID, o.Result, want)
+						}
+					}
+					applyModel(c, actions, out)
+					writes++
+				}
+				if tc.crash && i == len(tc.steps)-1 {
+					crashOnto(t, l, before)
+					again, err := OpenLive(before)
+					if err != nil {
+						t.Fatalf("open after a crash: %v", err)
+					}
+					defer again.Close()
+					l = again
+					break
+				}
+				if got := l.Seq(); got != writes {
+					t.Errorf("step %d: at write %d, want %d", i, got, writes)
+				}
+				if got := int(totBatches(l) - b); st.batches >= 0 && got != st.batches {
+					t.Errorf("step %d: %d Bleve batches, want %d", i, got, st.batches)
+				}
+			}
+			if err := l.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			sameAsFreshBuild(t, l, c)
+		})
+	}
+}
+
 // abandon closes l as a crash would leave it: the log and the index as they
 // are, the suggestion file not written.
 func (l *Live) abandon() {
