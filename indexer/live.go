@@ -112,15 +112,25 @@ const boltTimeout = "2s"
 // ErrHeldForWrites says another process has the generation open for writing.
 var ErrHeldForWrites = errors.New("another process has this index open for writing")
 
+// mergePlan, where not nil, is Bleve's merge plan options (its
+// mergeplan.MergePlanOptions by field name) for the indexes opened for
+// writing from then on; nil: Bleve's defaults. For benchmarks that compare
+// plans (BenchmarkWritesRefreshed).
+var mergePlan map[string]any
+
 // openBleve opens the index at dir for writing; Bleve's persister waits
 // up to nap for more writes before it writes a segment file.
 func openBleve(dir string, nap time.Duration) (bleve.Index, error) {
 	raiseInMemoryMerge()
-	idx, err := bleve.OpenUsing(dir, map[string]interface{}{
+	config := map[string]interface{}{
 		"unsafe_batch":           true,
 		"bolt_timeout":           boltTimeout,
 		"scorchPersisterOptions": map[string]any{"PersisterNapTimeMSec": int(nap.Milliseconds())},
-	})
+	}
+	if mergePlan != nil {
+		config["scorchMergePlanOptions"] = mergePlan
+	}
+	idx, err := bleve.OpenUsing(dir, config)
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("open %s: %w", filepath.Base(dir), ErrHeldForWrites)
 	}
