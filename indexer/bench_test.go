@@ -313,3 +313,57 @@ func dirBytes(dir string) int64 {
 	})
 	return n
 }
+
+// BenchmarkSuggestBulkRequests times what completion's state does for bulk
+// requests of 1,000 new documents beyond what a build does: their words
+// counted as prepareMany's workers count them (two of 500, then added up),
+// five requests a loop; and five requests' counts applied to the state of
+// 20,000 documents, then made visible (one making of the completions in a
+// series of large writes, see search's waitLargeWrites).
+func BenchmarkSuggestBulkRequests(b *testing.B) {
+	const built, request, requests = 20000, 1000, 5
+	rng := rand.New(rand.NewSource(1))
+	docs := synthDocs(b, built+request*requests, 2048, "d", rng)
+	sdocs := make([]suggestDoc, len(docs))
+	for i := range docs {
+		d := &docs[i]
+		sdocs[i] = newSuggestDoc(defaults.For(d.Lang), d, d.Title, d.Body)
+	}
+	count := func(r int) *suggestDelta {
+		docs := sdocs[built+r*request : built+(r+1)*request]
+		sums := []*suggestDelta{{}, {}}
+		for i, d := range docs {
+			sums[i*2/len(docs)].words(d.words, 1)
+		}
+		sums[0].merge(sums[1])
+		return sums[0]
+	}
+	b.Run("count", func(b *testing.B) {
+		for b.Loop() {
+			for r := range requests {
+				count(r)
+			}
+		}
+	})
+	b.Run("apply and visible", func(b *testing.B) {
+		now := time.Now()
+		sb := newSuggestBuilder(now)
+		for _, d := range sdocs[:built] {
+			sb.add(d)
+		}
+		s := sb.state()
+		s.visible(now)
+		var deltas []*suggestDelta
+		for r := range requests {
+			deltas = append(deltas, count(r))
+		}
+		var seq uint64
+		for b.Loop() {
+			for _, d := range deltas {
+				seq++
+				s.apply(d, seq, now)
+			}
+			s.visible(now)
+		}
+	})
+}
