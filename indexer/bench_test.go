@@ -256,7 +256,6 @@ func BenchmarkBulkUpsert(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		l.DeferBatches() // as serve's engine does
 		runtime.GC()
 		if path := os.Getenv("BULK_CPUPROFILE"); path != "" {
 			f, err := os.Create(path)

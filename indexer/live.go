@@ -70,10 +70,6 @@ type Live struct {
 	pend     *bleve.Batch
 	pendRecs []*walRecord
 	overlay  map[string]*old // each id as the waiting writes leave it
-	// later applies a large write logged and answered (see commitLater):
-	// set under mu, run by the Apply that set it, mu held until it ends.
-	later    func()
-	laterErr error // its failure, for the next Flush to tell
 
 	// suggMu guards sugg, which writes change through pending and
 	// completion's reads bring up to date (lock order: cacheMu, mu,
@@ -330,8 +326,7 @@ func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 	l.queue = append(l.queue, w)
 	l.qmu.Unlock()
 	l.mu.Lock()
-	unlock := l.mu.Unlock
-	defer func() { unlock() }()
+	defer l.mu.Unlock()
 	// Unless applied with the writes of another, which held l.mu until
 	// it had applied them.
 	if !w.taken {
@@ -343,25 +338,7 @@ func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 		for _, g := range group {
 			g.taken, g.now = true, now
 		}
-		l.applyGroup(group, !opts.Wait)
-	}
-	if rest := l.later; rest != nil {
-		// A large write's batch, logged: it reaches the index while the
-		// answer goes and the next write is analyzed, l.mu held until
-		// then (see commitLater).
-		l.later = nil
-		unlock = func() {}
-		l.large.Add(1)
-		go func() {
-			defer l.mu.Unlock()
-			defer roomForWrite()()
-			defer func() {
-				l.largeEnd.Store(time.Now().UnixNano())
-				l.large.Add(-1)
-			}()
-			rest()
-		}()
-		return w.out, w.err
+		l.applyGroup(group)
 	}
 	if opts.Wait && w.err == nil {
 		if err := l.flushLocked(); err != nil {
@@ -376,13 +353,11 @@ func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 // to reach the index, in one Bleve batch for all of them: under steady
 // single writes, one segment and one snapshot a refresh of what searches
 // see, rather than one a write, each of which every search then visits
-// until Bleve merges it. A write of splitMin documents or more is
-// answered once logged, and reaches the index, as one segment, before
-// anything else takes the writers' lock (see commitLater). Outcomes,
-// statistics and the log are as without it; Seq counts the writes logged.
-// For a live collection whose searches are refreshed
-// (search.Engine.SwapLive, which flushes at every refresh); a write that
-// asks to wait (WriteOptions.Wait) is flushed before Apply returns.
+// until Bleve merges it. Outcomes, statistics and the log are as without
+// it; Seq counts the writes logged. For a live collection whose searches
+// are refreshed (search.Engine.SwapLive, which flushes at every refresh);
+// a write that asks to wait (WriteOptions.Wait) is flushed before Apply
+// returns.
 func (l *Live) DeferBatches() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -400,10 +375,6 @@ func (l *Live) Flush() error {
 
 // flushLocked is Flush under l.mu.
 func (l *Live) flushLocked() error {
-	if err := l.laterErr; err != nil {
-		l.laterErr = nil
-		return err
-	}
 	if l.pend == nil || l.idx == nil {
 		return nil
 	}
@@ -537,15 +508,13 @@ func (l *Live) apply(ctx context.Context, actions []corpus.Action, opts WriteOpt
 	if err != nil {
 		return nil, err
 	}
-	l.applyGroup([]*pendingWrite{w}, false)
+	l.applyGroup([]*pendingWrite{w})
 	return w.out, w.err
 }
 
 // applyGroup applies the writes of group, in order, setting the outcome or
-// error of each. Under l.mu. Where later and batches are deferred, a large
-// group's batch is left in l.later for the caller to apply once it has
-// answered (see commitLater).
-func (l *Live) applyGroup(group []*pendingWrite, later bool) {
+// error of each. Under l.mu.
+func (l *Live) applyGroup(group []*pendingWrite) {
 	fail := func(err error) {
 		for _, w := range group {
 			w.out, w.err = nil, err
@@ -594,11 +563,7 @@ func (l *Live) applyGroup(group []*pendingWrite, later bool) {
 	// document, until a write (of the group, or waiting for a flush)
 	// changes it.
 	applied := map[string]*old{}
-	later = later && l.deferred && !deferring
 	batch := l.newSplitBatch()
-	if later {
-		batch = &splitBatch{parts: []*bleve.Batch{l.idx.NewBatch()}}
-	}
 	if deferring {
 		applied = maps.Clone(l.overlay)
 		if applied == nil {
@@ -631,14 +596,6 @@ func (l *Live) applyGroup(group []*pendingWrite, later bool) {
 	}
 	if deferring {
 		if err := l.commitDeferred(batch.parts[0], recs, stats, applied); err != nil {
-			for _, w := range done {
-				w.out, w.err = nil, err
-			}
-		}
-		return
-	}
-	if later {
-		if err := l.commitLater(batch.parts[0], recs, stats); err != nil {
 			for _, w := range done {
 				w.out, w.err = nil, err
 			}
@@ -899,41 +856,6 @@ func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) e
 	l.pending = append(l.pending, recs...)
 	l.pendMu.Unlock()
 	l.releaseLog()
-	return nil
-}
-
-// commitLater is how a large write reaches the index where batches are
-// deferred: logged (durable), answered, then applied as one batch, one
-// segment, the writers' lock held until it is in the index. Applied
-// before the answer, its documents were made into a segment a core, in
-// parts (applySplit): as many segments a write as cores, each costing
-// more a document the smaller it is, and soon merged again; made after
-// the answer, its one segment is made on one core while the client's next
-// request is read and analyzed on the others. Whatever takes the lock
-// next (a write, Flush, Seq, Close) finds it in the index.
-//
-// commitLater logs recs and sets l.later to apply batch with the new
-// statistics: applied after the answer, a failure cannot be the write's;
-// it closes the live collection, as a failed Flush does, and the log
-// applies the writes again when the index is next opened.
-func (l *Live) commitLater(batch *bleve.Batch, recs []*walRecord, stats *fieldStats) error {
-	if _, err := l.log.append(recs...); err != nil {
-		return fmt.Errorf("write-ahead log: %w", err)
-	}
-	last := recs[len(recs)-1].Seq
-	l.later = func() {
-		l.commits.Add(1) // odd: under way
-		defer l.commits.Add(1)
-		if err := l.applyBatch(batch, last, stats); err != nil {
-			l.closed = true
-			l.laterErr = fmt.Errorf("writes logged, not indexed (applied again at the next open): %w", err)
-			return
-		}
-		l.pendMu.Lock()
-		l.pending = append(l.pending, recs...)
-		l.pendMu.Unlock()
-		l.releaseLog()
-	}
 	return nil
 }
 

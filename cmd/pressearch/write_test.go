@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pressearch/corpus"
 )
 
 // testKey is the write key of the tests' servers.
@@ -528,5 +530,46 @@ func TestCommandsWriteThroughURL(t *testing.T) {
 	}
 	if code, _, errOut := runCmd(t, "delete", "--url", "ftp://example", "url-1"); code != 2 || !strings.Contains(errOut, "--url") {
 		t.Errorf("delete --url with a bad address: %d %s", code, errOut)
+	}
+}
+
+// A bulk request without wait_for is searchable within 1 s of its answer
+// (the contract), whatever its size: a request of 1,000 documents of about
+// 2 KB, as pressbench sends them, its last document looked for by a word
+// only it has.
+func TestBulkSearchableWithinASecond(t *testing.T) {
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, d := range docs {
+		words = append(words, strings.Fields(d.Title+" "+d.Body)...)
+	}
+	s := startServerEnv(t, []string{"PRESSEARCH_API_KEY=" + testKey}, "--data", t.TempDir())
+	for round := range 2 {
+		var body strings.Builder
+		enc := json.NewEncoder(&body)
+		for i := range 1000 {
+			var text strings.Builder
+			for j := i * 7; text.Len() < 2048; j += 13 {
+				text.WriteString(words[j%len(words)])
+				text.WriteByte(' ')
+			}
+			fmt.Fprintf(&text, "marker%dx%d", round, i)
+			enc.Encode(corpus.Document{ID: fmt.Sprintf("bulk-%d-%04d", round, i), Lang: "te", Title: fmt.Sprintf("Release %d", i), Body: text.String()})
+		}
+		code, _, answer := s.send(t, "POST", "/api/v1/docs/_bulk", testKey, body.String())
+		answered := time.Now()
+		if code != 200 || strings.Contains(answer, `"errors":true`) {
+			t.Fatalf("bulk: %d %.300s", code, answer)
+		}
+		for s.total(t, fmt.Sprintf("marker%dx999", round)) != 1 {
+			if time.Since(answered) > time.Second {
+				t.Fatalf("round %d: the bulk's last document is not searchable within 1 s of the answer", round)
+			}
+			time.Sleep(20 * time.Millisecond) // polling the condition the contract bounds
+		}
+		t.Logf("round %d: searchable %v after the answer", round, time.Since(answered).Round(time.Millisecond))
 	}
 }
