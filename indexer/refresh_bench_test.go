@@ -26,9 +26,10 @@ import (
 // refresh), and reports what Bleve's merges did meanwhile: the documents
 // of the segments they wrote, a write (those in memory as the persister
 // writes several refreshes' segments as one among them); the merges of
-// files; and the segments a search would visit (sampled every 50 ms). The writes are pressbench's under searches: 300 new documents, then
-// the same again (each replacing itself); WRITES_NEW=1 writes a new
-// document each time instead. WRITES_MERGE_PLANS is a JSON list of Bleve's
+// files; and the segments a search would visit (sampled every 50 ms). The
+// writes are pressbench's under searches: 300 new documents, then the same
+// again (each replacing itself); WRITES_NEW=1 writes a new document each
+// time instead. WRITES_MERGE_PLANS is a JSON list of Bleve's
 // merge plan options to compare (null: its defaults); WRITES_BASE a folder
 // that keeps the built collection between runs; -test.v with
 // WRITES_TRACE=1 logs the segments (live/full documents) as they change.
@@ -68,13 +69,13 @@ func BenchmarkWritesRefreshed(b *testing.B) {
 	for _, plan := range plans {
 		name, _ := json.Marshal(plan)
 		b.Run(string(name), func(b *testing.B) {
+			mergePlan = plan
+			defer func() { mergePlan = nil }()
 			for b.Loop() {
 				dir := filepath.Join(b.TempDir(), "store")
 				if err := os.CopyFS(dir, os.DirFS(base)); err != nil {
 					b.Fatal(err)
 				}
-				mergePlan = plan
-				defer func() { mergePlan = nil }()
 				s, err := OpenStore(dir)
 				if err != nil {
 					b.Fatal(err)
