@@ -23,6 +23,10 @@ type writerState struct {
 	done    chan struct{}
 	seen    atomic.Uint64 // the last write the index in service includes
 
+	// Refreshes done, and the time they took (see Maintenance).
+	refreshes    atomic.Uint64
+	refreshNanos atomic.Int64
+
 	// Completions: searches read the last made (view) and never wait
 	// for one to be made; made one at a time (making), after writes, by
 	// the goroutine suggestions, or by Refresh.
@@ -274,12 +278,15 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 // refresh puts in service the live collection ws as it is now.
 func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
 	seq := ws.w.Seq()
+	start := time.Now()
 	if err := ws.w.Flush(); err != nil {
 		return err
 	}
 	if err := ws.backend.Refresh(ctx); err != nil {
 		return err
 	}
+	ws.refreshNanos.Add(int64(time.Since(start)))
+	ws.refreshes.Add(1)
 	cur := e.cur.Load()
 	if cur == nil || cur.writer != ws {
 		return nil // taken out of service meanwhile

@@ -13,6 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"pressearch/search"
 )
 
 // metrics are the server's Prometheus metrics, in a registry of its own.
@@ -85,7 +87,31 @@ func newMetrics(engine Engine) *metrics {
 			func() float64 { _, _, _, s := info(); return s }),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	if me, ok := engine.(maintained); ok {
+		m.registry.MustRegister(maintenanceMetrics(me)...)
+	}
 	return m
+}
+
+// maintained is an engine that reports the maintenance of its index.
+type maintained interface{ Maintenance() search.Maintenance }
+
+// maintenanceMetrics are the segments, merges and refreshes of the index
+// an engine serves, read when the metrics are; the counts start again at
+// each new generation.
+func maintenanceMetrics(e maintained) []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_segments", Help: "Segments of the index being served: each search visits every one."},
+			func() float64 { return float64(e.Maintenance().Segments) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_merges_total", Help: "Merges of segments finished in the background since the generation being served was opened."},
+			func() float64 { return float64(e.Maintenance().Merges) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_merge_seconds_total", Help: "Time those merges took."},
+			func() float64 { return e.Maintenance().MergeSeconds }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_refreshes_total", Help: "Refreshes that made writes searchable since the generation being served was opened."},
+			func() float64 { return float64(e.Maintenance().Refreshes) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_refresh_seconds_total", Help: "Time those refreshes took (their segment and view)."},
+			func() float64 { return e.Maintenance().RefreshSeconds }),
+	}
 }
 
 // observe counts a request and its latency by route.

@@ -450,6 +450,10 @@ func TestMetricsAndRequestIDs(t *testing.T) {
 		`pressearch_index_documents 8`,
 		`pressearch_index_generation 1`,
 		`pressearch_last_reindex_duration_seconds`,
+		// The default corpus as built, not written since.
+		"pressearch_index_segments 1\n",
+		"pressearch_index_merges_total 0\n",
+		"pressearch_index_refreshes_total 0\n",
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {
