@@ -138,7 +138,20 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	defer srv.stop()
 	client := &http.Client{Timeout: time.Minute}
+	// What the index's upkeep did in each phase (merges, refreshes,
+	// segments), from serve's metrics; a run goes on without them.
+	upkeepOf := func() upkeep {
+		u, err := readUpkeep(srv.base)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "upkeep:", err)
+		}
+		return u
+	}
+	report := func(phase string, before upkeep) {
+		fmt.Printf("pressearch: %s: %s\n", phase, upkeepOf().since(before))
+	}
 	profile(".bulk")
+	beforeBulk := upkeepOf()
 	start = time.Now()
 	bulkCPU := procCPU(srv.pid)
 	for i := 0; i < len(added); i += w.bulk {
@@ -159,6 +172,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	fmt.Printf("pressearch: CPU a document: full build %.2f ms (%.2f cores busy), bulk upsert %.2f ms (%.2f cores busy)\n",
 		float64(buildCPU.Microseconds())/1e3/float64(len(docs)), buildCPU.Seconds()/build.Seconds(),
 		float64(bulkCPU.Microseconds())/1e3/float64(len(added)), bulkCPU.Seconds()/bulkTime.Seconds())
+	report("the bulk upserts", beforeBulk)
 	profiles.Wait()
 	profile(".puts")
 	var one []time.Duration
@@ -174,6 +188,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// Searches, alone and with writes going on.
 	profiles.Wait()
 	profile(".calm")
+	beforeCalm := upkeepOf()
 	calmStart := time.Now()
 	calmCPU := procCPU(srv.pid)
 	calm, _, err := sendWithin(srv.base, queries, 2, w.minSearch, 0)
@@ -187,6 +202,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// measured at the rate it can, not waited for.
 	busyLimit := max(4*time.Since(calmStart), 2*time.Minute)
 	fmt.Printf("pressearch: searches alone p50 %s p99 %s\n", percentile(calm, .5).Round(time.Microsecond), percentile(calm, .99).Round(time.Microsecond))
+	report("the searches alone", beforeCalm)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var writeErr error
@@ -241,6 +257,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}()
 	profiles.Wait()
 	profile(".busy")
+	beforeBusy := upkeepOf()
 	busyStart := time.Now()
 	busyCPU := procCPU(srv.pid)
 	busy, cut, err := sendWithin(srv.base, queries, 2, w.minSearch, busyLimit)
@@ -260,6 +277,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if writeErr != nil {
 		fmt.Fprintln(os.Stderr, "the first failed write:", writeErr)
 	}
+	report("the searches under writes", beforeBusy)
 	// serve's CPU, less sensitive to the machine's load than latencies:
 	// a search's alone, and what each write took beyond the searches
 	// beside it (its own work, the merges, refreshes and completions it
