@@ -88,7 +88,7 @@ func newMetrics(engine Engine) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	if me, ok := engine.(maintained); ok {
-		m.registry.MustRegister(maintenanceMetrics(me)...)
+		m.registry.MustRegister(maintenanceCollector{me})
 	}
 	return m
 }
@@ -96,22 +96,38 @@ func newMetrics(engine Engine) *metrics {
 // maintained is an engine that reports the maintenance of its index.
 type maintained interface{ Maintenance() search.Maintenance }
 
-// maintenanceMetrics are the segments, merges and refreshes of the index
-// an engine serves, read when the metrics are; the counts start again at
-// each new generation.
-func maintenanceMetrics(e maintained) []prometheus.Collector {
-	return []prometheus.Collector{
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "pressearch_index_segments", Help: "Segments of the index being served: each search visits every one."},
-			func() float64 { return float64(e.Maintenance().Segments) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_merges_total", Help: "Merges of segments finished in the background since the generation being served was opened."},
-			func() float64 { return float64(e.Maintenance().Merges) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_merge_seconds_total", Help: "Time those merges took."},
-			func() float64 { return e.Maintenance().MergeSeconds }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_refreshes_total", Help: "Refreshes that made writes searchable since the generation being served was opened."},
-			func() float64 { return float64(e.Maintenance().Refreshes) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "pressearch_index_refresh_seconds_total", Help: "Time those refreshes took (their segment and view)."},
-			func() float64 { return e.Maintenance().RefreshSeconds }),
+// maintenanceCollector reports the segments, merges and refreshes of the
+// index an engine serves, all read once a scrape (one snapshot of the
+// index, one consistent set of figures); the counts start again at each
+// new generation.
+type maintenanceCollector struct{ engine maintained }
+
+var (
+	segmentsDesc = prometheus.NewDesc("pressearch_index_segments",
+		"Segments of the index being served: each search visits every one.", nil, nil)
+	mergesDesc = prometheus.NewDesc("pressearch_index_merges_total",
+		"Merges of segments finished in the background since the generation being served was opened.", nil, nil)
+	mergeSecondsDesc = prometheus.NewDesc("pressearch_index_merge_seconds_total",
+		"Time those merges took.", nil, nil)
+	refreshesDesc = prometheus.NewDesc("pressearch_index_refreshes_total",
+		"Refreshes that made writes searchable since the generation being served was opened.", nil, nil)
+	refreshSecondsDesc = prometheus.NewDesc("pressearch_index_refresh_seconds_total",
+		"Time those refreshes took (their segment and view).", nil, nil)
+)
+
+func (c maintenanceCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{segmentsDesc, mergesDesc, mergeSecondsDesc, refreshesDesc, refreshSecondsDesc} {
+		ch <- d
 	}
+}
+
+func (c maintenanceCollector) Collect(ch chan<- prometheus.Metric) {
+	m := c.engine.Maintenance()
+	ch <- prometheus.MustNewConstMetric(segmentsDesc, prometheus.GaugeValue, float64(m.Segments))
+	ch <- prometheus.MustNewConstMetric(mergesDesc, prometheus.CounterValue, float64(m.Merges))
+	ch <- prometheus.MustNewConstMetric(mergeSecondsDesc, prometheus.CounterValue, m.MergeSeconds)
+	ch <- prometheus.MustNewConstMetric(refreshesDesc, prometheus.CounterValue, float64(m.Refreshes))
+	ch <- prometheus.MustNewConstMetric(refreshSecondsDesc, prometheus.CounterValue, m.RefreshSeconds)
 }
 
 // observe counts a request and its latency by route.
