@@ -106,6 +106,7 @@ func main() {
 	flag.IntVar(&w.rate, "write-rate", 50, "writes a second while searches are timed (-writes)")
 	flag.IntVar(&w.replace, "replace", 10, "percent of the documents replaced before the index size is read (-writes)")
 	flag.DurationVar(&w.minSearch, "search-time", 30*time.Second, "the least time the searches alone and those under writes each take, the queries repeated (-writes)")
+	flag.IntVar(&w.rounds, "search-rounds", 3, "rounds of searches alone and under writes, alternated, that -search-time is shared among (-writes)")
 	flag.BoolVar(&w.skipPlain, "skip-plain", false, "leave plain Bleve out, for quicker runs while iterating (-writes)")
 	flag.BoolVar(&w.skipSize, "skip-size", false, "leave out the replacements and the size against a fresh build, for quicker runs while iterating (-writes)")
 	floodURL := flag.String("flood", "", "send the -hostile-query to this server from -copies clients until interrupted (what -hostile runs as a process of its own)")

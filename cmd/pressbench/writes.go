@@ -31,8 +31,9 @@ type writeOptions struct {
 	rate     int // writes a second while searches are timed
 	replace  int // percent of the documents replaced before the size is read
 	// the least time the searches alone and those under writes each take
-	// (the queries repeated)
+	// (the queries repeated), over rounds of each, alternated
 	minSearch time.Duration
+	rounds    int
 	// phases left out, for quicker runs while iterating: plain Bleve's,
 	// and the replacements with the size against a fresh build
 	skipPlain, skipSize bool
@@ -48,6 +49,9 @@ const benchKey = "pressbench-key-0123456789"
 // and the index size after o.replace percent of the documents are replaced,
 // against a fresh build of the resulting collection.
 func writesRun(ctx context.Context, o options, w writeOptions) error {
+	if w.rounds < 1 || w.rate < 1 {
+		return fmt.Errorf("-search-rounds and -write-rate must be at least 1")
+	}
 	rng := rand.New(rand.NewSource(o.seed))
 	vocab, err := vocabularies(o.shared)
 	if err != nil {
@@ -185,99 +189,83 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		one = append(one, time.Since(t))
 	}
 	fmt.Printf("pressearch: one write p50 %s p99 %s\n", percentile(one, .5).Round(time.Microsecond), percentile(one, .99).Round(time.Microsecond))
-	// Searches, alone and with writes going on.
+	// Searches, alone and with writes going on, in rounds alternated as
+	// -hostile's are: the machine may be shared, and a burst of its other
+	// work then weighs on both kinds alike; each kind's latencies are
+	// pooled over the rounds. A round alone starts once serve is idle (the
+	// writes before it refreshed and their merges done), so that it carries
+	// none of the writes' work.
 	profiles.Wait()
-	profile(".calm")
-	beforeCalm := upkeepOf()
-	calmStart := time.Now()
-	calmCPU := procCPU(srv.pid)
-	calm, _, err := sendWithin(srv.base, queries, 2, w.minSearch, 0)
-	if err != nil {
-		return err
-	}
-	calmCPU = procCPU(srv.pid) - calmCPU
-	calmTime := time.Since(calmStart)
-	// The searches under writes stop at a time limit where they (or the
-	// writes) fall far behind, and say so: a phase that cannot keep up is
-	// measured at the rate it can, not waited for.
-	busyLimit := max(4*time.Since(calmStart), 2*time.Minute)
-	fmt.Printf("pressearch: searches alone p50 %s p99 %s\n", percentile(calm, .5).Round(time.Microsecond), percentile(calm, .99).Round(time.Microsecond))
-	report("the searches alone", beforeCalm)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
+	var calm, busy, busyWrites []time.Duration
+	var calmCPU, busyCPU, calmTime, busyTime time.Duration
+	var written, failed, behind int
 	var writeErr error
-	written, failed, behind, inFlight := 0, 0, 0, 0
-	var busyWrites []time.Duration
-	wg.Add(1)
-	var writeMu sync.Mutex // guards what the writes count
-	go func() {
-		// Open loop: a write every 1/rate s whether or not the last one
-		// has answered, as independent clients send them; a second's
-		// worth at most in flight, a tick past that counted as behind.
-		defer wg.Done()
-		t := time.NewTicker(time.Second / time.Duration(w.rate))
-		defer t.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			writeMu.Lock()
-			full := inFlight >= w.rate
-			if full {
-				behind++
-			} else {
-				inFlight++
-			}
-			writeMu.Unlock()
-			if full {
-				continue
-			}
-			d := rest[i%len(rest)]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				t := time.Now()
-				err := put(client, srv.base, d)
-				writeMu.Lock()
-				defer writeMu.Unlock()
-				inFlight--
-				if err != nil {
-					if writeErr == nil {
-						writeErr = err
-					}
-					failed++
-					return
-				}
-				busyWrites = append(busyWrites, time.Since(t))
-				written++
-			}()
+	sent := 0 // writes sent so far, the next one rest[sent%len(rest)]
+	perRound := w.minSearch / time.Duration(w.rounds)
+	fmt.Printf("pressearch: searches in %d rounds alone and %d under %d writes/s, alternated, each %s at least and all %d queries\n",
+		w.rounds, w.rounds, w.rate, perRound, len(queries))
+	for r := range w.rounds {
+		if !waitIdle(srv.pid, time.Minute) {
+			fmt.Println("pressearch: serve still busy after a minute; the round alone starts anyway")
 		}
-	}()
-	profiles.Wait()
-	profile(".busy")
-	beforeBusy := upkeepOf()
-	busyStart := time.Now()
-	busyCPU := procCPU(srv.pid)
-	busy, cut, err := sendWithin(srv.base, queries, 2, w.minSearch, busyLimit)
-	close(stop)
-	wg.Wait()
-	busyTime := time.Since(busyStart)
-	busyCPU = procCPU(srv.pid) - busyCPU
-	if err != nil {
-		return err
+		if r == 0 {
+			profile(".calm")
+		}
+		beforeCalm := upkeepOf()
+		start := time.Now()
+		cpu := procCPU(srv.pid)
+		c, _, err := sendWithin(srv.base, queries, 2, perRound, 0)
+		if err != nil {
+			return err
+		}
+		calmCPU += procCPU(srv.pid) - cpu
+		roundCalm := time.Since(start)
+		calmTime += roundCalm
+		report(fmt.Sprintf("round %d, the searches alone", r+1), beforeCalm)
+		profiles.Wait()
+
+		// The searches under writes stop at a time limit where they (or
+		// the writes) fall far behind, and say so: a phase that cannot
+		// keep up is measured at the rate it can, not waited for.
+		busyLimit := max(4*roundCalm, 40*time.Second)
+		if r == 0 {
+			profile(".busy")
+		}
+		beforeBusy := upkeepOf()
+		start = time.Now()
+		cpu = procCPU(srv.pid)
+		wr := startWrites(client, srv.base, rest, sent, w.rate)
+		b, cut, err := sendWithin(srv.base, queries, 2, perRound, busyLimit)
+		wr.halt()
+		roundBusy := time.Since(start)
+		busyTime += roundBusy
+		busyCPU += procCPU(srv.pid) - cpu
+		if err != nil {
+			return err
+		}
+		sent += wr.sent
+		written, failed, behind = written+wr.written, failed+wr.failed, behind+wr.behind
+		busyWrites = append(busyWrites, wr.lat...)
+		if writeErr == nil {
+			writeErr = wr.err
+		}
+		if cut {
+			fmt.Printf("pressearch: round %d: searches with writes STOPPED at the time limit of %s: %d searches done, %d alone\n", r+1, busyLimit.Round(time.Second), len(b), len(c))
+		}
+		fmt.Printf("pressearch: round %d: searches alone p50 %s p99 %s; under writes p50 %s p99 %s (%.0f writes/s): p99 ratio %.2f\n",
+			r+1, percentile(c, .5).Round(time.Microsecond), percentile(c, .99).Round(time.Microsecond),
+			percentile(b, .5).Round(time.Microsecond), percentile(b, .99).Round(time.Microsecond),
+			float64(wr.written)/roundBusy.Seconds(), float64(percentile(b, .99))/float64(percentile(c, .99)))
+		report(fmt.Sprintf("round %d, the searches under writes", r+1), beforeBusy)
+		calm, busy = append(calm, c...), append(busy, b...)
 	}
-	if cut {
-		fmt.Printf("pressearch: searches with writes STOPPED at the time limit of %s: %d searches done, %d alone\n", busyLimit.Round(time.Second), len(busy), len(calm))
-	}
+	fmt.Printf("pressearch: searches alone p50 %s p99 %s\n", percentile(calm, .5).Round(time.Microsecond), percentile(calm, .99).Round(time.Microsecond))
 	fmt.Printf("pressearch: searches with writes p50 %s p99 %s; writes %d done (%.0f/s, p50 %s p99 %s), %d failed, %d not sent (a second's worth in flight)\n",
 		percentile(busy, .5).Round(time.Microsecond), percentile(busy, .99).Round(time.Microsecond),
 		written, float64(written)/busyTime.Seconds(), percentile(busyWrites, .5).Round(time.Microsecond), percentile(busyWrites, .99).Round(time.Microsecond), failed, behind)
 	if writeErr != nil {
 		fmt.Fprintln(os.Stderr, "the first failed write:", writeErr)
 	}
-	report("the searches under writes", beforeBusy)
 	// serve's CPU, less sensitive to the machine's load than latencies:
 	// a search's alone, and what each write took beyond the searches
 	// beside it (its own work, the merges, refreshes and completions it
@@ -310,7 +298,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		size = dirSize(store.Path(gen))
 		liveParts = sizeParts(store.Path(gen))
 		final := finalCollection(docs, added, replacements)
-		final = append(final, rest[:min(written, len(rest))]...)
+		final = append(final, rest[:min(sent, len(rest))]...)
 		freshDir := filepath.Join(tmp, "fresh")
 		if _, err := indexer.BuildIndex(ctx, freshDir, final, indexer.Config{}, nil); err != nil {
 			return err
@@ -540,4 +528,89 @@ func send(client *http.Client, method, url string, body io.Reader) error {
 		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, strings.TrimSpace(string(raw[:min(len(raw), 300)])))
 	}
 	return nil
+}
+
+// writes is a stream of single writes at a steady rate, in an open loop:
+// a write every 1/rate s whether or not the last one has answered, as
+// independent clients send them; a second's worth at most in flight, a
+// tick past that counted as behind.
+type writes struct {
+	stop chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex // guards what follows until halt returns
+	// sent: writes sent; written, failed: answered with success or not;
+	// behind: ticks with no write sent
+	sent, written, failed, behind, inFlight int
+	lat                                     []time.Duration // the successful writes'
+	err                                     error           // the first failure
+}
+
+// startWrites sends docs[from%len(docs)], docs[(from+1)%len(docs)]... at
+// rate writes a second until halt.
+func startWrites(client *http.Client, base string, docs []corpus.Document, from, rate int) *writes {
+	ws := &writes{stop: make(chan struct{})}
+	ws.wg.Go(func() {
+		t := time.NewTicker(time.Second / time.Duration(rate))
+		defer t.Stop()
+		for {
+			select {
+			case <-ws.stop:
+				return
+			case <-t.C:
+			}
+			ws.mu.Lock()
+			full := ws.inFlight >= rate
+			if full {
+				ws.behind++
+			} else {
+				ws.inFlight++
+			}
+			d := docs[(from+ws.sent)%len(docs)]
+			if !full {
+				ws.sent++
+			}
+			ws.mu.Unlock()
+			if full {
+				continue
+			}
+			ws.wg.Go(func() {
+				t := time.Now()
+				err := put(client, base, d)
+				ws.mu.Lock()
+				defer ws.mu.Unlock()
+				ws.inFlight--
+				if err != nil {
+					if ws.err == nil {
+						ws.err = err
+					}
+					ws.failed++
+					return
+				}
+				ws.lat = append(ws.lat, time.Since(t))
+				ws.written++
+			})
+		}
+	})
+	return ws
+}
+
+// halt stops sending and waits for the writes in flight to answer.
+func (ws *writes) halt() {
+	close(ws.stop)
+	ws.wg.Wait()
+}
+
+// waitIdle waits until process pid has used under 5% of a core for half a
+// second (for serve: its refreshes and merges done), at most limit; it
+// says whether it got there.
+func waitIdle(pid string, limit time.Duration) bool {
+	const window = 500 * time.Millisecond
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
+		before := procCPU(pid)
+		time.Sleep(window) // a process says nothing when it goes idle
+		if procCPU(pid)-before < window/20 {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pressearch/corpus"
+)
+
+// The writes of a round take the documents in turn from where the last
+// round stopped, and every write sent is counted as written or failed
+// once halt returns.
+func TestWritesTakeDocumentsInTurn(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	arrived := make(chan struct{}, 1000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.TrimPrefix(r.URL.Path, "/api/v1/docs/")
+		mu.Lock()
+		got = append(got, id)
+		mu.Unlock()
+		if id == "d3" {
+			http.Error(w, "no", http.StatusBadRequest)
+		} else {
+			w.WriteHeader(http.StatusOK)
+		}
+		arrived <- struct{}{}
+	}))
+	defer srv.Close()
+	docs := []corpus.Document{{ID: "d0"}, {ID: "d1"}, {ID: "d2"}, {ID: "d3"}}
+	ws := startWrites(srv.Client(), srv.URL, docs, 2, 200)
+	for range 6 {
+		select {
+		case <-arrived:
+		case <-time.After(10 * time.Second):
+			t.Fatal("writes do not arrive")
+		}
+	}
+	ws.halt()
+	if ws.sent < 6 || ws.written+ws.failed != ws.sent || ws.inFlight != 0 {
+		t.Fatalf("sent %d, written %d, failed %d, in flight %d", ws.sent, ws.written, ws.failed, ws.inFlight)
+	}
+	if len(ws.lat) != ws.written || ws.err == nil || ws.failed == 0 {
+		t.Errorf("%d latencies for %d written; %d failed, first error %v", len(ws.lat), ws.written, ws.failed, ws.err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	seen := map[string]int{}
+	for _, id := range got {
+		seen[id]++
+	}
+	// From d2 on, in turn and round again: d2 d3 d0 d1 d2 d3 ...
+	for i := range ws.sent {
+		seen[docs[(2+i)%len(docs)].ID]--
+	}
+	for id, n := range seen {
+		if n != 0 {
+			t.Errorf("%s: %d more writes than in turn (arrived %q)", id, n, got)
+		}
+	}
+}
