@@ -208,9 +208,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		if !waitIdle(srv.pid, time.Minute) {
 			fmt.Println("pressearch: serve still busy after a minute; the round alone starts anyway")
 		}
-		if r == 0 {
-			profile(".calm")
-		}
+		profile(fmt.Sprintf(".calm%d", r+1))
 		beforeCalm := upkeepOf()
 		start := time.Now()
 		cpu := procCPU(srv.pid)
@@ -228,9 +226,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		// the writes) fall far behind, and say so: a phase that cannot
 		// keep up is measured at the rate it can, not waited for.
 		busyLimit := max(4*roundCalm, 40*time.Second)
-		if r == 0 {
-			profile(".busy")
-		}
+		profile(fmt.Sprintf(".busy%d", r+1))
 		beforeBusy := upkeepOf()
 		start = time.Now()
 		cpu = procCPU(srv.pid)
