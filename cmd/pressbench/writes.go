@@ -596,11 +596,11 @@ func (ws *writes) halt() {
 	ws.wg.Wait()
 }
 
-// waitIdle waits until process pid has used under 5% of a core for half a
-// second (for serve: its refreshes and merges done), at most limit; it
-// says whether it got there.
+// waitIdle waits until process pid has used under 5% of a core for two
+// seconds (for serve: its refreshes, persister naps and the merges after
+// them done), at most limit; it says whether it got there.
 func waitIdle(pid string, limit time.Duration) bool {
-	const window = 500 * time.Millisecond
+	const window = 2 * time.Second
 	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
 		before := procCPU(pid)
 		time.Sleep(window) // a process says nothing when it goes idle
