@@ -90,6 +90,51 @@ func BenchmarkApplyOne(b *testing.B) {
 	}
 }
 
+// BenchmarkApplyDeferred times single writes to a live collection of 400
+// whose batches wait for a flush, as serve's do between refreshes: n
+// writes, then the flush, a write's share of it reported (time and CPU).
+// A write's cost should not grow with the writes that wait beside it.
+func BenchmarkApplyDeferred(b *testing.B) {
+	docs, _ := benchDocs(b, 400)
+	for _, n := range []int{30, 300} {
+		b.Run(fmt.Sprintf("writes=%d", n), func(b *testing.B) {
+			s, err := OpenStore(b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.PaceWrites(time.Second)
+			sum, err := s.Build(context.Background(), docs, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l, err := s.OpenLive(sum.Generation)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer l.Close()
+			l.DeferBatches()
+			i := 0
+			cpu := cpuTime()
+			for b.Loop() {
+				for range n {
+					d := docs[i%len(docs)]
+					d.Title = fmt.Sprintf("Corrected %d: %s", i, d.Title)
+					i++
+					out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+					if err != nil || out[0].Result != Replaced {
+						b.Fatal(out, err)
+					}
+				}
+				if err := l.Flush(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/write")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N*n), "cpu-µs/write")
+		})
+	}
+}
+
 // BenchmarkSuggestionsVisible times what completion offers worked out from
 // the state of a collection of 400,000 distinct words (Zipf-like counts)
 // and 22,000 titles: what a live collection of about 100,000 documents

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -569,7 +570,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		if applied == nil {
 			applied = map[string]*old{}
 		}
-		batch = &splitBatch{parts: []*bleve.Batch{l.idx.NewBatch()}}
+		batch = &splitBatch{deferred: true}
 	}
 	stats := l.stats.clone()
 	var recs []*walRecord
@@ -595,7 +596,7 @@ func (l *Live) applyGroup(group []*pendingWrite) {
 		return
 	}
 	if deferring {
-		if err := l.commitDeferred(batch.parts[0], recs, stats, applied); err != nil {
+		if err := l.commitDeferred(batch.ops, recs, stats, applied); err != nil {
 			for _, w := range done {
 				w.out, w.err = nil, err
 			}
@@ -707,7 +708,7 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 			delta.remove(o.suggest)
 		}
 		if a.Doc == nil {
-			batch.part(a.Delete).Delete(a.Delete)
+			batch.delete(a.Delete)
 			rec.Actions = append(rec.Actions, walAction{Delete: a.Delete})
 			applied[a.ID()] = &old{}
 			continue
@@ -723,7 +724,7 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 		} else {
 			delta.add(p.suggest, w.now)
 		}
-		if err := batch.part(a.ID()).IndexAdvanced(p.doc); err != nil {
+		if err := batch.index(p.doc); err != nil {
 			return nil, err
 		}
 		rec.Actions = append(rec.Actions, walAction{Doc: a.Doc, API: !w.opts.Corpus, raw: w.logged[i]})
@@ -747,8 +748,42 @@ func (l *Live) plan(w *pendingWrite, reader index.IndexReader, present map[strin
 
 // splitBatch is the Bleve batch of a group of writes in parts by id, one
 // a core: Bleve makes the segment of a batch on one goroutine, which for a
-// large write left the other cores idle.
-type splitBatch struct{ parts []*bleve.Batch }
+// large write left the other cores idle. A group whose batch waits for the
+// next flush (deferred) only lists its actions (ops), for the flush's one
+// batch to take once the log has them.
+type splitBatch struct {
+	parts    []*bleve.Batch
+	deferred bool
+	ops      []batchOp
+}
+
+// batchOp is an action of a deferred batch: doc indexed, or id deleted
+// where doc is nil.
+type batchOp struct {
+	id  string
+	doc *document.Document
+}
+
+// index adds doc to the batch.
+func (b *splitBatch) index(doc *document.Document) error {
+	if b.deferred {
+		if doc.ID() == "" {
+			return bleve.ErrorEmptyID
+		}
+		b.ops = append(b.ops, batchOp{id: doc.ID(), doc: doc})
+		return nil
+	}
+	return b.part(doc.ID()).IndexAdvanced(doc)
+}
+
+// delete adds the deletion of id to the batch.
+func (b *splitBatch) delete(id string) {
+	if b.deferred {
+		b.ops = append(b.ops, batchOp{id: id})
+		return
+	}
+	b.part(id).Delete(id)
+}
 
 func (l *Live) newSplitBatch() *splitBatch {
 	b := &splitBatch{parts: make([]*bleve.Batch, runtime.GOMAXPROCS(0))}
@@ -859,17 +894,26 @@ func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) e
 	return nil
 }
 
-// commitDeferred logs recs, then adds batch to the writes that wait for
-// the next flush, with the new statistics and what each id written is
+// commitDeferred logs recs, then adds their actions (ops) to the writes
+// that wait for the next flush, with the new statistics and what each id written is
 // (applied).
-func (l *Live) commitDeferred(batch *bleve.Batch, recs []*walRecord, stats *fieldStats, applied map[string]*old) error {
+func (l *Live) commitDeferred(ops []batchOp, recs []*walRecord, stats *fieldStats, applied map[string]*old) error {
 	if _, err := l.log.append(recs...); err != nil {
 		return fmt.Errorf("write-ahead log: %w", err)
 	}
 	if l.pend == nil {
 		l.pend = l.idx.NewBatch()
 	}
-	l.pend.Merge(batch)
+	// Added to the waiting batch one by one: Bleve's Batch.Merge works out
+	// the size of every document the batch holds at each merge, which
+	// made the writes of a flush cost the square of their number.
+	for _, op := range ops {
+		if op.doc == nil {
+			l.pend.Delete(op.id)
+		} else if err := l.pend.IndexAdvanced(op.doc); err != nil {
+			return err // not met: index checked the id
+		}
+	}
 	l.pendRecs = append(l.pendRecs, recs...)
 	l.overlay = applied
 	l.stats, l.seq = stats, recs[len(recs)-1].Seq
