@@ -86,7 +86,7 @@ func main() {
 	memProfile := flag.String("memprofile", "", "write the allocations of the in-process run (Go's allocs profile) to this file")
 	flag.IntVar(&o.shards, "shards", 0, "also build the index as this many shards at once and compare searching them through an IndexAlias with searching one index")
 	flag.StringVar(&o.dump, "dump", "", "also write the documents (docs.jsonl) and queries (queries.txt) to this folder, for sidebyside.py")
-	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file")
+	flag.StringVar(&o.serveProfile, "serve-cpuprofile", "", "write a CPU profile of the serve process during the first seconds of the HTTP load to this file (-writes: of each phase and round, to this file with a suffix)")
 	flag.IntVar(&profileSeconds, "serve-cpuprofile-seconds", profileSeconds, "how many seconds each profile of -serve-cpuprofile covers")
 	flag.StringVar(&o.opensearch, "opensearch", "", "also build and search the documents on this OpenSearch cluster (URLs, comma-separated) with pressearch's OpenSearch backend")
 	flag.StringVar(&o.corpus, "corpus", "", "measure the documents of this corpus file (e.g. ../shared/data/lk-pmd/press-releases.jsonl) instead of synthesized ones; -docs is then ignored")
