@@ -895,8 +895,8 @@ func (l *Live) commit(batch *splitBatch, recs []*walRecord, stats *fieldStats) e
 }
 
 // commitDeferred logs recs, then adds their actions (ops) to the writes
-// that wait for the next flush, with the new statistics and what each id written is
-// (applied).
+// that wait for the next flush, with the new statistics and what each id
+// written is (applied).
 func (l *Live) commitDeferred(ops []batchOp, recs []*walRecord, stats *fieldStats, applied map[string]*old) error {
 	if _, err := l.log.append(recs...); err != nil {
 		return fmt.Errorf("write-ahead log: %w", err)
@@ -911,7 +911,7 @@ func (l *Live) commitDeferred(ops []batchOp, recs []*walRecord, stats *fieldStat
 		if op.doc == nil {
 			l.pend.Delete(op.id)
 		} else if err := l.pend.IndexAdvanced(op.doc); err != nil {
-			return err // not met: index checked the id
+			return err // not met: splitBatch.index refused an empty id, Bleve's one refusal
 		}
 	}
 	l.pendRecs = append(l.pendRecs, recs...)
