@@ -62,31 +62,44 @@ func BenchmarkApplyOne(b *testing.B) {
 	docs, _ := benchDocs(b, 400)
 	for _, nap := range []time.Duration{0, time.Second} {
 		b.Run(fmt.Sprintf("nap=%s", nap), func(b *testing.B) {
-			s, err := OpenStore(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			s.PaceWrites(nap)
-			sum, err := s.Build(context.Background(), docs, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			l, err := s.OpenLive(sum.Generation)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer l.Close()
+			l := benchLive(b, docs, nap)
 			i := 0
 			for b.Loop() {
-				d := docs[i%len(docs)]
-				d.Title = fmt.Sprintf("Corrected %d: %s", i, d.Title)
-				i++
-				out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
-				if err != nil || out[0].Result != Replaced {
-					b.Fatal(out, err)
-				}
+				correct(b, l, docs, &i)
 			}
 		})
+	}
+}
+
+// benchLive builds docs and opens the generation for writing, Bleve's
+// persister napping nap, until b ends.
+func benchLive(b *testing.B, docs []corpus.Document, nap time.Duration) *Live {
+	s, err := OpenStore(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.PaceWrites(nap)
+	sum, err := s.Build(context.Background(), docs, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l, err := s.OpenLive(sum.Generation)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	return l
+}
+
+// correct writes document *i of docs again with its title changed, one
+// durable write, and moves *i on.
+func correct(b *testing.B, l *Live, docs []corpus.Document, i *int) {
+	d := docs[*i%len(docs)]
+	d.Title = fmt.Sprintf("Corrected %d: %s", *i, d.Title)
+	*i++
+	out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+	if err != nil || out[0].Result != Replaced {
+		b.Fatal(out, err)
 	}
 }
 
@@ -98,32 +111,13 @@ func BenchmarkApplyDeferred(b *testing.B) {
 	docs, _ := benchDocs(b, 400)
 	for _, n := range []int{30, 300} {
 		b.Run(fmt.Sprintf("writes=%d", n), func(b *testing.B) {
-			s, err := OpenStore(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			s.PaceWrites(time.Second)
-			sum, err := s.Build(context.Background(), docs, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			l, err := s.OpenLive(sum.Generation)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer l.Close()
+			l := benchLive(b, docs, time.Second)
 			l.DeferBatches()
 			i := 0
 			cpu := cpuTime()
 			for b.Loop() {
 				for range n {
-					d := docs[i%len(docs)]
-					d.Title = fmt.Sprintf("Corrected %d: %s", i, d.Title)
-					i++
-					out, err := l.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
-					if err != nil || out[0].Result != Replaced {
-						b.Fatal(out, err)
-					}
+					correct(b, l, docs, &i)
 				}
 				if err := l.Flush(); err != nil {
 					b.Fatal(err)
