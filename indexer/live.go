@@ -88,6 +88,11 @@ type Live struct {
 	// last one ended (Unix nanoseconds): see LargeWritesFor.
 	large    atomic.Int32
 	largeEnd atomic.Int64
+	// The last write (Unix nanoseconds), and how long after it the index's
+	// small segments are merged (see tidyLoop).
+	lastWrite atomic.Int64
+	tidyAfter atomic.Int64
+	stopTidy  chan struct{}
 
 	// cache of what completion offers, by seq and the next embargo's end
 	cacheMu    sync.Mutex
@@ -151,6 +156,13 @@ func openLive(dir string, nap time.Duration) (*Live, error) {
 	if err := l.load(); err != nil {
 		idx.Close()
 		return nil, err
+	}
+	if adv, err := idx.Advanced(); err == nil {
+		if s, ok := adv.(*scorch.Scorch); ok {
+			l.tidyAfter.Store(int64(tidyIdle))
+			l.stopTidy = make(chan struct{})
+			go l.tidyLoop(s, l.stopTidy)
+		}
 	}
 	return l, nil
 }
@@ -311,6 +323,7 @@ type old struct {
 // each with its own outcomes and log record, but in one Bleve batch after
 // one sync of the log.
 func (l *Live) Apply(ctx context.Context, actions []corpus.Action, opts WriteOptions) ([]Outcome, error) {
+	defer func() { l.lastWrite.Store(time.Now().UnixNano()) }()
 	if len(actions) >= splitMin {
 		defer roomForWrite()()
 		l.large.Add(1)
@@ -1412,6 +1425,9 @@ func (l *Live) Close() error {
 		serr = l.log.reset()
 	}
 	l.log.close()
+	if l.stopTidy != nil {
+		close(l.stopTidy)
+	}
 	err := l.idx.Close()
 	l.idx = nil
 	// Closed, the generation may be pruned: give its lease up.
