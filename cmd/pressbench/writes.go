@@ -596,15 +596,20 @@ func (ws *writes) halt() {
 	ws.wg.Wait()
 }
 
-// waitIdle waits until process pid has used under 5% of a core for two
-// seconds (for serve: its refreshes, persister naps and the merges after
-// them done), at most limit; it says whether it got there.
+// waitIdle waits until process pid has used under 5% of a core in two
+// windows of two seconds in a row (for serve: its refreshes, persister
+// naps, the merges after them, and the merge of small segments it makes
+// once idle for two seconds, done), at most limit; it says whether it got
+// there.
 func waitIdle(pid string, limit time.Duration) bool {
 	const window = 2 * time.Second
+	quiet := 0
 	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
 		before := procCPU(pid)
 		time.Sleep(window) // a process says nothing when it goes idle
-		if procCPU(pid)-before < window/20 {
+		if procCPU(pid)-before >= window/20 {
+			quiet = 0
+		} else if quiet++; quiet == 2 {
 			return true
 		}
 	}
