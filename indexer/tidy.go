@@ -54,6 +54,11 @@ func (l *Live) tidyLoop(s *scorch.Scorch, stop <-chan struct{}) {
 			continue
 		}
 		tidied = last
+		select {
+		case <-stop: // closed meanwhile: its index may be closed already
+			return
+		default:
+		}
 		if smallSegments(s) >= 2 {
 			s.ForceMerge(ctx, &tidyPlan) // a failure leaves the segments to Bleve's own merges
 		}
@@ -66,11 +71,14 @@ func smallSegments(s *scorch.Scorch) int {
 	if err != nil {
 		return 0
 	}
-	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
+	if snap == nil { // a closed index has none
+		if !ok && r != nil {
+			r.Close()
+		}
 		return 0
 	}
+	defer snap.Close()
 	n := 0
 	for _, ss := range snap.Segments() {
 		if ss.LiveSize() < tidyBelow {
