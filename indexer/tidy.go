@@ -65,23 +65,33 @@ func (l *Live) tidyLoop(s *scorch.Scorch, stop <-chan struct{}) {
 	}
 }
 
-// smallSegments counts s's segments of fewer than tidyBelow documents.
-func smallSegments(s *scorch.Scorch) int {
+// SegmentSizes returns the live documents of each segment a search of s
+// visits now; nil for a closed index, which has none.
+func SegmentSizes(s *scorch.Scorch) []int64 {
 	r, err := s.Reader()
 	if err != nil {
-		return 0
+		return nil
 	}
 	snap, ok := r.(*scorch.IndexSnapshot)
-	if snap == nil { // a closed index has none
+	if snap == nil {
 		if !ok && r != nil {
 			r.Close()
 		}
-		return 0
+		return nil
 	}
 	defer snap.Close()
-	n := 0
+	var sizes []int64
 	for _, ss := range snap.Segments() {
-		if ss.LiveSize() < tidyBelow {
+		sizes = append(sizes, ss.LiveSize())
+	}
+	return sizes
+}
+
+// smallSegments counts s's segments of fewer than tidyBelow documents.
+func smallSegments(s *scorch.Scorch) int {
+	n := 0
+	for _, size := range SegmentSizes(s) {
+		if size < tidyBelow {
 			n++
 		}
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"pressearch/indexer"
 )
 
 // Maintenance is the work that keeps the index being served fit to search
@@ -51,12 +53,7 @@ func bleveMaintenance(idx bleve.Index, m *Maintenance) {
 	if !ok {
 		return
 	}
-	if r, err := s.Reader(); err == nil {
-		if snap, ok := r.(*scorch.IndexSnapshot); ok {
-			m.Segments = len(snap.Segments())
-		}
-		r.Close()
-	}
+	m.Segments = len(indexer.SegmentSizes(s))
 	st, ok := s.Stats().(*scorch.Stats)
 	if !ok {
 		return
