@@ -154,6 +154,12 @@ type Engine struct {
 	// log hears what fails in an optional part of a search (the count
 	// of a "did you mean"), which the search answers without.
 	log *slog.Logger
+
+	// upkeep guards the generation switches (serve) against the reading
+	// of Maintenance, and carried: the maintenance counts of the
+	// generations served before the one in service.
+	upkeep  sync.Mutex
+	carried Maintenance
 }
 
 // live is an index in service and what the engine knows of it. Searches
@@ -266,7 +272,7 @@ func (e *Engine) Swap(idx bleve.Index, gen indexer.Generation) (bleve.Index, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", gen, err)
 	}
-	old := e.cur.Swap(l)
+	old := e.serve(l)
 	if old == nil {
 		return nil, nil
 	}
@@ -300,7 +306,7 @@ func (e *Engine) SwapBackend(s Served) Backend {
 	if sugg == nil {
 		sugg = &indexer.Suggestions{}
 	}
-	old := e.cur.Swap(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg, e.langs)})
+	old := e.serve(&live{backend: s.Backend, info: s.Info, present: s.Present, suggest: newSuggester(sugg, e.langs)})
 	if old == nil {
 		return nil
 	}
@@ -341,7 +347,7 @@ func (e *Engine) open(idx bleve.Index, gen indexer.Generation) (*live, error) {
 // Close takes the index out of service, waits for the searches on it and
 // closes it (a live collection too).
 func (e *Engine) Close() error {
-	old := e.cur.Swap(nil)
+	old := e.serve(nil)
 	if old == nil {
 		return nil
 	}

@@ -102,7 +102,7 @@ func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
 		return nil, err
 	}
 	ws.makeView() // searches find completions from the start
-	old := e.cur.Swap(l)
+	old := e.serve(l)
 	go e.follow(ws, changed)
 	return e.retireOld(old)
 }

@@ -98,19 +98,19 @@ type maintained interface{ Maintenance() search.Maintenance }
 
 // maintenanceCollector reports the segments, merges and refreshes of the
 // index an engine serves, all read once a scrape (one snapshot of the
-// index, one consistent set of figures); the counts start again at each
-// new generation.
+// index, one consistent set of figures); the counts run for the life of
+// the server, over every generation it has served, as counters must.
 type maintenanceCollector struct{ engine maintained }
 
 var (
 	segmentsDesc = prometheus.NewDesc("pressearch_index_segments",
 		"Segments of the index being served: each search visits every one.", nil, nil)
 	mergesDesc = prometheus.NewDesc("pressearch_index_merges_total",
-		"Merges of segments finished in the background since the generation being served was opened.", nil, nil)
+		"Merges of segments finished in the background, in every generation served since the server started.", nil, nil)
 	mergeSecondsDesc = prometheus.NewDesc("pressearch_index_merge_seconds_total",
 		"Time those merges took.", nil, nil)
 	refreshesDesc = prometheus.NewDesc("pressearch_index_refreshes_total",
-		"Refreshes that made writes searchable since the generation being served was opened.", nil, nil)
+		"Refreshes that made writes searchable, in every generation served since the server started.", nil, nil)
 	refreshSecondsDesc = prometheus.NewDesc("pressearch_index_refresh_seconds_total",
 		"Time those refreshes took (their segment and view).", nil, nil)
 )
