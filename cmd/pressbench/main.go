@@ -108,6 +108,7 @@ func main() {
 	flag.DurationVar(&w.minSearch, "search-time", 30*time.Second, "the least time the searches alone and those under writes each take, the queries repeated (-writes)")
 	flag.IntVar(&w.rounds, "search-rounds", 3, "rounds of searches alone and under writes, alternated, that -search-time is shared among (-writes)")
 	flag.BoolVar(&w.skipPlain, "skip-plain", false, "leave plain Bleve out, for quicker runs while iterating (-writes)")
+	flag.StringVar(&w.build, "build", "both", "the full build the bulk upserts are compared with: files (pressearch index over a corpus file of the documents, in a process of its own, as a user rebuilds), memory (the documents given to the indexer in pressbench's process, already read) or both (memory first, into a store of its own) (-writes)")
 	flag.BoolVar(&w.skipSize, "skip-size", false, "leave out the replacements and the size against a fresh build, for quicker runs while iterating (-writes)")
 	floodURL := flag.String("flood", "", "send the -hostile-query to this server from -copies clients until interrupted (what -hostile runs as a process of its own)")
 	flag.Parse()
@@ -582,11 +583,9 @@ type served struct {
 // startServe builds pressearch and starts `pressearch serve` on data with
 // args, returning once /readyz answers 200.
 func startServe(ctx context.Context, tmp, data string, args ...string) (*served, error) {
-	bin := filepath.Join(tmp, "pressearch-bin")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("build pressearch: %w", err)
+	bin, err := pressearchBinary(ctx, tmp)
+	if err != nil {
+		return nil, err
 	}
 	args = append([]string{"serve", "--data", data, "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -640,6 +639,20 @@ func startServe(ctx context.Context, tmp, data string, args ...string) (*served,
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// pressearchBinary builds the pressearch command into tmp, once.
+func pressearchBinary(ctx context.Context, tmp string) (string, error) {
+	bin := filepath.Join(tmp, "pressearch-bin")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "pressearch/cmd/pressearch")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build pressearch: %w", err)
+	}
+	return bin, nil
 }
 
 // shardExperiment builds the index as n shards at once, one slice of the

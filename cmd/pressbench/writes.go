@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"math/rand"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -37,6 +39,10 @@ type writeOptions struct {
 	// phases left out, for quicker runs while iterating: plain Bleve's,
 	// and the replacements with the size against a fresh build
 	skipPlain, skipSize bool
+	// the full build compared with: "files" (pressearch index over a
+	// corpus file), "memory" (indexer.Store.Build in this process) or
+	// "both" (memory first, into a store of its own)
+	build string
 }
 
 // benchKey is the write key of the server pressbench starts.
@@ -51,6 +57,9 @@ const benchKey = "pressbench-key-0123456789"
 func writesRun(ctx context.Context, o options, w writeOptions) error {
 	if w.rounds < 1 || w.rate < 1 {
 		return fmt.Errorf("-search-rounds and -write-rate must be at least 1")
+	}
+	if buildKinds[w.build] == "" && w.build != "both" {
+		return fmt.Errorf("-build is files, memory or both, not %q", w.build)
 	}
 	rng := rand.New(rand.NewSource(o.seed))
 	vocab, err := vocabularies(o.shared)
@@ -104,20 +113,44 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		}
 	}
 
-	// pressearch: a build, then serve and its documents API.
+	// pressearch: a full build, then serve and its documents API. The
+	// full build is the one a user runs to rebuild the collection:
+	// pressearch index over a corpus file of the documents, in a process
+	// of its own, as the bulk upserts are serve's work on documents that
+	// come as JSON text. With -build both, a build of the documents
+	// already in memory, in this process, comes first, into a store of
+	// its own, and the bulk is compared with each.
 	data := filepath.Join(tmp, "pressearch")
+	var build, buildCPU, memBuild, memCPU time.Duration
+	if w.build != "files" {
+		dir := data
+		if w.build == "both" {
+			dir = filepath.Join(tmp, "pressearch-memory")
+		}
+		store, err := indexer.OpenStore(dir)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		memCPU = selfCPU()
+		if _, err := store.Build(ctx, docs, nil); err != nil {
+			return err
+		}
+		memBuild, memCPU = time.Since(start), selfCPU()-memCPU
+		build, buildCPU = memBuild, memCPU
+		if w.build == "both" {
+			os.RemoveAll(dir)
+		}
+	}
+	if w.build != "memory" {
+		if build, buildCPU, err = indexFiles(ctx, tmp, data, docs); err != nil {
+			return err
+		}
+	}
 	store, err := indexer.OpenStore(data)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	buildCPU := selfCPU()
-	sum, err := store.Build(ctx, docs, nil)
-	if err != nil {
-		return err
-	}
-	build := time.Since(start)
-	buildCPU = selfCPU() - buildCPU
 	os.Setenv("PRESSEARCH_API_KEY", benchKey)
 	var serveArgs []string
 	if o.serveProfile != "" {
@@ -156,7 +189,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	profile(".bulk")
 	beforeBulk := upkeepOf()
-	start = time.Now()
+	start := time.Now()
 	bulkCPU := procCPU(srv.pid)
 	for i := 0; i < len(added); i += w.bulk {
 		if err := bulk(client, srv.base, added[i:min(i+w.bulk, len(added))]); err != nil {
@@ -167,11 +200,18 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	bulkCPU = procCPU(srv.pid) - bulkCPU
 	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
 	// Each figure as soon as it is measured: a run that fails later keeps them.
-	fmt.Printf("pressearch: full build %.0f documents/s, bulk upsert in requests of %d %.0f documents/s\n",
-		rate(len(docs), build), w.bulk, rate(len(added), bulkTime))
+	fullKind := buildKinds[w.build]
+	if w.build == "both" {
+		fullKind = buildKinds["files"]
+		fmt.Printf("pressearch: build %s %.0f documents/s, CPU a document %.2f ms (%.2f cores busy): bulk rate / its rate %.2f\n",
+			buildKinds["memory"], rate(len(docs), memBuild), float64(memCPU.Microseconds())/1e3/float64(len(docs)),
+			memCPU.Seconds()/memBuild.Seconds(), rate(len(added), bulkTime)/rate(len(docs), memBuild))
+	}
+	fmt.Printf("pressearch: full build (%s) %.0f documents/s, bulk upsert in requests of %d %.0f documents/s\n",
+		fullKind, rate(len(docs), build), w.bulk, rate(len(added), bulkTime))
 	// On a shared machine the two rates are measured minutes apart under
 	// different loads: the CPU each document took says what is the
-	// program's (the build's in this process, the bulk's in serve's,
+	// program's (the build's in its process, the bulk's in serve's,
 	// background merges included while they run).
 	fmt.Printf("pressearch: CPU a document: full build %.2f ms (%.2f cores busy), bulk upsert %.2f ms (%.2f cores busy)\n",
 		float64(buildCPU.Microseconds())/1e3/float64(len(docs)), buildCPU.Seconds()/build.Seconds(),
@@ -302,7 +342,6 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		freshSize = dirSize(freshDir)
 		freshParts = sizeParts(freshDir)
 	}
-	_ = sum
 
 	fmt.Println()
 	fmt.Printf("%-44s %14s %14s\n", "", "plain Bleve", "pressearch")
@@ -317,8 +356,55 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		float64(written)/busyTime.Seconds(), written, float64(percentile(busy, .99))/float64(percentile(calm, .99)))
 	fmt.Printf("bulk rate / full build rate: pressearch %.2f, plain Bleve %.2f\n",
 		rate(len(added), bulkTime)/rate(len(docs), build), rate(len(added), plainBulk)/rate(len(docs), plainBuild))
+	if w.build == "both" {
+		fmt.Printf("bulk rate / the rate of a build %s: pressearch %.2f\n", buildKinds["memory"], rate(len(added), bulkTime)/rate(len(docs), memBuild))
+	}
 	fmt.Printf("index size after the writes: %s\nfresh build:                  %s\n", liveParts, freshParts)
 	return nil
+}
+
+// buildKinds names the full builds of -build.
+var buildKinds = map[string]string{
+	"files":  "pressearch index over a corpus file",
+	"memory": "in process, documents in memory",
+}
+
+// indexFiles writes docs to a corpus file under tmp and times pressearch
+// index building them into data, with the CPU its process took.
+func indexFiles(ctx context.Context, tmp, data string, docs []corpus.Document) (took, cpu time.Duration, err error) {
+	bin, err := pressearchBinary(ctx, tmp)
+	if err != nil {
+		return 0, 0, err
+	}
+	file := filepath.Join(tmp, "corpus.jsonl")
+	f, err := os.Create(file)
+	if err != nil {
+		return 0, 0, err
+	}
+	out := bufio.NewWriter(f)
+	enc := json.NewEncoder(out)
+	for i := range docs {
+		if err := enc.Encode(&docs[i]); err != nil {
+			f.Close()
+			return 0, 0, err
+		}
+	}
+	if err := out.Flush(); err != nil {
+		f.Close()
+		return 0, 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "index", "--data", data, "--corpus", file)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("pressearch index: %w\n%s", err, stderr.Bytes())
+	}
+	took = time.Since(start)
+	return took, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // plainRun measures plain Bleve on the same documents: its build, its

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"pressearch/corpus"
+	"pressearch/indexer"
 )
 
 // The writes of a round take the documents in turn from where the last
@@ -60,6 +65,49 @@ func TestWritesTakeDocumentsInTurn(t *testing.T) {
 	for id, n := range seen {
 		if n != 0 {
 			t.Errorf("%s: %d more writes than in turn (arrived %q)", id, n, got)
+		}
+	}
+}
+
+// The full build pressbench times is pressearch index over a corpus file
+// of the very documents: every one of them is in the generation it makes.
+func TestIndexFilesBuildsEveryDocument(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the pressearch command")
+	}
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range docs { // ids of their own: not the default corpus's
+		docs[i].ID = "bench-" + docs[i].ID
+		docs[i].Related, docs[i].TranslationOf = nil, ""
+	}
+	tmp := t.TempDir()
+	data := filepath.Join(tmp, "data")
+	took, cpu, err := indexFiles(context.Background(), tmp, data, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took <= 0 || cpu <= 0 {
+		t.Errorf("took %s, CPU %s: the build was not timed", took, cpu)
+	}
+	store, err := indexer.OpenStore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := store.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.Open(store.Path(gen))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for _, d := range docs {
+		if got, err := idx.Document(d.ID); err != nil || got == nil {
+			t.Errorf("%s: not in the built index (%v)", d.ID, err)
 		}
 	}
 }
