@@ -16,7 +16,10 @@ import (
 // it: the current generation open for writing, which a rebuild, the
 // adoption of a generation built from files, or a switch made by another
 // process (a rollback) replaces. Writes made while it is replaced wait for
-// the new generation; none is lost.
+// the new generation; none is lost. A replacement that cannot be put in
+// service changes nothing, as a failed switch of an Elasticsearch alias:
+// the generation written before is served and written on, and, where the
+// switch was this process's, current in the store again.
 type Collection struct {
 	store *Store
 	cur   atomic.Pointer[Live]
@@ -69,7 +72,8 @@ func (c *Collection) Live() *Live { return c.cur.Load() }
 const switchWait = 30 * time.Second
 
 // Apply writes actions to the current generation (see Live.Apply). A
-// write that meets a generation being replaced goes to the new one.
+// write that meets a generation being replaced goes to the new one, or to
+// the same one again where the replacement failed.
 func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o WriteOptions) ([]Outcome, error) {
 	deadline := time.Now().Add(switchWait)
 	for {
@@ -78,7 +82,7 @@ func (c *Collection) Apply(ctx context.Context, actions []corpus.Action, o Write
 		if !errors.Is(err, ErrClosed) || time.Now().After(deadline) {
 			return out, err
 		}
-		for c.cur.Load() == l && time.Now().Before(deadline) {
+		for c.cur.Load() == l && l.isClosed() && time.Now().Before(deadline) {
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
@@ -96,11 +100,15 @@ func (c *Collection) Rebuild(ctx context.Context) (Summary, error) {
 		return Summary{}, ErrBusy
 	}
 	defer c.mu.Unlock()
-	next, sum, err := c.store.Rebuild(ctx, c.cur.Load(), nil)
+	old := c.cur.Load()
+	next, sum, err := c.store.Rebuild(ctx, old, nil)
 	if err != nil {
 		return Summary{}, err
 	}
-	return sum, c.replace(next)
+	if err := c.replace(old, next); err != nil {
+		return Summary{}, errors.Join(err, c.restore(old), c.store.Discard(sum.Generation))
+	}
+	return sum, nil
 }
 
 // Adopt puts sw.Generation, prepared from corpus files, in service
@@ -110,25 +118,53 @@ func (c *Collection) Adopt(ctx context.Context, sw Switch, replace bool) error {
 		return ErrBusy
 	}
 	defer c.mu.Unlock()
-	next, err := c.store.Adopt(ctx, c.cur.Load(), sw, replace)
+	old := c.cur.Load()
+	next, err := c.store.Adopt(ctx, old, sw, replace)
 	if err != nil {
 		return err
 	}
-	return c.replace(next)
+	if err := c.replace(old, next); err != nil {
+		return errors.Join(err, c.restore(old))
+	}
+	return nil
 }
 
-// replace makes next the generation written and served, and closes the
-// one it replaces.
-func (c *Collection) replace(next *Live) error {
-	old := c.cur.Swap(next)
-	served, err := c.serve(next)
+// replace puts next, open for writing, in service in place of old, closed
+// to writes for the switch, makes it the generation written, and closes
+// the one it replaces. Where next cannot be served, next is closed, old
+// is open to writes again and stays the generation written and served,
+// and the error is returned.
+func (c *Collection) replace(old, next *Live) error {
+	served, err := c.put(next)
 	if err != nil {
-		return err
+		old.reopen()
+		return errors.Join(fmt.Errorf("serving %s: %w", next.Generation(), err), next.Close())
 	}
+	c.cur.Store(next)
 	if served == nil {
 		served = old
 	}
 	return served.Close()
+}
+
+// put calls serve with next; a panic is its error, so that a strange
+// generation fails the switch rather than leaving it half made.
+func (c *Collection) put(next *Live) (old *Live, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%v", v)
+		}
+	}()
+	return c.serve(next)
+}
+
+// restore makes old current in the store again after a switch of this
+// process away from it failed to put the new generation in service.
+func (c *Collection) restore(old *Live) error {
+	if err := c.store.restore(old.Generation(), int(old.docCount())); err != nil {
+		return fmt.Errorf("making %s current again: %w", old.Generation(), err)
+	}
+	return nil
 }
 
 // Follow switches to the generation another process makes current (a
@@ -154,10 +190,11 @@ func (c *Collection) Follow(ctx context.Context, interval time.Duration, log *sl
 
 // Check switches to the current generation if it is not the one served,
 // and reports whether it did. A generation that will not open is logged,
-// kept in *refused and not tried again while it is current. A panic while
-// opening or switching is an error, so that a strange generation cannot
-// end the server; so is a failure to remove the generations the switch
-// leaves unkept.
+// kept in *refused and not tried again while it is current; one that
+// opens but cannot be served is refused the same way, and is an error. A
+// panic while opening or switching is an error, so that a strange
+// generation cannot end the server; so is a failure to remove the
+// generations the switch leaves unkept.
 func (c *Collection) Check(refused *Generation, log *slog.Logger) (switched bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -182,15 +219,16 @@ func (c *Collection) Check(refused *Generation, log *slog.Logger) (switched bool
 	old.mu.Unlock()
 	next, err := c.store.OpenLive(gen)
 	if err != nil {
-		old.mu.Lock()
-		old.closed = false
-		old.mu.Unlock()
+		old.reopen()
 		*refused = gen
 		log.Error("new generation refused; still serving the old one",
 			"generation", gen, "serving", old.Generation(), "err", err)
 		return false, nil
 	}
-	if err := c.replace(next); err != nil {
+	if err := c.replace(old, next); err != nil {
+		// Not tried again while it is current either; the store is
+		// left as the process that switched it made it.
+		*refused = gen
 		return false, fmt.Errorf("switching to %s: %w", gen, err)
 	}
 	removed, err := c.store.Prune(0)

@@ -2,12 +2,18 @@ package indexer
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"pressearch/corpus"
 )
 
 // served records the generations a collection puts in service; the
@@ -149,6 +155,109 @@ func TestCollectionCheckRecoversPanic(t *testing.T) {
 		next.Close()
 	}
 	l.Close()
+}
+
+// A new generation that cannot be put in service changes nothing, however
+// the switch came: the generation written before is the collection's
+// still, open to writes and searchable, current in the store again where
+// the switch was the collection's own, and the new one is closed.
+func TestCollectionFailedSwitchKeepsTheOldGeneration(t *testing.T) {
+	errServe := errors.New("the engine cannot read it")
+	for _, tc := range []struct {
+		name  string
+		panic bool // the engine panics rather than answer errServe
+		// switchTo switches c away from its generation in s, as its
+		// process or another does, and returns what the collection said.
+		switchTo func(t *testing.T, s *Store, c *Collection, lg *slog.Logger) error
+		// ours: the switch is the collection's own (the store made
+		// current again).
+		ours bool
+		// built: the switch built the new generation, which goes.
+		built bool
+	}{
+		{name: "rebuild", ours: true, built: true, switchTo: func(t *testing.T, s *Store, c *Collection, lg *slog.Logger) error {
+			_, err := c.Rebuild(context.Background())
+			return err
+		}},
+		{name: "rebuild, the engine panics", ours: true, built: true, panic: true, switchTo: func(t *testing.T, s *Store, c *Collection, lg *slog.Logger) error {
+			_, err := c.Rebuild(context.Background())
+			return err
+		}},
+		{name: "adoption of a generation built from files", ours: true, switchTo: func(t *testing.T, s *Store, c *Collection, lg *slog.Logger) error {
+			sum, err := s.Prepare(context.Background(), Slice(testDocs(2, "beta")), BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Adopt(context.Background(), Switch{Generation: sum.Generation, Why: ReasonIndex}, true)
+		}},
+		{name: "switch by another process", switchTo: func(t *testing.T, s *Store, c *Collection, lg *slog.Logger) error {
+			build(t, s, 2, BuildOptions{})
+			var refused Generation
+			switched, err := c.Check(&refused, lg)
+			if switched {
+				t.Errorf("check reports a switch")
+			}
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStore(t)
+			a := build(t, s, 3, BuildOptions{})
+			unlock, err := s.LockWriter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(unlock)
+			old, err := s.OpenLive(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tried []*Live
+			c := NewCollection(s, old, func(next *Live) (*Live, error) {
+				tried = append(tried, next)
+				if tc.panic {
+					panic(errServe)
+				}
+				return nil, errServe
+			})
+			t.Cleanup(func() { c.Live().Close() })
+
+			err = tc.switchTo(t, s, c, slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)))
+			if err == nil || !strings.Contains(err.Error(), errServe.Error()) {
+				t.Errorf("switch: %v; want the engine's error", err)
+			}
+			if len(tried) != 1 {
+				t.Fatalf("put in service %d times, want once", len(tried))
+			}
+			if !tried[0].isClosed() {
+				t.Errorf("the generation refused is open")
+			}
+			if got := c.Live(); got != old {
+				t.Fatalf("the collection writes %s, want %s as before", got.Generation(), a)
+			}
+			cur := current(t, s)
+			if tc.ours && cur != a || !tc.ours && cur == a {
+				t.Errorf("current in the store: %s (the switch ours: %v; %s before)", cur, tc.ours, a)
+			}
+			if gens, _ := s.Generations(); tc.built && !slices.Equal(gens, []Generation{a}) {
+				t.Errorf("generations after a failed rebuild: %v, want %s alone", gens, a)
+			}
+
+			// Written and searchable as before, at once.
+			d := corpus.Document{ID: "after", Title: "after", Body: "written after", Kind: corpus.KindPressRelease}
+			out, err := c.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, WriteOptions{})
+			if err != nil || !out[0].Result.OK() {
+				t.Fatalf("write after the failed switch: %+v, %v", out, err)
+			}
+			if err := c.Live().Flush(); err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.Live().Index().Search(bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{"doc-a", "after"})))
+			if err != nil || res.Total != 2 {
+				t.Errorf("search of the generation served: %v, %v; want both documents", res, err)
+			}
+		})
+	}
 }
 
 // A lease that cannot be read is an error of the listing, not a generation

@@ -378,6 +378,21 @@ func (l *Live) DeferBatches() {
 	l.deferred = true
 }
 
+// isClosed reports whether l is closed to writes.
+func (l *Live) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
+}
+
+// reopen opens l to writes again after a switch away from it, which
+// closed it to writes, failed.
+func (l *Live) reopen() {
+	l.mu.Lock()
+	l.closed = false
+	l.mu.Unlock()
+}
+
 // Flush applies to the index the writes that wait for it (see
 // DeferBatches), in one batch. A failure closes the live collection: the
 // log has the writes, applied again when it is next opened.

@@ -506,12 +506,7 @@ func (s *Store) use(gen Generation, why Reason, keep int) (Switch, error) {
 	if err = errors.Join(err, idx.Close()); err != nil {
 		return Switch{}, err
 	}
-	sw := Switch{Generation: gen, Documents: int(n), Why: why, Keep: keep}
-	for _, h := range hist {
-		if h.Generation == gen && len(h.Corpus) > 0 {
-			sw.Corpus = h.Corpus
-		}
-	}
+	sw := Switch{Generation: gen, Documents: int(n), Corpus: corpusOf(hist, gen), Why: why, Keep: keep}
 	if switched, err := s.switchTo(sw); !switched {
 		return Switch{}, err
 	} else if err != nil {
@@ -521,6 +516,34 @@ func (s *Store) use(gen Generation, why Reason, keep int) (Switch, error) {
 		return sw, err
 	}
 	return sw, nil
+}
+
+// corpusOf returns the files gen was last recorded as built from.
+func corpusOf(hist []Switch, gen Generation) []string {
+	var files []string
+	for _, h := range hist {
+		if h.Generation == gen && len(h.Corpus) > 0 {
+			files = h.Corpus
+		}
+	}
+	return files
+}
+
+// restore makes gen, holding documents, current again after a switch away
+// from it could not be put in service, recorded as a rollback; unlike a
+// rollback it removes no generation.
+func (s *Store) restore(gen Generation, documents int) error {
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	hist, err := s.History()
+	if err != nil {
+		return err
+	}
+	_, err = s.switchTo(Switch{Generation: gen, Documents: documents, Corpus: corpusOf(hist, gen), Why: ReasonRollback})
+	return err
 }
 
 // next returns the number of the next build: one above any generation,
