@@ -3,7 +3,7 @@
 // query latency and throughput.
 //
 //	go run ./cmd/pressbench [-docs 10000] [-size 2048] [-queries 2000] [-mix uniform|common] [-serve] [-conns 8] [-dump DIR] [-shared ../shared] [-seed 1]
-//	go run ./cmd/pressbench -writes [-docs 100000] [-bulk 1000] [-bulk-docs 10000] [-puts 300] [-write-rate 50] [-replace 10]
+//	go run ./cmd/pressbench -writes [-docs 100000] [-bulk 1000] [-bulk-docs 10000] [-puts 300] [-write-rate 50] [-replace 10] [-build both|files|memory]
 //	go run ./cmd/pressbench -hostile [-hostile-query Q] [-copies 16] [-rounds 3] [-ordinary 2] [-max-searches N] [-queries 2000] [-shared ../shared]
 //
 // The corpus is synthesized from real text: the default corpus, the lk-pmd
@@ -20,6 +20,12 @@
 // adds the shard experiment; -dump DIR writes the documents and queries for
 // sidebyside.py (beside this file), which runs SQLite FTS5 and Xapian on
 // them.
+//
+// -writes measures instead the documents API against plain Bleve's own
+// batch updates: bulk upserts against the full build (pressearch index over
+// a corpus file of the documents, and the build of the documents already in
+// memory), single writes, searches alone and under writes in alternated
+// rounds, and the index size after replacing documents.
 //
 // -hostile measures instead what an expensive query costs a server on
 // lk-pmd: its latency alone, and the p50 and p99 of ordinary two-word
