@@ -832,8 +832,10 @@ func (b *splitBatch) part(id string) *bleve.Batch {
 	return b.parts[h.Sum32()%uint32(len(b.parts))]
 }
 
-// splitMin is the fewest documents a group of writes indexes in parts.
-const splitMin = 200
+// splitMin is the fewest documents a group of writes indexes in parts: a
+// large write. A variable for tests, which lower it to make large writes
+// of a few documents.
+var splitMin = 200
 
 // Bleve's persister merges the segments written since its last pass into
 // one file when there are at least scorch.DefaultMinSegmentsForInMemoryMerge

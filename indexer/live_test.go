@@ -341,9 +341,20 @@ func TestLiveWritesEqualFreshBuild(t *testing.T) {
 	}
 	for _, set := range sets {
 		// Deferred: the writes wait for flushes that come at random
-		// steps, as the refreshes of searches come.
-		for _, deferred := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/deferred=%v", set.name, deferred), func(t *testing.T) {
+		// steps, as the refreshes of searches come. Large: every write
+		// of three actions or more is a large one, indexed in parts (one
+		// a core) and, where batches are deferred, at once, after the
+		// small writes that wait for a flush.
+		for _, mode := range []struct {
+			deferred bool
+			large    int // splitMin, where not 0
+		}{{false, 0}, {true, 0}, {false, 3}, {true, 3}} {
+			deferred := mode.deferred
+			t.Run(fmt.Sprintf("%s/deferred=%v/large=%d", set.name, deferred, mode.large), func(t *testing.T) {
+				if mode.large > 0 {
+					defer func(was int) { splitMin = was }(splitMin)
+					splitMin = mode.large
+				}
 				pool := set.pool(t)
 				for seed := int64(1); seed <= 3; seed++ {
 					rng := rand.New(rand.NewSource(seed))

@@ -223,8 +223,11 @@ func TestWritesNeedKeys(t *testing.T) {
 	}
 }
 
-// A 2xx is durable: write, kill -9 at once, restart, read.
+// A 2xx is durable: write, kill -9 at once, restart, read. The bulk
+// request is a large write (250 documents: indexed in parts, one a core),
+// the PUT a small one (waiting for the next refresh's batch).
 func TestWritesSurviveKill(t *testing.T) {
+	const bulkDocs = 250
 	data := t.TempDir()
 	keys := filepath.Join(t.TempDir(), "keys")
 	if err := os.WriteFile(keys, []byte("# the press office\npress-office:"+testKey+"\n"), 0o600); err != nil {
@@ -233,7 +236,7 @@ func TestWritesSurviveKill(t *testing.T) {
 	for round := 0; round < 3; round++ {
 		s := startServer(t, "--data", data, "--api-keys", keys)
 		var lines []string
-		for i := 0; i < 20; i++ {
+		for i := 0; i < bulkDocs; i++ {
 			lines = append(lines, fmt.Sprintf(`{"id": "k%d-%d", "title": "Round %d release %d", "body": "durable text number %d"}`, round, i, round, i, i))
 		}
 		code, _, body := s.send(t, "POST", "/api/v1/docs/_bulk", testKey, strings.Join(lines, "\n"))
@@ -249,14 +252,14 @@ func TestWritesSurviveKill(t *testing.T) {
 		<-s.done
 		after := startServer(t, "--data", data, "--api-keys", keys)
 		for r := 0; r <= round; r++ {
-			for _, id := range []string{fmt.Sprintf("k%d-19", r), fmt.Sprintf("single-%d", r)} {
+			for _, id := range []string{fmt.Sprintf("k%d-%d", r, bulkDocs-1), fmt.Sprintf("single-%d", r)} {
 				if code, _ := after.getBody(t, "/api/v1/docs/"+id); code != 200 {
 					t.Errorf("round %d: %s lost after kill -9 (%d)", round, id, code)
 				}
 			}
 		}
-		if got := after.total(t, "durable"); got != uint64(21*(round+1)) {
-			t.Errorf("round %d: %d documents found, want %d", round, got, 21*(round+1))
+		if got, want := after.total(t, "durable"), uint64((bulkDocs+1)*(round+1)); got != want {
+			t.Errorf("round %d: %d documents found, want %d", round, got, want)
 		}
 		after.cmd.Process.Signal(syscall.SIGTERM)
 		<-after.done
