@@ -13,6 +13,7 @@ import (
 // serves: its segments, Bleve's merges, the refreshes of writes.
 type upkeep struct {
 	segments, merges, mergeSeconds, refreshes, refreshSeconds float64
+	host                                                      machine // read beside them
 }
 
 // readUpkeep reads serve's upkeep from its metrics.
@@ -25,7 +26,9 @@ func readUpkeep(base string) (upkeep, error) {
 	if resp.StatusCode != http.StatusOK {
 		return upkeep{}, fmt.Errorf("/metrics: status %d", resp.StatusCode)
 	}
-	return parseUpkeep(resp.Body)
+	u, err := parseUpkeep(resp.Body)
+	u.host = readMachine()
+	return u, err
 }
 
 // parseUpkeep reads the upkeep from metrics in Prometheus' text format.
@@ -66,5 +69,6 @@ func parseUpkeep(r io.Reader) (upkeep, error) {
 func (u upkeep) since(before upkeep) string {
 	return fmt.Sprintf("Bleve merges %.0f (%.2f s), refreshes %.0f (%.2f s), %.0f -> %.0f segments",
 		u.merges-before.merges, u.mergeSeconds-before.mergeSeconds,
-		u.refreshes-before.refreshes, u.refreshSeconds-before.refreshSeconds, before.segments, u.segments)
+		u.refreshes-before.refreshes, u.refreshSeconds-before.refreshSeconds, before.segments, u.segments) +
+		u.host.since(before.host)
 }
