@@ -99,6 +99,7 @@ func (e *Engine) SwapLive(w *indexer.Live) (*indexer.Live, error) {
 	ws.seen.Store(w.Seq())
 	l, err := ws.live(w.Generation())
 	if err != nil {
+		backend.Retire() // its reader would hold the generation's files open
 		return nil, err
 	}
 	ws.makeView() // searches find completions from the start

@@ -492,3 +492,46 @@ func TestCompletionsFollowLargeWrites(t *testing.T) {
 		}
 	}
 }
+
+// A live collection the engine fails to put in service (here its build
+// record is not JSON) keeps nothing of it open: once the collection is
+// closed, no file of its generation is (on Linux, where /proc/self/fd says
+// which files a process holds). Before, the reader opened for its searches
+// stayed, holding its segment files open and on disk after a failed
+// reindex removed them.
+func TestSwapLiveFailureLeavesNothingOpen(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc/self/fd to count open files")
+	}
+	docs, err := corpus.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := indexer.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := openLive(t, store, docs[:3])
+	dir := w.Dir()
+	if err := w.Index().SetInternal([]byte("pressearch:build"), []byte("{not JSON")); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine()
+	defer e.Close()
+	if _, err := e.SwapLive(w); err == nil {
+		t.Fatal("served a live collection whose build record is not JSON")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, dir+string(filepath.Separator)) {
+			t.Errorf("%s still open after the collection closed", target)
+		}
+	}
+}
