@@ -198,7 +198,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	start := time.Now()
 	bulkCPU := procCPU(srv.pid)
 	for _, body := range bodies {
-		if err := send(client, "POST", srv.base+"/api/v1/docs/_bulk", bytes.NewReader(body)); err != nil {
+		if err := postBulk(client, srv.base, body); err != nil {
 			return err
 		}
 	}
@@ -327,7 +327,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	var liveParts, freshParts parts
 	if !w.skipSize {
 		for _, body := range bulkBodies(replacements, w.bulk) {
-			if err := send(client, "POST", srv.base+"/api/v1/docs/_bulk", bytes.NewReader(body)); err != nil {
+			if err := postBulk(client, srv.base, body); err != nil {
 				return err
 			}
 		}
@@ -600,6 +600,11 @@ func bulkBodies(docs []corpus.Document, n int) [][]byte {
 		bodies = append(bodies, body.Bytes())
 	}
 	return bodies
+}
+
+// postBulk sends one bulk request's body.
+func postBulk(client *http.Client, base string, body []byte) error {
+	return send(client, "POST", base+"/api/v1/docs/_bulk", bytes.NewReader(body))
 }
 
 func put(client *http.Client, base string, d corpus.Document) error {
