@@ -193,7 +193,9 @@ func (c *openSearchCollection) serveCurrent(ctx context.Context) {
 			return
 		}
 	}
-	c.log.Error("serving the current generation again", "err", err)
+	// The follower (ossearch.Follow) looks at the alias within a second,
+	// and tries a generation that will not serve again until it does.
+	c.log.Error("serving the current generation again; the alias's follower will try again", "err", err)
 }
 
 // Rebuild builds a new generation from the collection's documents,

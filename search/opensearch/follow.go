@@ -14,8 +14,9 @@ import (
 // alias moves (a build or a rollback elsewhere) it puts the new generation
 // in service, looking every interval until ctx ends; serving is the index
 // in service now. What it meets is logged: a generation that will not
-// serve (once; the old one serves on), the alias that cannot be read (once
-// until it can again), the old executor failing to close.
+// serve (once; the old one serves on while it is tried again, see
+// retryRefused), the alias that cannot be read (once until it can again),
+// the old executor failing to close.
 func Follow(ctx context.Context, store *osindex.Store, e *search.Engine, serving string, interval time.Duration, log *slog.Logger) {
 	f := &follower{
 		current: store.Current,
@@ -47,7 +48,16 @@ type follower struct {
 	serving string // the index in service
 	refused string // the last index that would not serve
 	down    bool   // the alias could not be read at the last look
+
+	now       func() time.Time // the clock; time.Now where nil
+	refusedAt time.Time        // when refused last would not serve
 }
+
+// retryRefused is how long a follower waits before it tries again an
+// index that would not serve: a failure may pass (the cluster busy, a
+// node restarting), and until it serves, the writes the documents API
+// sends through the alias reach it but not the searches.
+const retryRefused = 30 * time.Second
 
 // check puts the index the alias names in service if it is not the one
 // served, and reports whether it did.
@@ -61,16 +71,23 @@ func (f *follower) check(ctx context.Context) bool {
 		return false
 	}
 	f.down = false
-	if cur == f.serving || cur == f.refused {
+	now := time.Now
+	if f.now != nil {
+		now = f.now
+	}
+	if cur == f.serving || cur == f.refused && now().Sub(f.refusedAt) < retryRefused {
 		return false
 	}
 	served, err := f.serve(ctx, cur)
 	if err != nil {
-		f.refused = cur
-		f.log.Error("new generation refused; still serving the old one",
-			"generation", f.gen(cur), "serving", f.gen(f.serving), "err", err)
+		if cur != f.refused && ctx.Err() == nil {
+			f.log.Error("new generation refused; still serving the old one, trying it again every "+retryRefused.String(),
+				"generation", f.gen(cur), "serving", f.gen(f.serving), "err", err)
+		}
+		f.refused, f.refusedAt = cur, now()
 		return false
 	}
+	f.refused = ""
 	if old := f.e.SwapBackend(served); old != nil {
 		if err := old.Close(); err != nil {
 			f.log.Warn("closing the generation served before", "generation", f.gen(f.serving), "err", err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"pressearch/indexer"
 	"pressearch/search"
@@ -80,5 +81,62 @@ func TestFollowerOfTheAlias(t *testing.T) {
 	aliasErr, alias = nil, "c-gen-000004"
 	if !f.check(ctx) || f.serving != alias {
 		t.Errorf("after the cluster came back: serving %q", f.serving)
+	}
+}
+
+// A generation that would not serve is tried again once retryRefused has
+// passed, not at every look, and served once it can be: a failure that
+// passes (the cluster busy) does not leave the old generation in service
+// for good while the documents API writes to the new one.
+func TestFollowerTriesARefusedGenerationAgain(t *testing.T) {
+	clock := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	alias, failing := "c-gen-000001", true
+	tries := map[string]int{}
+	var logs bytes.Buffer
+	f := &follower{
+		current: func(context.Context) (string, error) { return alias, nil },
+		serve: func(_ context.Context, index string) (search.Served, error) {
+			tries[index]++
+			if index == "c-gen-000002" && failing {
+				return search.Served{}, errors.New("cluster busy")
+			}
+			return search.Served{Backend: &fakeBackend{name: index}}, nil
+		},
+		gen: func(index string) indexer.Generation { return indexer.Generation(len(index)) },
+		e:   search.NewEngine(), log: slog.New(slog.NewTextHandler(&logs, nil)),
+		now: func() time.Time { return clock },
+	}
+	ctx := context.Background()
+	if !f.check(ctx) {
+		t.Fatal("the first generation is not served")
+	}
+	alias = "c-gen-000002"
+	tests := []struct {
+		after   time.Duration
+		failing bool
+		served  string
+		tries   int
+	}{
+		{0, true, "c-gen-000001", 1},
+		{time.Second, true, "c-gen-000001", 1},
+		{retryRefused - 2*time.Second, true, "c-gen-000001", 1},
+		{2 * time.Second, true, "c-gen-000001", 2}, // tried again, still failing
+		{time.Second, false, "c-gen-000001", 2},    // not yet
+		{retryRefused, false, "c-gen-000002", 3},
+		{time.Second, false, "c-gen-000002", 3},
+	}
+	for i, tc := range tests {
+		clock = clock.Add(tc.after)
+		failing = tc.failing
+		f.check(ctx)
+		if f.serving != tc.served || tries["c-gen-000002"] != tc.tries {
+			t.Errorf("look %d: serving %q after %d tries of the new one; want %q after %d", i, f.serving, tries["c-gen-000002"], tc.served, tc.tries)
+		}
+	}
+	if n := strings.Count(logs.String(), "new generation refused"); n != 1 {
+		t.Errorf("refused %d times in the log, want once:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "serving new generation") || !strings.Contains(logs.String(), "c-gen-000002") {
+		t.Errorf("the generation served at last is not logged:\n%s", logs.String())
 	}
 }
