@@ -108,6 +108,7 @@ func main() {
 	var w writeOptions
 	flag.IntVar(&w.bulk, "bulk", 1000, "documents a bulk request carries (-writes)")
 	flag.IntVar(&w.bulkDocs, "bulk-docs", 10000, "documents added in bulk (-writes)")
+	flag.IntVar(&w.bulkPairs, "bulk-pairs", 3, "full builds and bulks of -bulk-docs new documents timed in pairs, each bulk right after its build; the first pair before the other phases, the rest after the searches (-writes)")
 	flag.IntVar(&w.puts, "puts", 300, "single writes timed one after the other (-writes)")
 	flag.IntVar(&w.rate, "write-rate", 50, "writes a second while searches are timed (-writes)")
 	flag.IntVar(&w.replace, "replace", 10, "percent of the documents replaced before the index size is read (-writes)")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,9 +30,14 @@ import (
 type writeOptions struct {
 	bulk     int // documents a bulk request carries
 	bulkDocs int // documents added in bulk
-	puts     int // single writes timed one after the other
-	rate     int // writes a second while searches are timed
-	replace  int // percent of the documents replaced before the size is read
+	// full builds and bulks of bulkDocs timed in pairs, each bulk right
+	// after its build: the first pair before the other phases, the others
+	// after the searches (the machine's pace drifts over a run; a pair
+	// shares it)
+	bulkPairs int
+	puts      int // single writes timed one after the other
+	rate      int // writes a second while searches are timed
+	replace   int // percent of the documents replaced before the size is read
 	// the least time the searches alone and those under writes each take
 	// (the queries repeated), over rounds of each, alternated
 	minSearch time.Duration
@@ -55,8 +61,8 @@ const benchKey = "pressbench-key-0123456789"
 // and the index size after o.replace percent of the documents are replaced,
 // against a fresh build of the resulting collection.
 func writesRun(ctx context.Context, o options, w writeOptions) error {
-	if w.rounds < 1 || w.rate < 1 {
-		return fmt.Errorf("-search-rounds and -write-rate must be at least 1")
+	if w.rounds < 1 || w.rate < 1 || w.bulkPairs < 1 {
+		return fmt.Errorf("-search-rounds, -bulk-pairs and -write-rate must be at least 1")
 	}
 	if buildKinds[w.build] == "" && w.build != "both" {
 		return fmt.Errorf("-build is files, memory or both, not %q", w.build)
@@ -73,12 +79,13 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	}
 	// New documents, and the replacements: other texts under the ids of
 	// existing documents.
-	extra, _, _ := synthesize(vocab, w.bulkDocs+w.puts+o.docs*w.replace/100, o.size, rand.New(rand.NewSource(o.seed+1)))
+	extra, _, _ := synthesize(vocab, w.bulkDocs*w.bulkPairs+w.puts+o.docs*w.replace/100, o.size, rand.New(rand.NewSource(o.seed+1)))
 	for i := range extra {
 		extra[i].ID = fmt.Sprintf("new-%07d", i)
 	}
 	added := extra[:w.bulkDocs]
-	rest := extra[w.bulkDocs:]
+	allAdded := extra[:w.bulkDocs*w.bulkPairs] // every pair's
+	rest := extra[w.bulkDocs*w.bulkPairs:]
 	replacements := make([]corpus.Document, o.docs*w.replace/100)
 	for i, j := range rng.Perm(o.docs)[:len(replacements)] {
 		d := rest[i]
@@ -192,19 +199,28 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// of pressbench's JSON encoder, which would otherwise run between
 	// the requests on the cores serve uses (plain Bleve's batches are
 	// given documents, nothing encoded).
-	bodies := bulkBodies(added, w.bulk)
+	timeBulk := func(some []corpus.Document) (took, cpu time.Duration, err error) {
+		bodies := bulkBodies(some, w.bulk)
+		start := time.Now()
+		cpu = procCPU(srv.pid)
+		for _, body := range bodies {
+			if err := postBulk(client, srv.base, body); err != nil {
+				return 0, 0, err
+			}
+		}
+		return time.Since(start), procCPU(srv.pid) - cpu, nil
+	}
 	profile(".bulk")
 	beforeBulk := upkeepOf()
-	start := time.Now()
-	bulkCPU := procCPU(srv.pid)
-	for _, body := range bodies {
-		if err := postBulk(client, srv.base, body); err != nil {
-			return err
-		}
+	bulkTime, bulkCPU, err := timeBulk(added)
+	if err != nil {
+		return err
 	}
-	bulkTime := time.Since(start)
-	bulkCPU = procCPU(srv.pid) - bulkCPU
 	rate := func(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+	perDoc := func(cpu time.Duration, n int) float64 { return float64(cpu.Microseconds()) / 1e3 / float64(n) }
+	// The bulk against the full build, each pair's; more pairs come after
+	// the searches.
+	pairs := []float64{rate(len(added), bulkTime) / rate(len(docs), build)}
 	// Each figure as soon as it is measured: a run that fails later keeps them.
 	fullKind := buildKinds[w.build]
 	if w.build == "both" {
@@ -220,8 +236,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// program's (the build's in its process, the bulk's in serve's,
 	// background merges included while they run).
 	fmt.Printf("pressearch: CPU a document: full build %.2f ms (%.2f cores busy), bulk upsert %.2f ms (%.2f cores busy)\n",
-		float64(buildCPU.Microseconds())/1e3/float64(len(docs)), buildCPU.Seconds()/build.Seconds(),
-		float64(bulkCPU.Microseconds())/1e3/float64(len(added)), bulkCPU.Seconds()/bulkTime.Seconds())
+		perDoc(buildCPU, len(docs)), buildCPU.Seconds()/build.Seconds(),
+		perDoc(bulkCPU, len(added)), bulkCPU.Seconds()/bulkTime.Seconds())
 	report("the bulk upserts", beforeBulk)
 	profiles.Wait()
 	profile(".puts")
@@ -322,6 +338,43 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	rss, peak := procMemory(srv.pid)
 	fmt.Printf("pressearch: serve's resident memory %.0f MB, at its peak %.0f MB\n", float64(rss)/1e6, float64(peak)/1e6)
 	profiles.Wait()
+	// The other pairs of a full build and a bulk of new documents, the
+	// bulk right after its build: the machine's pace drifts over a run
+	// (the same build's CPU a document moved by 40% between two phases of
+	// one), and a pair measured back to back shares it. serve is let go
+	// idle first, so that the build runs beside none of its work.
+	for r := 2; r <= w.bulkPairs; r++ {
+		if !waitIdle(srv.pid, time.Minute) {
+			fmt.Printf("pressearch: pair %d: serve still busy after a minute; its build runs beside serve's work\n", r)
+		}
+		dir := filepath.Join(tmp, fmt.Sprintf("pressearch-pair%d", r))
+		var took, cpu time.Duration
+		if w.build == "memory" {
+			s, err := indexer.OpenStore(dir)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			cpu = selfCPU()
+			if _, err := s.Build(ctx, docs, nil); err != nil {
+				return err
+			}
+			took, cpu = time.Since(start), selfCPU()-cpu
+		} else if took, cpu, err = indexFiles(ctx, tmp, dir, docs); err != nil {
+			return err
+		}
+		os.RemoveAll(dir)
+		some := allAdded[(r-1)*w.bulkDocs : r*w.bulkDocs]
+		before := upkeepOf()
+		bt, bc, err := timeBulk(some)
+		if err != nil {
+			return err
+		}
+		pairs = append(pairs, rate(len(some), bt)/rate(len(docs), took))
+		fmt.Printf("pressearch: pair %d: full build (%s) %.0f documents/s (CPU a document %.2f ms), bulk upsert %.0f documents/s (%.2f ms): bulk / build %.2f\n",
+			r, fullKind, rate(len(docs), took), perDoc(cpu, len(docs)), rate(len(some), bt), perDoc(bc, len(some)), pairs[len(pairs)-1])
+		report(fmt.Sprintf("pair %d's bulk upserts", r), before)
+	}
 	// Replace a share of the documents, let the merges settle, close.
 	var size, freshSize int64
 	var liveParts, freshParts parts
@@ -339,7 +392,7 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		srv.stop()
 		size = dirSize(store.Path(gen))
 		liveParts = sizeParts(store.Path(gen))
-		final := finalCollection(docs, added, replacements)
+		final := finalCollection(docs, allAdded, replacements)
 		final = append(final, rest[:min(sent, len(rest))]...)
 		freshDir := filepath.Join(tmp, "fresh")
 		if _, err := indexer.BuildIndex(ctx, freshDir, final, indexer.Config{}, nil); err != nil {
@@ -366,6 +419,10 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		float64(written)/busyTime.Seconds(), written, float64(percentile(busy, .99))/float64(percentile(calm, .99)))
 	fmt.Printf("bulk rate / full build rate: pressearch %.2f, plain Bleve %.2f\n",
 		rate(len(added), bulkTime)/rate(len(docs), build), rate(len(added), plainBulk)/rate(len(docs), plainBuild))
+	if len(pairs) > 1 {
+		fmt.Printf("bulk rate / full build rate, each bulk right after its build: pressearch median %.2f of %d pairs (%s)\n",
+			median(pairs), len(pairs), joinRatios(pairs))
+	}
 	if w.build == "both" {
 		fmt.Printf("bulk rate / the rate of a build %s: pressearch %.2f\n", buildKinds["memory"], rate(len(added), bulkTime)/rate(len(docs), memBuild))
 	}
@@ -721,4 +778,27 @@ func waitIdle(pid string, limit time.Duration) bool {
 		}
 	}
 	return false
+}
+
+// median is the middle of xs (the mean of the two middle ones for an even
+// number); 0 for none. xs is left as it is.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// joinRatios writes ratios as "1.04, 0.98".
+func joinRatios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = strconv.FormatFloat(r, 'f', 2, 64)
+	}
+	return strings.Join(parts, ", ")
 }

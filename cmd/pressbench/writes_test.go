@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -109,5 +110,28 @@ func TestIndexFilesBuildsEveryDocument(t *testing.T) {
 		if got, err := idx.Document(d.ID); err != nil || got == nil {
 			t.Errorf("%s: not in the built index (%v)", d.ID, err)
 		}
+	}
+}
+
+// The pairs' ratio is their median: the middle one, or the mean of the
+// two middle ones.
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{1.04}, 1.04},
+		{[]float64{1.04, 0.97, 1.01}, 1.01},
+		{[]float64{1.2, 0.9, 1.0, 1.1}, 1.05},
+	} {
+		if got := median(tc.xs); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("median(%v) = %v, want %v", tc.xs, got, tc.want)
+		}
+	}
+	xs := []float64{3, 1, 2}
+	median(xs)
+	if xs[0] != 3 || xs[1] != 1 {
+		t.Errorf("median reordered its argument: %v", xs)
 	}
 }
