@@ -134,16 +134,9 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		if w.build == "both" {
 			dir = filepath.Join(tmp, "pressearch-memory")
 		}
-		store, err := indexer.OpenStore(dir)
-		if err != nil {
+		if memBuild, memCPU, err = buildInMemory(ctx, dir, docs); err != nil {
 			return err
 		}
-		start := time.Now()
-		memCPU = selfCPU()
-		if _, err := store.Build(ctx, docs, nil); err != nil {
-			return err
-		}
-		memBuild, memCPU = time.Since(start), selfCPU()-memCPU
 		build, buildCPU = memBuild, memCPU
 		if w.build == "both" {
 			os.RemoveAll(dir)
@@ -350,17 +343,11 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		dir := filepath.Join(tmp, fmt.Sprintf("pressearch-pair%d", r))
 		var took, cpu time.Duration
 		if w.build == "memory" {
-			s, err := indexer.OpenStore(dir)
-			if err != nil {
-				return err
-			}
-			start := time.Now()
-			cpu = selfCPU()
-			if _, err := s.Build(ctx, docs, nil); err != nil {
-				return err
-			}
-			took, cpu = time.Since(start), selfCPU()-cpu
-		} else if took, cpu, err = indexFiles(ctx, tmp, dir, docs); err != nil {
+			took, cpu, err = buildInMemory(ctx, dir, docs)
+		} else {
+			took, cpu, err = indexFiles(ctx, tmp, dir, docs)
+		}
+		if err != nil {
 			return err
 		}
 		os.RemoveAll(dir)
@@ -434,6 +421,20 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 var buildKinds = map[string]string{
 	"files":  "pressearch index over a corpus file",
 	"memory": "in process, documents in memory",
+}
+
+// buildInMemory times a build of docs, already in memory, into a store
+// at dir in this process, with the CPU this process took meanwhile.
+func buildInMemory(ctx context.Context, dir string, docs []corpus.Document) (took, cpu time.Duration, err error) {
+	store, err := indexer.OpenStore(dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	start, before := time.Now(), selfCPU()
+	if _, err := store.Build(ctx, docs, nil); err != nil {
+		return 0, 0, err
+	}
+	return time.Since(start), selfCPU() - before, nil
 }
 
 // indexFiles writes docs to a corpus file under tmp and times pressearch
