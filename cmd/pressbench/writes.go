@@ -98,8 +98,8 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Printf("%d documents, %.1f MB of text; writes: %d in bulk requests of %d, %d one at a time, %d searches (repeated for %s at least) alone and at %d writes/s, %d%% replaced; %d cores, %s, %s\n\n",
-		len(docs), float64(raw)/1e6, len(added), w.bulk, w.puts, len(queries), w.minSearch, w.rate, w.replace,
+	fmt.Printf("%d documents, %.1f MB of text; writes: %d in bulk requests of %d (%d times, each after a full build), %d one at a time, %d searches (repeated for %s at least) alone and at %d writes/s, %d%% replaced; %d cores, %s, %s\n\n",
+		len(docs), float64(raw)/1e6, len(added), w.bulk, w.bulkPairs, w.puts, len(queries), w.minSearch, w.rate, w.replace,
 		runtime.NumCPU(), runtime.Version(), time.Now().Format("2006-01-02"))
 
 	// Plain Bleve: its own batches, durable as they are by default.
