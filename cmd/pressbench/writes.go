@@ -192,16 +192,25 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 	// of pressbench's JSON encoder, which would otherwise run between
 	// the requests on the cores serve uses (plain Bleve's batches are
 	// given documents, nothing encoded).
+	// Each request's time is printed too (fastest, median, slowest, and
+	// which one): a bulk slower than its pair's build shows whether one
+	// request (a merge beside it, the first after idle) or all of them
+	// took the difference.
 	timeBulk := func(some []corpus.Document) (took, cpu time.Duration, err error) {
 		bodies := bulkBodies(some, w.bulk)
+		each := make([]time.Duration, 0, len(bodies))
 		start := time.Now()
 		cpu = procCPU(srv.pid)
 		for _, body := range bodies {
+			t := time.Now()
 			if err := postBulk(client, srv.base, body); err != nil {
 				return 0, 0, err
 			}
+			each = append(each, time.Since(t))
 		}
-		return time.Since(start), procCPU(srv.pid) - cpu, nil
+		took, cpu = time.Since(start), procCPU(srv.pid)-cpu
+		fmt.Printf("pressearch: bulk requests %s\n", spread(each))
+		return took, cpu, nil
 	}
 	profile(".bulk")
 	beforeBulk := upkeepOf()
@@ -779,6 +788,24 @@ func waitIdle(pid string, limit time.Duration) bool {
 		}
 	}
 	return false
+}
+
+// spread describes durations: the fastest, the median and the slowest, with
+// the slowest's place (from 1). ds is left as it is.
+func spread(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	slowest := 0
+	for i, d := range ds {
+		if d > ds[slowest] {
+			slowest = i
+		}
+	}
+	sorted := slices.Sorted(slices.Values(ds))
+	return fmt.Sprintf("fastest %s, median %s, slowest %s (request %d of %d)",
+		sorted[0].Round(time.Millisecond), percentile(sorted, .5).Round(time.Millisecond),
+		ds[slowest].Round(time.Millisecond), slowest+1, len(ds))
 }
 
 // median is the middle of xs (the mean of the two middle ones for an even

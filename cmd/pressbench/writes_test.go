@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -133,5 +134,31 @@ func TestMedian(t *testing.T) {
 	median(xs)
 	if xs[0] != 3 || xs[1] != 1 {
 		t.Errorf("median reordered its argument: %v", xs)
+	}
+}
+
+func TestSpread(t *testing.T) {
+	ms := func(ns ...int) []time.Duration {
+		var ds []time.Duration
+		for _, n := range ns {
+			ds = append(ds, time.Duration(n)*time.Millisecond)
+		}
+		return ds
+	}
+	for _, tc := range []struct {
+		ds   []time.Duration
+		want string
+	}{
+		{nil, "none"},
+		{ms(7), "fastest 7ms, median 7ms, slowest 7ms (request 1 of 1)"},
+		{ms(500, 480, 2100, 510, 490), "fastest 480ms, median 500ms, slowest 2.1s (request 3 of 5)"},
+	} {
+		orig := slices.Clone(tc.ds)
+		if got := spread(tc.ds); got != tc.want {
+			t.Errorf("spread(%v) = %q, want %q", orig, got, tc.want)
+		}
+		if !slices.Equal(tc.ds, orig) {
+			t.Errorf("spread reordered its argument: %v", tc.ds)
+		}
 	}
 }
