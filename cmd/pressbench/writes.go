@@ -361,11 +361,13 @@ func writesRun(ctx context.Context, o options, w writeOptions) error {
 		}
 		os.RemoveAll(dir)
 		some := allAdded[(r-1)*w.bulkDocs : r*w.bulkDocs]
+		profile(fmt.Sprintf(".pair%d", r))
 		before := upkeepOf()
 		bt, bc, err := timeBulk(some)
 		if err != nil {
 			return err
 		}
+		profiles.Wait()
 		pairs = append(pairs, rate(len(some), bt)/rate(len(docs), took))
 		fmt.Printf("pressearch: pair %d: full build (%s) %.0f documents/s (CPU a document %.2f ms), bulk upsert %.0f documents/s (%.2f ms): bulk / build %.2f\n",
 			r, fullKind, rate(len(docs), took), perDoc(cpu, len(docs)), rate(len(some), bt), perDoc(bc, len(some)), pairs[len(pairs)-1])
