@@ -43,6 +43,7 @@ type Live struct {
 	gen      Generation
 	lease    *Lease // held while it is open
 	idx      bleve.Index
+	scorch   *scorch.Scorch // idx's, where it is one (its merges: Merged)
 	mapping  mapping.IndexMapping
 	registry *Registry
 	text     map[string]bool // the text fields, whose lengths the statistics count
@@ -61,6 +62,8 @@ type Live struct {
 	pin       uint64
 	closed    bool
 	changed   chan struct{} // closed and replaced at each write
+	mergedMu  sync.Mutex
+	merged    chan struct{} // closed and replaced at each merge (Merged)
 	persisted atomic.Uint64 // the last write the index has persisted
 
 	// Writes logged (durable) whose Bleve batch waits for the next Flush
@@ -128,6 +131,7 @@ func openBleve(dir string, nap time.Duration) (bleve.Index, error) {
 		"unsafe_batch":           true,
 		"bolt_timeout":           boltTimeout,
 		"scorchPersisterOptions": map[string]any{"PersisterNapTimeMSec": int(nap.Milliseconds())},
+		"eventCallbackName":      scorchEvents,
 	}
 	if mergePlan != nil {
 		config["scorchMergePlanOptions"] = mergePlan
@@ -152,13 +156,16 @@ func openLive(dir string, nap time.Duration) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Live{dir: dir, idx: idx, mapping: NewMapping(), registry: defaults, text: textFields(defaults), changed: make(chan struct{})}
+	l := &Live{dir: dir, idx: idx, mapping: NewMapping(), registry: defaults, text: textFields(defaults),
+		changed: make(chan struct{}), merged: make(chan struct{})}
 	if err := l.load(); err != nil {
 		idx.Close()
 		return nil, err
 	}
 	if adv, err := idx.Advanced(); err == nil {
 		if s, ok := adv.(*scorch.Scorch); ok {
+			l.scorch = s
+			merging.Store(s, l)
 			l.tidyAfter.Store(int64(tidyIdle))
 			l.stopTidy = make(chan struct{})
 			go l.tidyLoop(s, l.stopTidy)
@@ -1446,6 +1453,9 @@ func (l *Live) Close() error {
 		close(l.stopTidy)
 	}
 	err := l.idx.Close()
+	if l.scorch != nil {
+		merging.Delete(l.scorch)
+	}
 	l.idx = nil
 	// Closed, the generation may be pruned: give its lease up.
 	return errors.Join(err, ferr, serr, l.lease.Release())

@@ -257,33 +257,43 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 		ws.suggestions()
 	}()
 	defer func() { <-made }()
+	merged := ws.w.Merged()
 	for {
+		// A merge of the index's segments (Bleve's, or the tidy once
+		// writes stop) is taken in too, writes or not: searches then visit
+		// the merged segments, and the reader given up no longer keeps
+		// the files merged from on disk (Live.Purge removes them).
+		var purge func()
 		select {
 		case <-ws.stop:
 			return
 		case <-changed:
+		case <-merged:
+			purge = func() { ws.w.Purge() } // a failure leaves them to the next write
 		}
 		select {
 		case <-ws.stop:
 			return
-		case <-time.After(refreshEvery): // let a burst of writes in
+		case <-time.After(refreshEvery): // let a burst of writes (or merges) in
 		}
-		changed = ws.w.Changed()
-		if err := e.refresh(context.Background(), ws); err != nil {
+		changed, merged = ws.w.Changed(), ws.w.Merged()
+		if err := e.refresh(context.Background(), ws, purge); err != nil {
 			continue // the next write tries again; searches see the last view
 		}
 		ws.askRemake()
 	}
 }
 
-// refresh puts in service the live collection ws as it is now.
-func (e *Engine) refresh(ctx context.Context, ws *writerState) error {
+// refresh puts in service the live collection ws as it is now, and calls
+// released, where not nil, once the view it replaces is let go (see
+// scoring.Index.RefreshThen).
+func (e *Engine) refresh(ctx context.Context, ws *writerState, released func()) error {
 	seq := ws.w.Seq()
 	start := time.Now()
 	if err := ws.w.Flush(); err != nil {
 		return err
 	}
-	if err := ws.backend.Refresh(ctx); err != nil {
+	if err := ws.backend.RefreshThen(ctx, released); err != nil {
 		return err
 	}
 	ws.refreshNanos.Add(int64(time.Since(start)))
@@ -342,7 +352,7 @@ func (e *Engine) Refresh(ctx context.Context) error {
 		}
 		return nil
 	}
-	if err := e.refresh(ctx, l.writer); err != nil {
+	if err := e.refresh(ctx, l.writer, nil); err != nil {
 		return err
 	}
 	l.writer.makeView()

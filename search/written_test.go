@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"pressearch/corpus"
 	"pressearch/indexer"
 )
@@ -534,4 +536,67 @@ func TestSwapLiveFailureLeavesNothingOpen(t *testing.T) {
 			t.Errorf("%s still open after the collection closed", target)
 		}
 	}
+}
+
+// Once writes stop, the index's segments are merged (the idle tidy, or
+// Bleve): searches take the merged index in, and the files merged from,
+// which the reader of the searches before held, leave the disk. Before,
+// the engine kept the reader of the last refresh until the next write,
+// and with it every file merged since.
+func TestMergesAfterWritesLeaveNoFilesBehind(t *testing.T) {
+	// Enough documents for Bleve's budget to leave the writes' small
+	// segments to the tidy.
+	var docs []corpus.Document
+	for i := range 12000 {
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("base-%d", i), Lang: "en", Title: "Base", Body: fmt.Sprintf("base document %d", i)})
+	}
+	e, w := liveEngine(t, docs)
+	adv, err := w.Index().Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := adv.(*scorch.Scorch)
+	for i := range 3 {
+		d := corpus.Document{ID: fmt.Sprintf("new-%d", i), Lang: "en", Title: "New", Body: fmt.Sprintf("new document %d", i)}
+		if out, err := w.Apply(context.Background(), []corpus.Action{{Line: 1, Doc: &d}}, indexer.WriteOptions{}); err != nil || !out[0].Result.OK() {
+			t.Fatalf("%+v %v", out, err)
+		}
+		if err := e.Refresh(context.Background()); err != nil { // a segment each
+			t.Fatal(err)
+		}
+	}
+	segments := func() int { return len(indexer.SegmentSizes(s)) }
+	if n := segments(); n < 3 {
+		t.Fatalf("%d segments after three refreshed writes: nothing to merge", n)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		files, segs := zapFiles(t, w.Dir()), segments()
+		if files == segs && segs <= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after the last write: %d segment files on disk for %d segments", files, segs)
+		}
+		time.Sleep(50 * time.Millisecond) // merges and removals say nothing when done; poll the folder
+	}
+	res, err := e.Search(context.Background(), Request{Query: "new", Size: 10})
+	if err != nil || res.Total != 3 {
+		t.Fatalf("after the merges: %v, %+v", err, res)
+	}
+}
+
+// zapFiles counts the segment files under dir.
+func zapFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".zap") {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -79,7 +79,12 @@ func New(ctx context.Context, idx bleve.Index, o Options) (*Index, error) {
 
 // Refresh puts the index as it is now in service for the searches that
 // start from here on.
-func (x *Index) Refresh(ctx context.Context) error {
+func (x *Index) Refresh(ctx context.Context) error { return x.RefreshThen(ctx, nil) }
+
+// RefreshThen is Refresh, and calls released, where not nil, once the
+// searches on the view it replaced are done and that view's reader is
+// closed (on a goroutine of its own; not when nothing is replaced).
+func (x *Index) RefreshThen(ctx context.Context, released func()) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	adv, err := x.idx.Advanced()
@@ -113,7 +118,12 @@ func (x *Index) Refresh(ctx context.Context) error {
 		}
 	}
 	if old := x.cur.Swap(v); old != nil {
-		go old.retire()
+		go func() {
+			old.retire()
+			if released != nil {
+				released()
+			}
+		}()
 	}
 	return nil
 }
