@@ -262,14 +262,16 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 		// A merge of the index's segments (Bleve's, or the tidy once
 		// writes stop) is taken in too, writes or not: searches then visit
 		// the merged segments, and the reader given up no longer keeps
-		// the files merged from on disk (Live.Purge removes them).
-		var purge func()
+		// the files merged from on disk (Live.Purge removes them, where
+		// no write since has Bleve's persister run again anyway: a bulk's
+		// merges cost no purge).
+		purge := false
 		select {
 		case <-ws.stop:
 			return
 		case <-changed:
 		case <-merged:
-			purge = func() { ws.w.Purge() } // a failure leaves them to the next write
+			purge = true
 		}
 		select {
 		case <-ws.stop:
@@ -277,7 +279,18 @@ func (e *Engine) follow(ws *writerState, changed <-chan struct{}) {
 		case <-time.After(refreshEvery): // let a burst of writes (or merges) in
 		}
 		changed, merged = ws.w.Changed(), ws.w.Merged()
-		if err := e.refresh(context.Background(), ws, purge); err != nil {
+		var released func()
+		if purge {
+			since := changed
+			released = func() {
+				select {
+				case <-since: // written since
+				default:
+					ws.w.Purge() // a failure leaves the files to the next write
+				}
+			}
+		}
+		if err := e.refresh(context.Background(), ws, released); err != nil {
 			continue // the next write tries again; searches see the last view
 		}
 		ws.askRemake()
