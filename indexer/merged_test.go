@@ -61,7 +61,7 @@ func TestLiveSignalsMergesAndPurgesWhatNoReaderHolds(t *testing.T) {
 	waitPersisted(t, l)
 	s := l.scorch
 	before := len(SegmentSizes(s))
-	if smallSegments(s) < 2 {
+	if before < 2 {
 		t.Fatalf("%d segments after three writes: nothing to merge", before)
 	}
 
@@ -71,7 +71,8 @@ func TestLiveSignalsMergesAndPurgesWhatNoReaderHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	merged := l.Merged()
-	if err := s.ForceMerge(context.Background(), &tidyPlan); err != nil {
+	// Every segment into one: a merge whatever Bleve merged meanwhile.
+	if err := s.ForceMerge(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -566,7 +566,9 @@ func TestMergesAfterWritesLeaveNoFilesBehind(t *testing.T) {
 		}
 	}
 	segments := func() int { return len(indexer.SegmentSizes(s)) }
-	if n := segments(); n < 3 {
+	// Bleve may have merged some already (under load, as the persister
+	// takes several refreshes' segments together); the tidy merges the rest.
+	if n := segments(); n < 2 {
 		t.Fatalf("%d segments after three refreshed writes: nothing to merge", n)
 	}
 	for deadline := time.Now().Add(30 * time.Second); ; {
