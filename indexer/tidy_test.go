@@ -32,12 +32,7 @@ func TestLiveTidiesSmallSegmentsWhenIdle(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for deadline := time.Now().Add(30 * time.Second); l.persisted.Load() < l.seq; {
-		if time.Now().After(deadline) {
-			t.Fatal("the writes not persisted after 30 s")
-		}
-		time.Sleep(10 * time.Millisecond) // the persister reports through a callback; poll it
-	}
+	waitPersisted(t, l)
 	t.Logf("%d small segments before", smallSegments(s))
 	if n := smallSegments(s); n < 2 {
 		t.Fatalf("%d small segments after the writes: nothing to tidy", n)
