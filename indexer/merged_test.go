@@ -3,30 +3,12 @@ package indexer
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"pressearch/corpus"
+	"pressearch/indexer/indextest"
 )
-
-// zapFiles counts the segment files under dir.
-func zapFiles(t *testing.T, dir string) int {
-	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(path, ".zap") {
-			n++
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // waitPersisted waits until Bleve has persisted every write applied to l.
 func waitPersisted(t *testing.T, l *Live) {
@@ -87,7 +69,7 @@ func TestLiveSignalsMergesAndPurgesWhatNoReaderHolds(t *testing.T) {
 	// removing files since the merge, while the reader still held them.
 	write("after-merge")
 	waitPersisted(t, l)
-	if files, segs := zapFiles(t, l.dir), len(SegmentSizes(s)); files <= segs {
+	if files, segs := indextest.SegmentFiles(t, l.dir), len(SegmentSizes(s)); files <= segs {
 		t.Fatalf("%d files for %d segments while a reader holds the merged ones: the test shows nothing", files, segs)
 	}
 
@@ -99,7 +81,7 @@ func TestLiveSignalsMergesAndPurgesWhatNoReaderHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		files, segs := zapFiles(t, l.dir), len(SegmentSizes(s))
+		files, segs := indextest.SegmentFiles(t, l.dir), len(SegmentSizes(s))
 		if files == segs {
 			break
 		}

@@ -19,6 +19,7 @@ import (
 
 	"pressearch/corpus"
 	"pressearch/indexer"
+	"pressearch/indexer/indextest"
 )
 
 // sharedData returns the data set name under ../shared, skipping where it
@@ -572,7 +573,7 @@ func TestMergesAfterWritesLeaveNoFilesBehind(t *testing.T) {
 		t.Fatalf("%d segments after three refreshed writes: nothing to merge", n)
 	}
 	for deadline := time.Now().Add(30 * time.Second); ; {
-		files, segs := zapFiles(t, w.Dir()), segments()
+		files, segs := indextest.SegmentFiles(t, w.Dir()), segments()
 		if files == segs && segs <= 2 {
 			break
 		}
@@ -585,20 +586,4 @@ func TestMergesAfterWritesLeaveNoFilesBehind(t *testing.T) {
 	if err != nil || res.Total != 3 {
 		t.Fatalf("after the merges: %v, %+v", err, res)
 	}
-}
-
-// zapFiles counts the segment files under dir.
-func zapFiles(t *testing.T, dir string) int {
-	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(path, ".zap") {
-			n++
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
